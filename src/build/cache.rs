@@ -1,0 +1,305 @@
+//! Content-addressed cache of rustdoc JSON, plus the source fingerprints that key it.
+//!
+//! Layout: `<cache_dir>/<package>/<key>.json` and a sidecar `<key>.meta` (JSON) recording the
+//! byte length and sha256 of the entry, and the side's manifest facts so a cache hit needs no
+//! checkout at all. Both are written atomically (temp file in the same directory, then
+//! rename) and verified on every read: an entry that fails verification is deleted and
+//! rebuilt, never trusted.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::manifest::ManifestInfo;
+use crate::interrupt;
+use crate::progress::Progress;
+
+/// Entries kept per package; older ones (by last use) are removed after a store.
+const KEEP_PER_PACKAGE: usize = 16;
+
+/// Bumped whenever the layout or key derivation changes, invalidating old entries.
+const CACHE_SCHEMA: &str = "semgate-rustdoc-cache-v1";
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Accumulates named fields into a cache key. Every field is length-prefixed so no two
+/// different field lists can hash alike.
+pub(crate) struct KeyBuilder(Sha256);
+
+impl KeyBuilder {
+    pub(crate) fn new() -> KeyBuilder {
+        let mut k = KeyBuilder(Sha256::new());
+        k.field("schema", CACHE_SCHEMA);
+        k.field("semgate", env!("CARGO_PKG_VERSION"));
+        k
+    }
+
+    pub(crate) fn field(&mut self, name: &str, value: &str) -> &mut KeyBuilder {
+        for part in [name.as_bytes(), value.as_bytes()] {
+            self.0.update((part.len() as u64).to_le_bytes());
+            self.0.update(part);
+        }
+        self
+    }
+
+    pub(crate) fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+/// Sidecar describing a cache entry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct EntryMeta {
+    pub len: u64,
+    pub sha256: String,
+    pub semgate_version: String,
+    pub description: String,
+    pub manifest: Option<ManifestInfo>,
+    pub commit: Option<String>,
+}
+
+/// A verified cache hit.
+pub(crate) struct Hit {
+    pub json: PathBuf,
+    pub meta: EntryMeta,
+}
+
+pub(crate) struct Cache {
+    dir: PathBuf,
+}
+
+fn sanitize(package: &str) -> String {
+    package
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect()
+}
+
+impl Cache {
+    pub(crate) fn new(dir: &Path) -> Cache {
+        Cache {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn package_dir(&self, package: &str) -> PathBuf {
+        self.dir.join(sanitize(package))
+    }
+
+    fn paths(&self, package: &str, key: &str) -> (PathBuf, PathBuf) {
+        let dir = self.package_dir(package);
+        (dir.join(format!("{key}.json")), dir.join(format!("{key}.meta")))
+    }
+
+    /// Looks `key` up; a corrupt or half-written entry is removed (with a warning) and
+    /// reported as a miss.
+    pub(crate) fn load(&self, package: &str, key: &str, progress: &Progress) -> Result<Option<Hit>> {
+        let (json, meta_path) = self.paths(package, key);
+        if !json.exists() && !meta_path.exists() {
+            return Ok(None);
+        }
+        match self.verify(&json, &meta_path) {
+            Ok(meta) => {
+                // Record the use so pruning keeps recently used entries.
+                if let Ok(f) = fs::File::options().append(true).open(&json) {
+                    let _ = f.set_modified(SystemTime::now());
+                }
+                Ok(Some(Hit { json, meta }))
+            }
+            Err(reason) => {
+                interrupt::check()?;
+                progress.warn(format_args!(
+                    "discarding corrupt rustdoc cache entry {} ({reason}); rebuilding it",
+                    json.display()
+                ));
+                let _ = fs::remove_file(&json);
+                let _ = fs::remove_file(&meta_path);
+                Ok(None)
+            }
+        }
+    }
+
+    fn verify(&self, json: &Path, meta_path: &Path) -> std::result::Result<EntryMeta, String> {
+        let meta_text = fs::read_to_string(meta_path).map_err(|e| format!("unreadable metadata: {e}"))?;
+        let meta: EntryMeta =
+            serde_json::from_str(&meta_text).map_err(|e| format!("invalid metadata: {e}"))?;
+        let bytes = fs::read(json).map_err(|e| format!("unreadable JSON: {e}"))?;
+        if bytes.len() as u64 != meta.len {
+            return Err(format!("{} bytes, expected {}", bytes.len(), meta.len));
+        }
+        if sha256_hex(&bytes) != meta.sha256 {
+            return Err("checksum mismatch".to_string());
+        }
+        Ok(meta)
+    }
+
+    /// Stores `bytes` under `key` and returns the path of the JSON entry.
+    pub(crate) fn store(
+        &self,
+        package: &str,
+        key: &str,
+        bytes: &[u8],
+        description: &str,
+        manifest: Option<&ManifestInfo>,
+        commit: Option<&str>,
+    ) -> Result<PathBuf> {
+        let dir = self.package_dir(package);
+        fs::create_dir_all(&dir).with_context(|| {
+            format!(
+                "failed to create the rustdoc cache directory {}; pass a writable --cache-dir",
+                dir.display()
+            )
+        })?;
+        let (json, meta_path) = self.paths(package, key);
+        let meta = EntryMeta {
+            len: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+            semgate_version: env!("CARGO_PKG_VERSION").to_string(),
+            description: description.to_string(),
+            manifest: manifest.cloned(),
+            commit: commit.map(str::to_string),
+        };
+        let meta_bytes = serde_json::to_vec_pretty(&meta).context("failed to encode cache metadata")?;
+        // JSON first, then the sidecar: an entry only counts once its sidecar exists, so a
+        // crash in between leaves a miss, not a wrong hit.
+        write_atomic(&dir, &json, bytes)?;
+        write_atomic(&dir, &meta_path, &meta_bytes)?;
+        self.prune(package, &json);
+        Ok(json)
+    }
+
+    /// Keeps the [`KEEP_PER_PACKAGE`] most recently used entries of `package`.
+    fn prune(&self, package: &str, keep: &Path) {
+        let Ok(read) = fs::read_dir(self.package_dir(package)) else { return };
+        let mut entries: Vec<(SystemTime, PathBuf)> = read
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json") && p != keep)
+            .filter_map(|p| Some((fs::metadata(&p).ok()?.modified().ok()?, p)))
+            .collect();
+        if entries.len() < KEEP_PER_PACKAGE {
+            return;
+        }
+        entries.sort_by(|a, b| b.0.cmp(&a.0));
+        for (_, path) in entries.into_iter().skip(KEEP_PER_PACKAGE - 1) {
+            let _ = fs::remove_file(path.with_extension("meta"));
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+fn write_atomic(dir: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
+    let ctx = || format!("failed to write the rustdoc cache entry {}", dest.display());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .with_context(ctx)?;
+    tmp.write_all(bytes).with_context(ctx)?;
+    tmp.as_file().sync_all().with_context(ctx)?;
+    tmp.persist(dest).map_err(|e| e.error).with_context(ctx)?;
+    Ok(())
+}
+
+/// Hashes the sources that determine a local package's rustdoc: every file of each of `dirs`
+/// (as git sees them when in a work tree: tracked plus untracked-but-not-ignored; otherwise a
+/// directory walk skipping `.git` and `target`), plus the `extra_files`. Anything under
+/// `exclude` (build and cache directories) is skipped.
+pub(crate) fn fingerprint_sources(dirs: &[PathBuf], extra_files: &[PathBuf], exclude: &[PathBuf]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut feed = |label: &str, bytes: &[u8]| {
+        hasher.update((label.len() as u64).to_le_bytes());
+        hasher.update(label.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    let exclude: Vec<PathBuf> = exclude.iter().map(|p| canonical(p)).collect();
+    for dir in dirs {
+        interrupt::check()?;
+        let dir_c = canonical(dir);
+        feed("dir", dir_c.to_string_lossy().as_bytes());
+        let files = match super::git::list_files(dir)? {
+            Some(files) => files,
+            None => walk(dir)?,
+        };
+        for rel in files {
+            let path = dir.join(&rel);
+            let abs = dir_c.join(&rel);
+            if exclude.iter().any(|x| abs.starts_with(x)) {
+                continue;
+            }
+            feed("file", rel.to_string_lossy().as_bytes());
+            feed_file(&path, &mut feed)?;
+        }
+    }
+    for file in extra_files {
+        feed("extra", canonical(file).to_string_lossy().as_bytes());
+        feed_file(file, &mut feed)?;
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+fn feed_file(path: &Path, feed: &mut impl FnMut(&str, &[u8])) -> Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(_) => feed("missing", b""),
+        Ok(m) if m.file_type().is_symlink() => {
+            let target = fs::read_link(path).unwrap_or_default();
+            feed("symlink", target.to_string_lossy().as_bytes());
+            // The target's content matters too when it is a file (e.g. a shared README).
+            if let Ok(bytes) = fs::read(path) {
+                feed("content", &bytes);
+            }
+        }
+        Ok(m) if m.is_dir() => feed("dir", b""), // e.g. a submodule listed by git
+        Ok(_) => {
+            let bytes = fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+            feed("content", &bytes);
+        }
+    }
+    Ok(())
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// All files under `root` (relative, sorted), skipping `.git`, the top-level `target`, and
+/// any directory tagged as a cache (`CACHEDIR.TAG`, which cargo puts in target dirs).
+fn walk(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        interrupt::check()?;
+        let dir = root.join(&rel);
+        let read = fs::read_dir(&dir).with_context(|| format!("failed to list {}", dir.display()))?;
+        for entry in read {
+            let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
+            let name = entry.file_name();
+            let child_rel = rel.join(&name);
+            let ty = entry.file_type().with_context(|| format!("failed to stat {}", entry.path().display()))?;
+            if ty.is_dir() {
+                if name == ".git" || (rel.as_os_str().is_empty() && name == "target") {
+                    continue;
+                }
+                if entry.path().join("CACHEDIR.TAG").exists() {
+                    continue;
+                }
+                stack.push(child_rel);
+            } else {
+                out.push(child_rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}

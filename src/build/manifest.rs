@@ -1,0 +1,222 @@
+//! Facts about a side's `Cargo.toml` (name, version, features, dependencies, lib target),
+//! taken from `cargo metadata --no-deps` plus a read-only look at the side's `Cargo.lock`.
+//!
+//! `--no-deps` is deliberate: a full `cargo metadata` resolves the graph, which can hit the
+//! network and *writes* `Cargo.lock` when it is missing or stale; semgate never writes the
+//! user's lockfile. Resolved dependency versions are read from the lockfile instead.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+use cargo_metadata::{DependencyKind, Metadata, Package};
+use serde::{Deserialize, Serialize};
+
+use crate::interrupt;
+
+/// Parsed `Cargo.toml` facts of one side.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManifestInfo {
+    pub name: String,
+    pub version: semver::Version,
+    pub rust_version: Option<String>,
+    /// All features, including the implicit ones of optional dependencies.
+    pub features: BTreeMap<String, Vec<String>>,
+    pub dependencies: Vec<DepInfo>,
+    /// The library crate name (underscored); `None` for a bin-only package.
+    pub lib_target: Option<String>,
+    pub is_proc_macro: bool,
+}
+
+/// One dependency declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepInfo {
+    /// The name code uses: the rename if any, else the package name, with `-` as `_`.
+    /// (A dependency whose `[lib] name` differs from its package name is not detected.)
+    pub name: String,
+    /// The package name on the registry.
+    pub package: String,
+    /// The version requirement as written (`*` for none).
+    pub req: String,
+    /// The version in the side's Cargo.lock, if there is a lockfile and it names one.
+    pub resolved: Option<semver::Version>,
+    pub kind: DepKind,
+    pub optional: bool,
+    /// The `cfg(...)`/triple this dependency is limited to, if any.
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DepKind {
+    Normal,
+    Dev,
+    Build,
+}
+
+impl ManifestInfo {
+    /// Whether `feature` (as passed to `--features`) can be enabled on this side: a feature
+    /// name (implicit optional-dependency features included) or `dep/feat`, `dep?/feat`.
+    pub fn accepts_feature(&self, feature: &str) -> bool {
+        match feature.split_once('/') {
+            None => self.features.contains_key(feature),
+            Some((dep, _)) => {
+                let dep = dep.trim_end_matches('?');
+                self.features.contains_key(dep)
+                    || self
+                        .dependencies
+                        .iter()
+                        .any(|d| d.kind != DepKind::Dev && (d.package == dep || d.name == dep.replace('-', "_")))
+            }
+        }
+    }
+}
+
+/// Names of the lib-like target kinds (what `cargo rustdoc --lib` documents).
+fn lib_target(pkg: &Package) -> Option<&cargo_metadata::Target> {
+    pkg.targets.iter().find(|t| {
+        t.is_lib() || t.is_rlib() || t.is_dylib() || t.is_cdylib() || t.is_staticlib() || t.is_proc_macro()
+    })
+}
+
+/// Builds [`ManifestInfo`] for `pkg`, resolving versions from `lock` when given.
+pub(crate) fn manifest_info(pkg: &Package, lock: Option<&Lockfile>) -> ManifestInfo {
+    let lib = lib_target(pkg);
+    let dependencies = pkg
+        .dependencies
+        .iter()
+        .map(|d| {
+            let kind = match d.kind {
+                DependencyKind::Development => DepKind::Dev,
+                DependencyKind::Build => DepKind::Build,
+                _ => DepKind::Normal,
+            };
+            DepInfo {
+                name: d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"),
+                package: d.name.clone(),
+                req: d.req.to_string(),
+                resolved: lock.and_then(|l| l.resolve(&d.name, &d.req)),
+                kind,
+                optional: d.optional,
+                target: d.target.as_ref().map(|t| t.to_string()),
+            }
+        })
+        .collect();
+    ManifestInfo {
+        name: pkg.name.clone(),
+        version: pkg.version.clone(),
+        rust_version: pkg.rust_version.as_ref().map(|v| v.to_string()),
+        features: pkg.features.clone().into_iter().collect(),
+        dependencies,
+        lib_target: lib.map(|t| t.name.replace('-', "_")),
+        is_proc_macro: lib.is_some_and(|t| t.is_proc_macro()),
+    }
+}
+
+/// The `[[package]]` entries of a Cargo.lock.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Lockfile {
+    packages: Vec<(String, semver::Version)>,
+}
+
+impl Lockfile {
+    /// Reads `path`; `None` if it does not exist or cannot be parsed (versions are a nicety).
+    pub(crate) fn read(path: &Path) -> Option<Lockfile> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let doc: toml_edit::DocumentMut = text.parse().ok()?;
+        let packages = doc
+            .get("package")?
+            .as_array_of_tables()?
+            .iter()
+            .filter_map(|t| {
+                let name = t.get("name")?.as_str()?.to_string();
+                let version = semver::Version::parse(t.get("version")?.as_str()?).ok()?;
+                Some((name, version))
+            })
+            .collect();
+        Some(Lockfile { packages })
+    }
+
+    /// The highest locked version of `name` matching `req`.
+    pub(crate) fn resolve(&self, name: &str, req: &semver::VersionReq) -> Option<semver::Version> {
+        self.packages
+            .iter()
+            .filter(|(n, v)| n == name && req.matches(v))
+            .map(|(_, v)| v.clone())
+            .max()
+    }
+}
+
+/// Runs `cargo metadata --format-version 1 [--no-deps] --manifest-path <manifest>`.
+pub(crate) fn cargo_metadata(mut cargo: Command, manifest: &Path, no_deps: bool) -> Result<Metadata> {
+    cargo.args(["metadata", "--format-version", "1", "--color", "never"]);
+    if no_deps {
+        cargo.arg("--no-deps");
+    }
+    cargo.arg("--manifest-path").arg(manifest);
+    if let Some(dir) = manifest.parent() {
+        cargo.current_dir(dir);
+    }
+    let out = interrupt::run(&mut cargo)
+        .with_context(|| format!("failed to run `cargo metadata` for {}", manifest.display()))?;
+    if !out.status.success() {
+        bail!(
+            "`cargo metadata` failed for {}:\n{}",
+            manifest.display(),
+            indent(String::from_utf8_lossy(&out.stderr).trim())
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    cargo_metadata::MetadataCommand::parse(text.as_ref())
+        .with_context(|| format!("failed to parse `cargo metadata` output for {}", manifest.display()))
+}
+
+/// Workspace members of `metadata`.
+pub(crate) fn members(metadata: &Metadata) -> Vec<&Package> {
+    metadata
+        .packages
+        .iter()
+        .filter(|p| metadata.workspace_members.contains(&p.id))
+        .collect()
+}
+
+/// The workspace member named `name`.
+pub(crate) fn find_member<'m>(metadata: &'m Metadata, name: &str) -> Option<&'m Package> {
+    members(metadata).into_iter().find(|p| p.name == name)
+}
+
+/// Directories of `pkg`'s path dependencies (normal and build, transitively through workspace
+/// members): their sources shape `pkg`'s API through re-exports.
+pub(crate) fn path_dependency_dirs(metadata: &Metadata, pkg: &Package) -> Vec<PathBuf> {
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut stack = vec![pkg];
+    while let Some(p) = stack.pop() {
+        for d in &p.dependencies {
+            if d.kind == DependencyKind::Development {
+                continue;
+            }
+            let Some(path) = &d.path else { continue };
+            let dir = path.clone().into_std_path_buf();
+            if seen.contains(&dir) {
+                continue;
+            }
+            seen.push(dir.clone());
+            if let Some(member) = members(metadata)
+                .into_iter()
+                .find(|m| m.manifest_path.parent().map(|p| p.as_std_path()) == Some(dir.as_path()))
+            {
+                stack.push(member);
+            }
+        }
+    }
+    seen.sort();
+    seen
+}
+
+pub(crate) fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

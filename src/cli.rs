@@ -1,0 +1,160 @@
+//! Command-line interface: argument definitions only. Flag names follow cargo-semver-checks
+//! where the meaning is the same, so users can switch without relearning.
+
+use std::path::PathBuf;
+
+use clap::{ArgGroup, Args, Parser, Subcommand};
+use semver::Version;
+
+use crate::bump::Level;
+use crate::progress::ColorChoice;
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "semgate",
+    bin_name = "semgate",
+    about = "A release gate for Rust crates: derives the minimum semver bump from public API changes and enforces it",
+    long_about = None,
+    disable_version_flag = true,
+    arg_required_else_help = true,
+    after_help = "Exit status: 0 the gate passed, 1 the gate refused (version bump too small), 2 semgate could not decide."
+)]
+pub struct Cli {
+    /// Print version (with --verbose: the rustdoc JSON format versions it reads)
+    #[arg(short = 'V', long = "version")]
+    pub version: bool,
+
+    /// Use verbose output (stream cargo's output while building)
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// No progress output on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Coloring: auto, always, never (also honours NO_COLOR and CARGO_TERM_COLOR)
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check that the proposed version is large enough for the API changes since the baseline
+    Check(CheckArgs),
+    /// Print the minimum bump level (major, minor or patch) the API changes require
+    Suggest(SuggestArgs),
+    /// List every rule with its class and a one-line summary
+    Rules,
+    /// Explain a rule: why it matters, an example of the change and how to avoid breaking users
+    Explain {
+        /// Rule id, as shown in reports and by `semgate rules`
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("baseline").args(["baseline_rev", "baseline_version", "baseline_path", "baseline_rustdoc"])))]
+pub struct CompareArgs {
+    /// Path to Cargo.toml of the package or workspace
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Package to check (default: the package in the current directory)
+    #[arg(short, long, value_name = "SPEC")]
+    pub package: Option<String>,
+
+    /// Baseline: a git revision (tag, branch, commit)
+    #[arg(long, value_name = "REV", help_heading = "Baseline")]
+    pub baseline_rev: Option<String>,
+
+    /// Baseline: this version of the package from the registry
+    #[arg(long, value_name = "VERSION", help_heading = "Baseline")]
+    pub baseline_version: Option<Version>,
+
+    /// Baseline: another checkout of the package on disk
+    #[arg(long, alias = "baseline-root", value_name = "DIR", help_heading = "Baseline")]
+    pub baseline_path: Option<PathBuf>,
+
+    /// Baseline: a prebuilt rustdoc JSON file
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub baseline_rustdoc: Option<PathBuf>,
+
+    /// Current side: a prebuilt rustdoc JSON file instead of building the working tree
+    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    pub current_rustdoc: Option<PathBuf>,
+
+    /// Release tag shape, with {version} and optionally {name}, e.g. "release-{version}"
+    #[arg(long, value_name = "PATTERN", help_heading = "Baseline")]
+    pub tag_pattern: Option<String>,
+
+    /// Let pre-release tags (v1.3.0-rc.1) be the baseline
+    #[arg(long, help_heading = "Baseline")]
+    pub prerelease_tags: bool,
+
+    /// Features to activate on both sides (comma or space separated)
+    #[arg(short = 'F', long, value_delimiter = ',', value_name = "FEATURES", help_heading = "Features")]
+    pub features: Vec<String>,
+
+    /// Activate all features on both sides
+    #[arg(long, help_heading = "Features")]
+    pub all_features: bool,
+
+    /// Do not activate the default feature on either side
+    #[arg(long, help_heading = "Features")]
+    pub no_default_features: bool,
+
+    /// Toolchain to build rustdoc JSON with, e.g. `nightly` (default: the active one, via RUSTC_BOOTSTRAP)
+    #[arg(long, value_name = "TOOLCHAIN", help_heading = "Build")]
+    pub toolchain: Option<String>,
+
+    /// Target directory shared by both builds (default: <workspace>/target/semgate)
+    #[arg(long, value_name = "DIR", help_heading = "Build")]
+    pub target_dir: Option<PathBuf>,
+
+    /// Where built rustdoc JSON is cached (default: <target-dir>/cache)
+    #[arg(long, value_name = "DIR", help_heading = "Build")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Count #[doc(hidden)] items as public API (by default they are outside the contract)
+    #[arg(long)]
+    pub include_hidden: bool,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub compare: CompareArgs,
+
+    /// Judge this version instead of the one in Cargo.toml
+    #[arg(long, value_name = "VERSION", conflicts_with = "bump")]
+    pub proposed: Option<Version>,
+
+    /// Judge the release of this level after the baseline (a release workflow's bumpLevel)
+    #[arg(long, alias = "release-type", value_enum, value_name = "LEVEL")]
+    pub bump: Option<Level>,
+}
+
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    #[command(flatten)]
+    pub compare: CompareArgs,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

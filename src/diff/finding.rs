@@ -1,0 +1,107 @@
+//! What a rule reports: one change, its class, where it is on both sides, and how the
+//! signature moved.
+
+use rustdoc_types::{Item, Span};
+use serde::Serialize;
+
+use crate::api::signature::signature;
+use crate::api::Api;
+use crate::rules::{Class, Rule};
+
+/// A location in a crate's sources, relative to that side's package root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    pub fn of(span: &Span) -> Location {
+        Location {
+            file: span.filename.to_string_lossy().replace('\\', "/"),
+            line: span.begin.0,
+            column: span.begin.1,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// One detected change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    #[serde(rename = "change")]
+    pub class: Class,
+    /// the public path users name the changed item by (canonical path when there are several)
+    pub path: String,
+    pub message: String,
+    pub baseline_span: Option<Location>,
+    pub current_span: Option<Location>,
+    /// declaration before and after, when a signature changed
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline_signature: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_signature: Option<String>,
+    /// set when configuration accepted this finding, with the reason given
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<String>,
+}
+
+impl Finding {
+    pub fn new(rule: &Rule, path: impl Into<String>, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: rule.id,
+            class: rule.class,
+            path: path.into(),
+            message: message.into(),
+            baseline_span: None,
+            current_span: None,
+            baseline_signature: None,
+            current_signature: None,
+            accepted: None,
+        }
+    }
+
+    pub fn class(mut self, class: Class) -> Finding {
+        self.class = class;
+        self
+    }
+
+    pub fn old_span(mut self, item: &Item) -> Finding {
+        self.baseline_span = item.span.as_ref().map(Location::of);
+        self
+    }
+
+    pub fn new_span(mut self, item: &Item) -> Finding {
+        self.current_span = item.span.as_ref().map(Location::of);
+        self
+    }
+
+    pub fn spans(self, old: &Item, new: &Item) -> Finding {
+        self.old_span(old).new_span(new)
+    }
+
+    /// Attaches both declarations, so the report can show how the signature moved.
+    pub fn signatures(mut self, old_api: &Api, old: &Item, new_api: &Api, new: &Item) -> Finding {
+        self.baseline_signature = Some(signature(old_api, old));
+        self.current_signature = Some(signature(new_api, new));
+        self
+    }
+
+    pub fn signature_text(mut self, old: String, new: String) -> Finding {
+        self.baseline_signature = Some(old);
+        self.current_signature = Some(new);
+        self
+    }
+
+    /// The order reports list findings in: most severe first, then by path and rule.
+    pub fn sort_key(&self) -> impl Ord + '_ {
+        (std::cmp::Reverse(self.class), &self.path, self.rule, &self.message)
+    }
+}

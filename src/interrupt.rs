@@ -1,0 +1,256 @@
+//! Ctrl-C / SIGTERM handling: a global flag plus a child-process runner that honours it.
+//!
+//! semgate never dies in the middle of a build from a signal: the handler only sets a flag,
+//! child processes are polled and killed when the flag is up, and an [`Interrupted`] error
+//! travels up the stack so every `TempDir` and lockfile guard is dropped (and cleaned up) on
+//! the way out. A second Ctrl-C exits immediately, for users who really want out.
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc, Mutex, OnceLock};
+use std::thread;
+use std::time::{Duration, Instant};
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+
+/// Exit code used when the user insists (second Ctrl-C): the conventional 128 + SIGINT.
+const FORCED_EXIT_CODE: i32 = 130;
+
+/// How long a child gets to exit on its own after an interrupt before it is killed. In a
+/// terminal Ctrl-C reaches the whole process group, so cargo normally stops (and takes its
+/// rustc children with it) well within this; killing it outright could orphan rustc.
+const GRACE: Duration = Duration::from_secs(2);
+
+/// How long to keep reading a child's pipes after it exited (see [`run_with`]).
+const PIPE_DRAIN: Duration = Duration::from_secs(5);
+
+/// The error returned when the user interrupted semgate. Callers can detect it with
+/// `err.downcast_ref::<Interrupted>()` (or [`is_interrupted_error`]) to pick an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interrupted;
+
+impl fmt::Display for Interrupted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Interrupted {}
+
+/// Installs the Ctrl-C / SIGTERM handler. Idempotent: later calls return the first result.
+pub fn install() -> anyhow::Result<()> {
+    let result = INSTALLED.get_or_init(|| {
+        ctrlc::set_handler(|| {
+            if INTERRUPTED.swap(true, Ordering::SeqCst) {
+                // Second signal: the user wants out now, cleanup or not.
+                let _ = writeln!(io::stderr(), "\ninterrupted twice; exiting without cleanup");
+                std::process::exit(FORCED_EXIT_CODE);
+            }
+        })
+        .map_err(|e| e.to_string())
+    });
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("could not install the ctrl-c handler: {e}")),
+    }
+}
+
+/// Whether an interrupt has been requested.
+pub fn is_interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Returns `Err(Interrupted)` once an interrupt has been requested; call it in loops.
+pub fn check() -> anyhow::Result<()> {
+    if is_interrupted() {
+        Err(Interrupted.into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Requests an interrupt programmatically (what the signal handler does).
+pub fn trigger() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Clears the flag. Only meant for tests that exercise [`trigger`].
+#[doc(hidden)]
+pub fn reset() {
+    INTERRUPTED.store(false, Ordering::SeqCst);
+}
+
+/// True when `err` (or anything in its chain) is an [`Interrupted`].
+pub fn is_interrupted_error(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| e.downcast_ref::<Interrupted>().is_some())
+}
+
+/// Options for [`run_with`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Copy the child's stderr to our stderr line by line as it arrives (it is captured too).
+    pub echo_stderr: bool,
+}
+
+/// Runs `cmd` to completion capturing stdout and stderr (stdin is closed), killing it if the
+/// user interrupts. The exit status is *not* checked: that is the caller's call.
+pub fn run(cmd: &mut Command) -> anyhow::Result<Output> {
+    run_with(cmd, RunOptions::default())
+}
+
+/// [`run`] with options.
+pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output> {
+    check()?;
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| spawn_error(&program, e))?;
+
+    // Pipes are drained on threads so a chatty child can never block on a full pipe while
+    // we poll it. The buffers are shared rather than returned from the threads because a
+    // grandchild (rustc after cargo was killed, a compiler-cache daemon) may keep a pipe open
+    // long after the child itself is gone: we never wait for those indefinitely.
+    let out_buf = Arc::new(Mutex::new(Vec::new()));
+    let err_buf = Arc::new(Mutex::new(Vec::new()));
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let mut readers = 0;
+    if let Some(out) = child.stdout.take() {
+        readers += 1;
+        spawn_reader(out, Arc::clone(&out_buf), false, done_tx.clone());
+    }
+    if let Some(err) = child.stderr.take() {
+        readers += 1;
+        spawn_reader(err, Arc::clone(&err_buf), options.echo_stderr, done_tx.clone());
+    }
+    drop(done_tx);
+
+    // On interrupt the readers are simply abandoned (they end when the pipes close).
+    let status = wait_interruptibly(&mut child)?;
+    let deadline = Instant::now() + PIPE_DRAIN;
+    for _ in 0..readers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if done_rx.recv_timeout(left).is_err() {
+            break;
+        }
+    }
+    Ok(Output {
+        status,
+        stdout: take(&out_buf),
+        stderr: take(&err_buf),
+    })
+}
+
+fn take(buf: &Mutex<Vec<u8>>) -> Vec<u8> {
+    match buf.lock() {
+        Ok(mut b) => std::mem::take(&mut *b),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    }
+}
+
+fn spawn_reader(
+    mut pipe: impl Read + Send + 'static,
+    buf: Arc<Mutex<Vec<u8>>>,
+    echo: bool,
+    done: mpsc::Sender<()>,
+) {
+    thread::spawn(move || {
+        let mut chunk = [0u8; 8192];
+        loop {
+            match pipe.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if let Ok(mut b) = buf.lock() {
+                        b.extend_from_slice(&chunk[..n]);
+                    }
+                    if echo {
+                        let mut stderr = io::stderr().lock();
+                        let _ = stderr.write_all(&chunk[..n]);
+                        let _ = stderr.flush();
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+        let _ = done.send(());
+    });
+}
+
+fn spawn_error(program: &str, e: io::Error) -> anyhow::Error {
+    if e.kind() == io::ErrorKind::NotFound {
+        anyhow::anyhow!("could not run `{program}`: it was not found on PATH; install it or fix PATH")
+    } else {
+        anyhow::anyhow!("could not run `{program}`: {e}")
+    }
+}
+
+/// Polls the child until it exits or an interrupt arrives; on interrupt gives it [`GRACE`] to
+/// exit, then kills it, and returns `Err(Interrupted)` either way.
+fn wait_interruptibly(child: &mut Child) -> anyhow::Result<ExitStatus> {
+    let mut delay = Duration::from_millis(5);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(status);
+        }
+        if is_interrupted() {
+            let deadline = Instant::now() + GRACE;
+            while Instant::now() < deadline {
+                if child.try_wait()?.is_some() {
+                    return Err(Interrupted.into());
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(Interrupted.into());
+        }
+        thread::sleep(delay);
+        // Short processes (git plumbing) finish in a few ms; long ones (cargo) are polled at
+        // 50ms, which is imperceptible for Ctrl-C and costs nothing.
+        delay = (delay * 2).min(Duration::from_millis(50));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_output_and_status() {
+        let out = run(Command::new("sh").args(["-c", "echo out; echo err >&2; exit 3"]))
+            .expect("sh runs");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "out\n");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "err\n");
+        assert_eq!(out.status.code(), Some(3));
+    }
+
+    #[test]
+    fn missing_program_is_a_clear_error() {
+        let err = run(&mut Command::new("semgate-no-such-program")).unwrap_err();
+        assert!(err.to_string().contains("not found on PATH"), "{err}");
+    }
+
+    #[test]
+    fn interrupt_kills_a_running_child() {
+        // This is the only unit test touching the global flag.
+        let started = Instant::now();
+        let trigger_thread = thread::spawn(|| {
+            thread::sleep(Duration::from_millis(200));
+            trigger();
+        });
+        let err = run(Command::new("sleep").arg("30")).unwrap_err();
+        trigger_thread.join().expect("trigger thread");
+        assert!(is_interrupted_error(&err), "{err:?}");
+        assert!(check().is_err());
+        reset();
+        assert!(check().is_ok());
+        // Grace period plus slack: far below the 30s the child wanted.
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+}

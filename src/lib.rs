@@ -1,0 +1,42 @@
+//! semgate: a release gate for Rust crates.
+//!
+//! The pipeline, one module per stage, in order: [`cli`] parses arguments; [`build`] resolves
+//! the baseline and builds rustdoc JSON for both sides (the only stage that runs processes);
+//! [`api`] loads each side's public API; [`diff`] runs the [`rules`] over the two; [`bump`]
+//! derives the minimum version; [`gate`] decides; [`report`] formats. [`run`] drives them.
+
+pub mod api;
+pub mod build;
+pub mod bump;
+pub mod cli;
+pub mod diff;
+pub mod gate;
+pub mod interrupt;
+pub mod progress;
+pub mod report;
+pub mod rules;
+pub mod run;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+/// Entry point for both binaries: parses `args` and returns the exit code.
+/// `cargo semgate ...` invokes `cargo-semgate semgate ...`; the extra word is dropped.
+pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let mut args: Vec<OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "semgate") {
+        args.remove(1);
+    }
+    match cli::Cli::try_parse_from(args) {
+        Ok(cli) => run::run(cli),
+        Err(err) => {
+            let _ = err.print();
+            if err.use_stderr() {
+                run::EXIT_ERROR
+            } else {
+                run::EXIT_PASS
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The `semgate` binary: a thin shell around [`semgate::main_with_args`].
+
+fn main() {
+    std::process::exit(semgate::main_with_args(std::env::args_os()));
+}

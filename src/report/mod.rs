@@ -1,0 +1,104 @@
+//! Stage 7: reports. The only stage that formats output; it returns strings and `run` prints
+//! them, the report to stdout. Every format is a pure function of [`Report`], so the same
+//! inputs give byte-identical output.
+
+pub mod human;
+pub mod json;
+
+use semver::Version;
+use serde::Serialize;
+
+use crate::bump::{Change, Level};
+use crate::diff::Finding;
+use crate::gate::{Decision, Verdict};
+
+/// Output format of `check` and `suggest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics and a summary
+    Human,
+    /// the stable JSON schema documented in README.md
+    Json,
+}
+
+/// One side of the comparison, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct SideReport {
+    pub version: Option<Version>,
+    /// git | registry | path | rustdoc | working-tree
+    pub source: String,
+    /// human description, e.g. "git tag v1.2.0 (3f2c1ab)"
+    pub description: String,
+}
+
+/// Everything semgate concluded about one package.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageReport {
+    pub name: String,
+    pub baseline: SideReport,
+    pub current: SideReport,
+    pub change: Change,
+    pub required_bump: Level,
+    pub minimum_version: Version,
+    pub proposed_version: Option<Version>,
+    /// where the proposed version came from: "Cargo.toml", "--proposed", "--bump <level>"
+    pub proposed_from: Option<String>,
+    pub verdict: Verdict,
+    pub notes: Vec<String>,
+    pub findings: Vec<Finding>,
+}
+
+impl PackageReport {
+    pub fn new(
+        name: String,
+        baseline: SideReport,
+        current: SideReport,
+        proposed_from: Option<String>,
+        decision: Decision,
+        findings: Vec<Finding>,
+    ) -> PackageReport {
+        PackageReport {
+            name,
+            baseline,
+            current,
+            change: decision.change,
+            required_bump: decision.required_bump,
+            minimum_version: decision.minimum_version,
+            proposed_version: decision.proposed_version,
+            proposed_from,
+            verdict: decision.verdict,
+            notes: decision.notes,
+            findings,
+        }
+    }
+
+    pub fn count(&self, class: crate::rules::Class) -> usize {
+        self.findings.iter().filter(|f| f.class == class && f.accepted.is_none()).count()
+    }
+}
+
+/// The whole report: one entry per package and one overall verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// bumped only on incompatible changes to this JSON schema
+    pub schema_version: u32,
+    pub semgate_version: &'static str,
+    pub verdict: Verdict,
+    /// the largest bump any package needs
+    pub required_bump: Level,
+    pub packages: Vec<PackageReport>,
+}
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+impl Report {
+    pub fn new(packages: Vec<PackageReport>) -> Report {
+        let verdict = if packages.iter().any(|p| p.verdict == Verdict::Fail) { Verdict::Fail } else { Verdict::Pass };
+        let required_bump = packages.iter().map(|p| p.required_bump).max().unwrap_or(Level::Patch);
+        Report { schema_version: SCHEMA_VERSION, semgate_version: env!("CARGO_PKG_VERSION"), verdict, required_bump, packages }
+    }
+
+    pub fn change(&self) -> Change {
+        self.packages.iter().map(|p| p.change).max().unwrap_or(Change::None)
+    }
+}

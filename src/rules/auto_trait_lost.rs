@@ -1,0 +1,40 @@
+//! auto-trait-lost: a type stopped being Send, Sync, Unpin, UnwindSafe or RefUnwindSafe.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::{impls_of, trait_name, AUTO_TRAITS};
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "auto-trait-lost",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a type lost an auto trait (Send, Sync, Unpin, UnwindSafe, RefUnwindSafe)",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Auto traits are implemented implicitly from a type's fields, so a private field \
+change (an `Rc`, a raw pointer, a `Cell`) can silently remove `Send` or `Sync`. Users who moved the \
+type across threads, or held it across an `.await` in a spawned task, stop compiling. This is one of \
+the most common breakages shipped in minor releases.",
+    example_before: "pub struct Handle { inner: Arc<Inner> }",
+    example_after: "pub struct Handle { inner: Rc<Inner> }",
+    fix: "keep the field types thread-safe, or add an explicit `unsafe impl Send` if it is sound",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    for pair in cx.pairs_where(is_type) {
+        let has = |api, item, name: &str| {
+            impls_of(api, item).iter().any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
+        };
+        for name in AUTO_TRAITS {
+            if has(cx.old, pair.old, name) && !has(cx.new, pair.new, name) {
+                out.push(
+                    Finding::new(&RULE, pair.path, format!("`{}` is no longer `{name}`", pair.path))
+                        .spans(pair.old, pair.new),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! const-value-changed: a public constant's value changed (reported as a note).
+
+use rustdoc_types::ItemEnum;
+
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "const-value-changed",
+    class: Class::Patch,
+    possibly_breaking: false,
+    summary: "a public constant's value changed (a note: behaviour, not API)",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Changing a constant's value compiles everywhere, but code that relied on the value \
+(buffer sizes, protocol numbers, defaults) may behave differently. semgate shows it so a reviewer \
+can decide; it does not raise the required bump.",
+    example_before: "pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;",
+    example_after: "pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;",
+    fix: "nothing to fix if the new value is intended; mention it in the changelog",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in &cx.pairs {
+        let (ItemEnum::Constant { const_: a, .. }, ItemEnum::Constant { const_: b, .. }) = (&pair.old.inner, &pair.new.inner)
+        else {
+            continue;
+        };
+        let shown = |c: &rustdoc_types::Constant| c.value.clone().unwrap_or_else(|| c.expr.clone());
+        if shown(a) != shown(b) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("constant `{}` changed value from `{}` to `{}`", pair.path, shown(a), shown(b)),
+                )
+                .spans(pair.old, pair.new),
+            );
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! enum-non-exhaustive-added: `#[non_exhaustive]` added to an enum or one of its variants.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::variants;
+use super::{Class, Rule};
+use crate::api::model::is_non_exhaustive;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "enum-non-exhaustive-added",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "#[non_exhaustive] was added to an enum or an enum variant",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-adding-non-exhaustive",
+    explanation: "Outside the crate, matches on a `#[non_exhaustive]` enum need a wildcard arm, and a \
+`#[non_exhaustive]` variant can no longer be constructed and must be matched with `..`. Existing \
+exhaustive matches and constructions stop compiling.",
+    example_before: "pub enum Error { Io, Parse }",
+    example_after: "#[non_exhaustive]\npub enum Error { Io, Parse }",
+    fix: "add `#[non_exhaustive]` only in a major release",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) {
+            out.push(
+                Finding::new(&RULE, pair.path, format!("enum `{}` is now #[non_exhaustive]", pair.path))
+                    .spans(pair.old, pair.new),
+            );
+        }
+        let new = variants(cx.new, pair.new);
+        for (name, ov) in variants(cx.old, pair.old) {
+            let Some((_, nv)) = new.iter().find(|(n, _)| *n == name) else { continue };
+            if !is_non_exhaustive(ov) && is_non_exhaustive(nv) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        format!("{}::{name}", pair.path),
+                        format!("variant `{}::{name}` is now #[non_exhaustive]", pair.path),
+                    )
+                    .spans(ov, nv),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+//! enum-variant-added: a variant was added (breaking for exhaustive enums).
+
+use rustdoc_types::ItemEnum;
+
+use super::support::variants;
+use super::{Class, Rule};
+use crate::api::model::is_non_exhaustive;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "enum-variant-added",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a variant was added to an enum (breaking unless the enum is #[non_exhaustive])",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#enum-variant-new",
+    explanation: "A `match` on an exhaustive enum lists every variant; a new variant makes those \
+matches non-exhaustive and they stop compiling. On a `#[non_exhaustive]` enum users must already have \
+a wildcard arm, so a new variant is only additive.",
+    example_before: "pub enum Format { Json, Toml }",
+    example_after: "pub enum Format { Json, Toml, Yaml }",
+    fix: "mark the enum `#[non_exhaustive]` (in a major release) before adding variants",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        let old = variants(cx.old, pair.old);
+        let open = is_non_exhaustive(pair.old);
+        for (name, variant) in variants(cx.new, pair.new) {
+            if old.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let message = if open {
+                format!("variant `{name}` was added to #[non_exhaustive] enum `{}`", pair.path)
+            } else {
+                format!("variant `{name}` was added to exhaustive enum `{}`: exhaustive matches break", pair.path)
+            };
+            out.push(
+                Finding::new(&RULE, format!("{}::{name}", pair.path), message)
+                    .class(if open { Class::Additive } else { Class::Breaking })
+                    .old_span(pair.old)
+                    .new_span(variant),
+            );
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! enum-variant-removed: a variant was removed or renamed.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::variants;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "enum-variant-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a variant of an enum was removed or renamed",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Code that constructs or matches the variant by name stops compiling.",
+    example_before: "pub enum Level { Debug, Info, Warn }",
+    example_after: "pub enum Level { Info, Warn }",
+    fix: "keep the variant (it can be `#[deprecated]`)",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        let new = variants(cx.new, pair.new);
+        for (name, variant) in variants(cx.old, pair.old) {
+            if !new.iter().any(|(n, _)| *n == name) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        format!("{}::{name}", pair.path),
+                        format!("variant `{name}` of enum `{}` was removed", pair.path),
+                    )
+                    .old_span(variant)
+                    .new_span(pair.new),
+                );
+            }
+        }
+    }
+}

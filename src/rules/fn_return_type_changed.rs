@@ -1,0 +1,47 @@
+//! fn-return-type-changed: a function or inherent method returns a different type.
+
+use super::{Class, Rule};
+use crate::api::types::render_type;
+use crate::diff::{CallableKind, DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "fn-return-type-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a function or method returns a different type",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    explanation: "Callers use the returned value as the old type: they store it, match it, call \
+methods on it. A different return type (including a value becoming `()` or `()` becoming a value, \
+which changes what `let x = f();` means) breaks them.",
+    example_before: "pub fn len(&self) -> u32",
+    example_after: "pub fn len(&self) -> usize",
+    fix: "add a new method with the new return type and deprecate the old one",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for c in cx.callables() {
+        if c.kind == CallableKind::TraitMethod {
+            continue;
+        }
+        let types = c.types(cx);
+        if !types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
+            let show = |t: Option<&rustdoc_types::Type>| t.map(render_type).unwrap_or_else(|| "()".into());
+            out.push(
+                Finding::new(
+                    &RULE,
+                    c.path,
+                    format!(
+                        "{} `{}` returned `{}` and now returns `{}`",
+                        c.kind.noun(),
+                        c.path,
+                        show(c.old.sig.output.as_ref()),
+                        show(c.new.sig.output.as_ref())
+                    ),
+                )
+                .spans(c.old_item, c.new_item)
+                .signatures(cx.old, c.old_item, cx.new, c.new_item),
+            );
+        }
+    }
+}

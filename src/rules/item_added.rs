@@ -1,0 +1,39 @@
+//! item-added: a new public path.
+
+use super::support::noun;
+use super::{Class, Rule};
+use crate::api::Target;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "item-added",
+    class: Class::Additive,
+    possibly_breaking: false,
+    summary: "a new public item or path",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",
+    explanation: "New public items are new API: code written against this release may not compile \
+against the previous one, so the release must be at least a minor one. (A new item can in rare cases \
+clash with a glob import downstream; the Cargo Book still counts it as minor.)",
+    example_before: "// nothing",
+    example_after: "pub fn parse_str(s: &str) -> Config { .. }",
+    fix: "release it in a minor version (for 0.y.z crates, a patch version)",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for &path in &cx.added {
+        let mut finding;
+        match cx.new.paths.get(path) {
+            Some(Target::Item(id)) => {
+                let item = cx.new.item(*id);
+                let what = item.map(noun).unwrap_or("item");
+                finding = Finding::new(&RULE, path, format!("{what} `{path}` was added"));
+                if let Some(item) = item {
+                    finding = finding.new_span(item);
+                }
+            }
+            _ => finding = Finding::new(&RULE, path, format!("re-export `{path}` was added")),
+        }
+        out.push(finding);
+    }
+}

@@ -1,0 +1,36 @@
+//! item-kind-changed: a path now names a different kind of item (struct -> enum, fn -> const...).
+
+use super::support::noun;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "item-kind-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public path now names a different kind of item",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Each kind of item is used differently: a struct is built with a literal, an enum is \
+matched, a function is called, a constant is read. Code written for the old kind stops compiling when \
+the same path names an item of another kind.",
+    example_before: "pub struct Mode { pub fast: bool }",
+    example_after: "pub enum Mode { Fast, Slow }",
+    fix: "keep the old item under its name and introduce the new one under a new name",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in &cx.pairs {
+        if std::mem::discriminant(&pair.old.inner) != std::mem::discriminant(&pair.new.inner) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("`{}` changed from a {} to a {}", pair.path, noun(pair.old), noun(pair.new)),
+                )
+                .spans(pair.old, pair.new)
+                .signatures(cx.old, pair.old, cx.new, pair.new),
+            );
+        }
+    }
+}

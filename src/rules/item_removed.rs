@@ -1,0 +1,64 @@
+//! item-removed: a public path (or an inherent method / associated item) no longer resolves.
+
+use super::support::noun;
+use super::{Class, Rule};
+use crate::api::Target;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "item-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public item, or an inherent method or associated item, can no longer be named at its path",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Downstream code that names the item by this path (in a `use`, a call, a type) stops \
+compiling. Moving an item is fine as long as a `pub use` keeps it reachable at the old path; removing \
+the last path users could name it by is a breaking change. A removed module is reported once, not once \
+per item inside it.",
+    example_before: "pub fn parse(s: &str) -> Config { .. }",
+    example_after: "// parse was deleted, or moved to `mod parser` without a re-export",
+    fix: "keep the item, or re-export it at the old path: `pub use crate::parser::parse;`",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for &path in &cx.removed {
+        let (what, item) = match cx.old.paths.get(path) {
+            Some(Target::Item(id)) => match cx.old.item(*id) {
+                Some(item) => (noun(item), Some(item)),
+                None => ("item", None),
+            },
+            _ => ("re-export", None),
+        };
+        let mut message = format!("{what} `{path}` was removed");
+        if let Some(item) = item {
+            // still reachable elsewhere? then the fix is a re-export
+            let elsewhere = cx.old.paths_of(item.id).iter().find(|p| cx.new.paths.contains_key(*p));
+            if let Some(other) = elsewhere {
+                message.push_str(&format!(" (it is still reachable as `{other}`: re-export it at the old path)"));
+            }
+        }
+        let mut finding = Finding::new(&RULE, path, message);
+        if let Some(item) = item {
+            finding = finding.old_span(item);
+        }
+        out.push(finding);
+    }
+    for member in &cx.members {
+        if let (Some(old), None) = (member.old, member.new) {
+            let parent = &cx.pairs[member.parent];
+            out.push(
+                Finding::new(&RULE, &member.path, format!("{} `{}` was removed", member_noun(old), member.path))
+                    .old_span(old)
+                    .new_span(parent.new),
+            );
+        }
+    }
+}
+
+fn member_noun(item: &rustdoc_types::Item) -> &'static str {
+    match &item.inner {
+        rustdoc_types::ItemEnum::Function(_) => "method",
+        _ => noun(item),
+    }
+}

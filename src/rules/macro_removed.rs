@@ -1,0 +1,31 @@
+//! macro-removed: a `#[macro_export]` macro_rules macro was removed or is no longer exported.
+
+use rustdoc_types::ItemEnum;
+
+use super::{Class, Rule};
+use crate::api::Target;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "macro-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "an exported macro_rules! macro was removed or is no longer exported",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "`#[macro_export]` macros live at the crate root and are invoked as `krate::name!`. \
+Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
+    example_before: "#[macro_export]\nmacro_rules! ensure { .. }",
+    example_after: "macro_rules! ensure { .. } // no longer exported",
+    fix: "keep the macro exported; hide it with #[doc(hidden)] only in a major release",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for &path in &cx.removed {
+        let Some(Target::Item(id)) = cx.old.paths.get(path) else { continue };
+        let Some(item) = cx.old.item(*id) else { continue };
+        if matches!(item.inner, ItemEnum::Macro(_)) {
+            out.push(Finding::new(&RULE, path, format!("macro `{path}!` was removed")).old_span(item));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! The rule registry. One file per rule: its id, class, reference link, explanation and the
+//! check itself. `semgate rules` and `semgate explain` read this registry, and a test fails when
+//! a rule file is not registered, its id does not match its file name, or it has no fixture.
+
+mod support;
+
+use serde::Serialize;
+
+use crate::diff::{DiffCx, Finding};
+
+/// How a change affects the version: the classes of the change catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// no API change (bodies, docs, private code, or a note such as a changed const value)
+    Patch,
+    /// new API: needs a minor release (`0.y.z`: a patch release)
+    Additive,
+    /// breaks some downstream code: needs a major release (`0.y.z`: a minor release)
+    Breaking,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Patch => "patch",
+            Class::Additive => "additive",
+            Class::Breaking => "breaking",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Class> {
+        match s {
+            "patch" => Some(Class::Patch),
+            "additive" | "minor" => Some(Class::Additive),
+            "breaking" | "major" => Some(Class::Breaking),
+            _ => None,
+        }
+    }
+}
+
+/// A detectable kind of API change.
+pub struct Rule {
+    /// stable kebab-case id, also the name of the rule's file (with `_`) and fixture
+    pub id: &'static str,
+    /// class of the rule's findings unless the finding says otherwise
+    pub class: Class,
+    /// the Cargo Book leaves the class to project policy; configuration may raise it
+    pub possibly_breaking: bool,
+    /// one line for `semgate rules`
+    pub summary: &'static str,
+    /// link into the Cargo reference (or the catalogue) explaining why
+    pub reference: &'static str,
+    /// a paragraph for `semgate explain`
+    pub explanation: &'static str,
+    /// the change, then the fix, as Rust source
+    pub example_before: &'static str,
+    pub example_after: &'static str,
+    pub fix: &'static str,
+    pub check: fn(&DiffCx<'_>, &mut Vec<Finding>),
+}
+
+
+
+macro_rules! registry {
+    ($($module:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every rule, in registry order.
+        pub static RULES: &[&Rule] = &[$(&$module::RULE),*];
+        /// Rule file names, for the registry test.
+        #[cfg(test)]
+        pub(crate) static MODULES: &[&str] = &[$(stringify!($module)),*];
+    };
+}
+
+registry![
+    item_removed,
+    item_kind_changed,
+    item_now_hidden,
+    item_added,
+    fn_param_count_changed,
+    fn_param_type_changed,
+    fn_return_type_changed,
+    fn_const_removed,
+    fn_unsafe_added,
+    method_receiver_changed,
+    struct_pub_field_removed,
+    struct_field_type_changed,
+    struct_field_added_exhaustive,
+    struct_private_field_added,
+    struct_kind_changed,
+    struct_non_exhaustive_added,
+    enum_variant_added,
+    enum_variant_removed,
+    enum_variant_kind_changed,
+    enum_variant_field_added,
+    enum_variant_field_removed,
+    enum_variant_field_type_changed,
+    enum_non_exhaustive_added,
+    trait_item_added,
+    trait_defaulted_item_added,
+    trait_item_removed,
+    trait_method_signature_changed,
+    impl_removed,
+    auto_trait_lost,
+    inherent_item_added,
+    async_changed,
+    const_type_changed,
+    const_value_changed,
+    deprecated_added,
+    derive_helper_removed,
+    extern_static_unsafe,
+    fn_abi_changed,
+    fn_bounds_tightened,
+    fn_export_name_changed,
+    fn_generics_changed,
+    fn_target_feature_added,
+    macro_removed,
+    must_use_added,
+    no_std_to_std,
+    proc_macro_removed,
+    repr_changed,
+    static_mutability_changed,
+    static_type_changed,
+    type_alias_changed,
+];
+
+/// Looks a rule up by id.
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_match_file_names_and_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for (rule, module) in RULES.iter().zip(MODULES) {
+            assert_eq!(rule.id.replace('-', "_"), *module, "rule id must match its file name");
+            assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
+            assert!(rule.reference.starts_with("https://"), "{} has no reference link", rule.id);
+            assert!(!rule.explanation.is_empty() && !rule.summary.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rule_file_is_registered() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let Some(stem) = name.strip_suffix(".rs") else { continue };
+            if stem == "mod" || stem == "support" {
+                continue;
+            }
+            assert!(MODULES.contains(&stem), "src/rules/{name} is not in the registry");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! proc-macro-removed: a function-like, attribute or derive proc macro was removed.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::noun;
+use super::{Class, Rule};
+use crate::api::Target;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "proc-macro-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a proc macro (function-like, attribute or derive) was removed",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Users invoke proc macros by name: `name!(..)`, `#[name]`, `#[derive(Name)]`. \
+Removing one breaks every use.",
+    example_before: "#[proc_macro_derive(Builder)]\npub fn builder(input: TokenStream) -> TokenStream",
+    example_after: "// derive removed",
+    fix: "keep the macro",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for &path in &cx.removed {
+        let Some(Target::Item(id)) = cx.old.paths.get(path) else { continue };
+        let Some(item) = cx.old.item(*id) else { continue };
+        if matches!(item.inner, ItemEnum::ProcMacro(_)) {
+            out.push(Finding::new(&RULE, path, format!("{} `{path}` was removed", noun(item))).old_span(item));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+//! static-type-changed: a public static changed type.
+
+use rustdoc_types::ItemEnum;
+
+use super::{Class, Rule};
+use crate::api::types::render_type;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "static-type-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public static changed type",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Code reads the static (or takes references to it) as its declared type.",
+    example_before: "pub static COUNTER: AtomicU32 = AtomicU32::new(0);",
+    example_after: "pub static COUNTER: AtomicU64 = AtomicU64::new(0);",
+    fix: "keep the type; add a new static",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in &cx.pairs {
+        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        if !cx.types.eq_ty(&a.type_, &b.type_) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!(
+                        "static `{}` changed type from `{}` to `{}`",
+                        pair.path,
+                        render_type(&a.type_),
+                        render_type(&b.type_)
+                    ),
+                )
+                .spans(pair.old, pair.new)
+                .signatures(cx.old, pair.old, cx.new, pair.new),
+            );
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! struct-field-type-changed: a public field of a struct changed type.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::{struct_fields, Fields};
+use super::{Class, Rule};
+use crate::api::types::render_type;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "struct-field-type-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public field of a struct changed type",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Code that reads, writes or constructs the field uses its old type. Types are compared \
+structurally, so a path to the same item through another re-export is not a change.",
+    example_before: "pub struct Limits { pub max: u32 }",
+    example_after: "pub struct Limits { pub max: u64 }",
+    fix: "keep the old field type; add a new field or accessor for the wider type",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
+        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let types = cx.types.with_generics(&[&os.generics], &[&ns.generics]);
+        for (key, of) in &old.public {
+            let Some(nf) = new.get(key) else { continue };
+            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else { continue };
+            if !types.eq_ty(a, b) {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        format!("{}::{key}", pair.path),
+                        format!(
+                            "field `{key}` of struct `{}` changed type from `{}` to `{}`",
+                            pair.path,
+                            render_type(a),
+                            render_type(b)
+                        ),
+                    )
+                    .spans(of, nf)
+                    .signature_text(format!("pub {key}: {}", render_type(a)), format!("pub {key}: {}", render_type(b))),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! struct-kind-changed: a struct changed between unit, tuple and struct-like forms.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::struct_fields;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "struct-kind-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a struct changed between unit, tuple and struct-like forms",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-tuple-normal-with-private",
+    explanation: "The form decides how users construct and match the struct: `S`, `S(a, b)` or \
+`S { a, b }`. Changing it breaks them, unless every field was private (and there was at least one), \
+in which case users could do neither and the change is only additive.",
+    example_before: "pub struct Id(pub u64);",
+    example_after: "pub struct Id { pub value: u64 }",
+    fix: "keep the struct's form",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
+        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        if old.shape == new.shape {
+            continue;
+        }
+        let opaque = |f: &super::support::Fields| f.public.is_empty() && f.has_private;
+        let class = if opaque(&old) && opaque(&new) { Class::Additive } else { Class::Breaking };
+        out.push(
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!("struct `{}` changed from a {} struct to a {} struct", pair.path, old.shape.noun(), new.shape.noun()),
+            )
+            .class(class)
+            .spans(pair.old, pair.new)
+            .signatures(cx.old, pair.old, cx.new, pair.new),
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! struct-private-field-added: a private field added to a struct whose fields were all public.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::struct_fields;
+use super::{Class, Rule};
+use crate::api::model::is_non_exhaustive;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "struct-private-field-added",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a private field was added to a struct whose fields were all public",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-add-private-field-when-public",
+    explanation: "A struct whose fields are all public can be built with a literal and matched \
+without `..`. One private field makes both impossible outside the crate.",
+    example_before: "pub struct Span { pub start: usize, pub end: usize }",
+    example_after: "pub struct Span { pub start: usize, pub end: usize, file: FileId }",
+    fix: "add the field in a major release, and consider `#[non_exhaustive]` at the same time",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
+        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        if old.shape == new.shape && !old.has_private && new.has_private && !is_non_exhaustive(pair.old) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!(
+                        "struct `{}` gained a private field: it can no longer be built with a struct literal outside the crate",
+                        pair.path
+                    ),
+                )
+                .spans(pair.old, pair.new)
+                .signatures(cx.old, pair.old, cx.new, pair.new),
+            );
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! struct-pub-field-removed: a public field was removed, renamed or made private.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::struct_fields;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "struct-pub-field-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public field of a struct was removed, renamed or made private",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Code reading the field (`s.field`), building the struct with it, or destructuring it \
+stops compiling when the field is gone or no longer public.",
+    example_before: "pub struct Config { pub verbose: bool, pub jobs: u32 }",
+    example_after: "pub struct Config { pub verbose: bool, jobs: u32 }",
+    fix: "keep the field public, or add an accessor in a major release",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
+        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        if old.shape != new.shape {
+            continue; // struct-kind-changed reports it
+        }
+        for (key, field) in &old.public {
+            if new.get(key).is_none() {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        format!("{}::{key}", pair.path),
+                        format!("public field `{key}` of struct `{}` was removed or made private", pair.path),
+                    )
+                    .old_span(field)
+                    .new_span(pair.new),
+                );
+            }
+        }
+    }
+}

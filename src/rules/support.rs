@@ -1,0 +1,389 @@
+//! Helpers several rules share: item nouns, field lists, receivers, sealed traits, impls.
+
+use rustdoc_types::{
+    Function, GenericBound, Id, Impl, Item, ItemEnum, StructKind, Type, VariantKind, WherePredicate,
+};
+
+use crate::api::Api;
+
+/// "struct", "function", ... for messages.
+pub fn noun(item: &Item) -> &'static str {
+    match &item.inner {
+        ItemEnum::Module(_) => "module",
+        ItemEnum::ExternCrate { .. } => "extern crate",
+        ItemEnum::Use(_) => "re-export",
+        ItemEnum::Union(_) => "union",
+        ItemEnum::Struct(_) => "struct",
+        ItemEnum::StructField(_) => "field",
+        ItemEnum::Enum(_) => "enum",
+        ItemEnum::Variant(_) => "variant",
+        ItemEnum::Function(_) => "function",
+        ItemEnum::Trait(_) => "trait",
+        ItemEnum::TraitAlias(_) => "trait alias",
+        ItemEnum::Impl(_) => "impl",
+        ItemEnum::TypeAlias(_) => "type alias",
+        ItemEnum::Constant { .. } => "constant",
+        ItemEnum::Static(_) => "static",
+        ItemEnum::ExternType => "extern type",
+        ItemEnum::Macro(_) => "macro",
+        ItemEnum::ProcMacro(p) => match p.kind {
+            rustdoc_types::MacroKind::Bang => "proc macro",
+            rustdoc_types::MacroKind::Attr => "attribute macro",
+            rustdoc_types::MacroKind::Derive => "derive macro",
+        },
+        ItemEnum::Primitive(_) => "primitive",
+        ItemEnum::AssocConst { .. } => "associated constant",
+        ItemEnum::AssocType { .. } => "associated type",
+    }
+}
+
+/// The shape of a struct or variant: how users construct and match it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    Unit,
+    Tuple,
+    Plain,
+}
+
+impl Shape {
+    pub fn noun(self) -> &'static str {
+        match self {
+            Shape::Unit => "unit",
+            Shape::Tuple => "tuple",
+            Shape::Plain => "struct-like",
+        }
+    }
+}
+
+/// The fields of a struct or enum variant as users see them.
+pub struct Fields<'a> {
+    pub shape: Shape,
+    /// public fields keyed by name (plain) or index (tuple)
+    pub public: Vec<(String, &'a Item)>,
+    /// some fields are private (or `#[doc(hidden)]`), so users cannot construct it by literal
+    pub has_private: bool,
+}
+
+impl<'a> Fields<'a> {
+    pub fn get(&self, key: &str) -> Option<&'a Item> {
+        self.public.iter().find(|(k, _)| k == key).map(|(_, i)| *i)
+    }
+
+    pub fn field_type(item: &Item) -> Option<&Type> {
+        match &item.inner {
+            ItemEnum::StructField(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+pub fn struct_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
+    let ItemEnum::Struct(s) = &item.inner else { return None };
+    Some(match &s.kind {
+        StructKind::Unit => Fields { shape: Shape::Unit, public: Vec::new(), has_private: false },
+        StructKind::Tuple(ids) => tuple_fields(api, ids),
+        StructKind::Plain { fields, has_stripped_fields } => plain_fields(api, fields, *has_stripped_fields),
+    })
+}
+
+pub fn variant_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
+    let ItemEnum::Variant(v) = &item.inner else { return None };
+    Some(match &v.kind {
+        VariantKind::Plain => Fields { shape: Shape::Unit, public: Vec::new(), has_private: false },
+        VariantKind::Tuple(ids) => tuple_fields(api, ids),
+        VariantKind::Struct { fields, has_stripped_fields } => plain_fields(api, fields, *has_stripped_fields),
+    })
+}
+
+fn tuple_fields<'a>(api: &'a Api, ids: &[Option<Id>]) -> Fields<'a> {
+    let mut public = Vec::new();
+    let mut has_private = false;
+    for (index, id) in ids.iter().enumerate() {
+        match id.and_then(|id| api.item(id)) {
+            Some(field) if !api.is_hidden(field) => public.push((index.to_string(), field)),
+            _ => has_private = true,
+        }
+    }
+    Fields { shape: Shape::Tuple, public, has_private }
+}
+
+fn plain_fields<'a>(api: &'a Api, ids: &[Id], stripped: bool) -> Fields<'a> {
+    let mut public = Vec::new();
+    let mut has_private = stripped;
+    for id in ids {
+        match api.item(*id) {
+            Some(field) if !api.is_hidden(field) => {
+                public.push((field.name.clone().unwrap_or_default(), field));
+            }
+            _ => has_private = true,
+        }
+    }
+    Fields { shape: Shape::Plain, public, has_private }
+}
+
+/// The variants of an enum users can name, by name.
+pub fn variants<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a str, &'a Item)> {
+    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
+    e.variants
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .filter(|v| !api.is_hidden(v))
+        .filter_map(|v| Some((v.name.as_deref()?, v)))
+        .collect()
+}
+
+/// How a method takes `self`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receiver {
+    None,
+    Value,
+    Ref,
+    RefMut,
+    /// `self: Box<Self>`, `self: Rc<Self>`, `self: Pin<&mut Self>`...
+    Typed(String),
+}
+
+impl Receiver {
+    pub fn describe(&self) -> String {
+        match self {
+            Receiver::None => "no receiver (an associated function)".into(),
+            Receiver::Value => "`self`".into(),
+            Receiver::Ref => "`&self`".into(),
+            Receiver::RefMut => "`&mut self`".into(),
+            Receiver::Typed(t) => format!("`self: {t}`"),
+        }
+    }
+}
+
+pub fn receiver(f: &Function) -> Receiver {
+    let Some((name, ty)) = f.sig.inputs.first() else { return Receiver::None };
+    if name != "self" {
+        return Receiver::None;
+    }
+    let is_self = |t: &Type| matches!(t, Type::Generic(g) if g == "Self");
+    match ty {
+        t if is_self(t) => Receiver::Value,
+        Type::BorrowedRef { is_mutable: false, type_, .. } if is_self(type_) => Receiver::Ref,
+        Type::BorrowedRef { is_mutable: true, type_, .. } if is_self(type_) => Receiver::RefMut,
+        other => Receiver::Typed(crate::api::types::render_type(other)),
+    }
+}
+
+/// Parameters other than the receiver.
+pub fn params(f: &Function) -> &[(String, Type)] {
+    match f.sig.inputs.first() {
+        Some((name, _)) if name == "self" => &f.sig.inputs[1..],
+        _ => &f.sig.inputs,
+    }
+}
+
+/// Whether a trait item has a default (body, value or type).
+pub fn has_default(item: &Item) -> bool {
+    match &item.inner {
+        ItemEnum::Function(f) => f.has_body,
+        ItemEnum::AssocConst { value, .. } => value.is_some(),
+        ItemEnum::AssocType { type_, .. } => type_.is_some(),
+        _ => true,
+    }
+}
+
+/// A trait is sealed when downstream crates cannot implement it: a supertrait they cannot name
+/// (the usual `private::Sealed` pattern), or a required method whose signature names a type
+/// they cannot name.
+pub fn is_sealed(api: &Api, item: &Item) -> bool {
+    let ItemEnum::Trait(t) = &item.inner else { return false };
+    let unnameable_trait = |b: &GenericBound| match b {
+        GenericBound::TraitBound { trait_, .. } => is_local_unnameable(api, trait_.id),
+        _ => false,
+    };
+    if t.bounds.iter().any(unnameable_trait) {
+        return true;
+    }
+    let self_bounds = t.generics.where_predicates.iter().any(|p| match p {
+        WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } if g == "Self" => {
+            bounds.iter().any(unnameable_trait)
+        }
+        _ => false,
+    });
+    if self_bounds {
+        return true;
+    }
+    t.items.iter().filter_map(|id| api.item(*id)).any(|member| match &member.inner {
+        ItemEnum::Function(f) if !f.has_body => {
+            f.sig.inputs.iter().any(|(_, ty)| mentions_unnameable(api, ty))
+        }
+        _ => false,
+    })
+}
+
+fn is_local_unnameable(api: &Api, id: Id) -> bool {
+    api.crate_of(id) == Some(api.name.as_str()) && !api.is_nameable(id)
+}
+
+fn mentions_unnameable(api: &Api, ty: &Type) -> bool {
+    match ty {
+        Type::ResolvedPath(p) => {
+            is_local_unnameable(api, p.id)
+                || match p.args.as_deref() {
+                    Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) => args.iter().any(|a| match a {
+                        rustdoc_types::GenericArg::Type(t) => mentions_unnameable(api, t),
+                        _ => false,
+                    }),
+                    _ => false,
+                }
+        }
+        Type::BorrowedRef { type_, .. } | Type::RawPointer { type_, .. } | Type::Slice(type_) => {
+            mentions_unnameable(api, type_)
+        }
+        Type::Array { type_, .. } => mentions_unnameable(api, type_),
+        Type::Tuple(ts) => ts.iter().any(|t| mentions_unnameable(api, t)),
+        _ => false,
+    }
+}
+
+/// Impl blocks listed on a struct, enum or union.
+pub fn impls_of<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a Item, &'a Impl)> {
+    let ids = match &item.inner {
+        ItemEnum::Struct(s) => &s.impls,
+        ItemEnum::Enum(e) => &e.impls,
+        ItemEnum::Union(u) => &u.impls,
+        _ => return Vec::new(),
+    };
+    ids.iter()
+        .filter_map(|id| api.item(*id))
+        .filter_map(|i| match &i.inner {
+            ItemEnum::Impl(imp) => Some((i, imp)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The auto traits rustdoc synthesises impls for. `Freeze` and `UnsafeUnpin` are unstable
+/// and not part of any stable contract, so they are left out.
+pub const AUTO_TRAITS: &[&str] = &["Send", "Sync", "Unpin", "UnwindSafe", "RefUnwindSafe"];
+
+/// The last segment of a trait path as written (`Send` for `core::marker::Send`).
+pub fn trait_name(imp: &Impl) -> Option<&str> {
+    imp.trait_.as_ref().map(|p| p.path.rsplit("::").next().unwrap_or(&p.path))
+}
+
+/// Explicit (not `impl Trait`-synthesised) type and const parameters, and lifetime parameters.
+pub fn explicit_params(g: &rustdoc_types::Generics) -> (Vec<&rustdoc_types::GenericParamDef>, usize) {
+    use rustdoc_types::GenericParamDefKind as K;
+    let mut tc = Vec::new();
+    let mut lifetimes = 0;
+    for p in &g.params {
+        match &p.kind {
+            K::Lifetime { .. } => lifetimes += 1,
+            K::Type { is_synthetic: true, .. } => {}
+            _ => tc.push(p),
+        }
+    }
+    (tc, lifetimes)
+}
+
+pub fn has_default_param(p: &rustdoc_types::GenericParamDef) -> bool {
+    use rustdoc_types::GenericParamDefKind as K;
+    match &p.kind {
+        K::Type { default, .. } => default.is_some(),
+        K::Const { default, .. } => default.is_some(),
+        K::Lifetime { .. } => false,
+    }
+}
+
+/// How a list of generic parameters changed, for types, traits and functions alike.
+#[derive(Default)]
+pub struct ParamChanges {
+    /// breaking changes to the parameter list, in words
+    pub breaking: Vec<String>,
+    /// compatible additions (defaulted parameters, or parameters of a function without explicit ones)
+    pub additive: Vec<String>,
+}
+
+/// Compares parameter lists. `callable` selects the function rules: lifetimes of functions are
+/// late-bound and not counted, and a new parameter breaks turbofish calls only when callers
+/// could already write one.
+pub fn compare_params(
+    types: &crate::api::types::TypeCx<'_>,
+    old: &rustdoc_types::Generics,
+    new: &rustdoc_types::Generics,
+    callable: bool,
+) -> ParamChanges {
+    use rustdoc_types::GenericParamDefKind as K;
+    let mut out = ParamChanges::default();
+    let (op, ol) = explicit_params(old);
+    let (np, nl) = explicit_params(new);
+    if !callable && ol != nl {
+        out.breaking.push(format!("{ol} lifetime parameter(s) -> {nl}"));
+    }
+    let kind = |p: &rustdoc_types::GenericParamDef| match &p.kind {
+        K::Type { .. } => "type",
+        K::Const { .. } => "const",
+        K::Lifetime { .. } => "lifetime",
+    };
+    for (i, (a, b)) in op.iter().zip(&np).enumerate() {
+        if kind(a) != kind(b) {
+            out.breaking.push(format!("parameter {} changed from a {} to a {} parameter", i + 1, kind(a), kind(b)));
+        } else if let (K::Const { type_: t1, .. }, K::Const { type_: t2, .. }) = (&a.kind, &b.kind) {
+            if !types.eq_ty(t1, t2) {
+                out.breaking.push(format!("const parameter `{}` changed type", b.name));
+            }
+        } else if has_default_param(a) && !has_default_param(b) {
+            out.breaking.push(format!("parameter `{}` lost its default", b.name));
+        }
+    }
+    if np.len() < op.len() {
+        let gone: Vec<&str> = op[np.len()..].iter().map(|p| p.name.as_str()).collect();
+        out.breaking.push(format!("generic parameter(s) `{}` removed", gone.join("`, `")));
+    }
+    for p in np.iter().skip(op.len()) {
+        if has_default_param(p) || (callable && op.is_empty()) {
+            out.additive.push(format!("generic parameter `{}` added", p.name));
+        } else {
+            out.breaking.push(format!("generic parameter `{}` added without a default", p.name));
+        }
+    }
+    out
+}
+
+/// Bounds per parameter (position-matched), split into those the new side adds (tightened) and
+/// those it drops (loosened), rendered for messages.
+pub fn compare_bounds(
+    types: &crate::api::types::TypeCx<'_>,
+    old: &rustdoc_types::Generics,
+    new: &rustdoc_types::Generics,
+) -> (Vec<String>, Vec<String>) {
+    use crate::api::types::{bounds_by_param, render_bound};
+    let ob = bounds_by_param(old);
+    let nb = bounds_by_param(new);
+    let mut tightened = Vec::new();
+    let mut loosened = Vec::new();
+    for ((oname, obs), (nname, nbs)) in ob.iter().zip(&nb) {
+        let _ = oname;
+        for extra in types.extra_bounds(obs, nbs) {
+            tightened.push(format!("`{nname}: {}`", render_bound(extra)));
+        }
+        for gone in types.missing_bounds(obs, nbs) {
+            loosened.push(format!("`{nname}: {}`", render_bound(gone)));
+        }
+    }
+    (tightened, loosened)
+}
+
+/// Generics of a struct, enum, union, trait or type alias.
+pub fn type_generics(item: &Item) -> Option<&rustdoc_types::Generics> {
+    match &item.inner {
+        ItemEnum::Struct(s) => Some(&s.generics),
+        ItemEnum::Enum(e) => Some(&e.generics),
+        ItemEnum::Union(u) => Some(&u.generics),
+        ItemEnum::TypeAlias(t) => Some(&t.generics),
+        _ => None,
+    }
+}
+
+pub fn repr(item: &Item) -> Option<&rustdoc_types::AttributeRepr> {
+    item.attrs.iter().find_map(|a| match a {
+        rustdoc_types::Attribute::Repr(r) => Some(r),
+        _ => None,
+    })
+}

@@ -1,0 +1,52 @@
+//! trait-item-added: a required item (no default) was added to a trait downstream can implement.
+
+use super::support::{has_default, is_sealed, noun};
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "trait-item-added",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a required method, associated type or const was added to a trait",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-item-no-default",
+    explanation: "Every downstream `impl` of the trait must now provide the new item, so existing impls \
+stop compiling. A sealed trait (one with a supertrait or required-method argument that downstream \
+crates cannot name) has no downstream impls, so there the new item is only additive.",
+    example_before: "pub trait Store { fn get(&self, k: &str) -> Option<Vec<u8>>; }",
+    example_after: "pub trait Store { fn get(&self, k: &str) -> Option<Vec<u8>>; fn len(&self) -> usize; }",
+    fix: "give the new item a default (`fn len(&self) -> usize { 0 }`), or seal the trait in a major release",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for member in &cx.trait_members {
+        let (None, Some(new)) = (member.old, member.new) else { continue };
+        if has_default(new) {
+            continue; // trait-defaulted-item-added
+        }
+        let parent = &cx.pairs[member.parent];
+        let sealed = is_sealed(cx.old, parent.old);
+        let message = if sealed {
+            format!(
+                "required {} `{}` was added to sealed trait `{}` (downstream crates cannot implement it)",
+                noun(new),
+                member.name,
+                parent.path
+            )
+        } else {
+            format!(
+                "required {} `{}` was added to trait `{}`: every downstream impl must now provide it",
+                noun(new),
+                member.name,
+                parent.path
+            )
+        };
+        out.push(
+            Finding::new(&RULE, &member.path, message)
+                .class(if sealed { Class::Additive } else { Class::Breaking })
+                .old_span(parent.old)
+                .new_span(new),
+        );
+    }
+}

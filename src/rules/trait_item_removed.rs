@@ -1,0 +1,35 @@
+//! trait-item-removed: a method, associated type or const was removed from a trait.
+
+use super::support::noun;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "trait-item-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a method, associated type or const was removed from a trait",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Callers of the item stop compiling, and so do downstream impls that define it \
+(they now define an item the trait does not have).",
+    example_before: "pub trait Codec { fn encode(&self) -> Vec<u8>; fn size_hint(&self) -> usize { 0 } }",
+    example_after: "pub trait Codec { fn encode(&self) -> Vec<u8>; }",
+    fix: "keep the item, with a default if implementors should no longer need it",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for member in &cx.trait_members {
+        let (Some(old), None) = (member.old, member.new) else { continue };
+        let parent = &cx.pairs[member.parent];
+        out.push(
+            Finding::new(
+                &RULE,
+                &member.path,
+                format!("{} `{}` was removed from trait `{}`", noun(old), member.name, parent.path),
+            )
+            .old_span(old)
+            .new_span(parent.new),
+        );
+    }
+}

@@ -1,0 +1,272 @@
+//! The driver: turns parsed arguments into the pipeline's stages and an exit code.
+//! Resolve and build (IO) -> load the APIs -> diff -> decide -> report (print).
+
+use std::io::IsTerminal;
+
+use anyhow::{anyhow, bail, Context, Result};
+use semver::Version;
+
+use crate::api::{load::load_crate, Api, ApiOptions};
+use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source};
+use crate::bump::apply;
+use crate::cli::{CheckArgs, Cli, Command, CompareArgs};
+use crate::diff::{diff, Finding};
+use crate::gate::{decide, Verdict};
+use crate::progress::{resolve_color, Progress};
+use crate::report::{self, Format, PackageReport, Report, SideReport};
+use crate::rules::{self, RULES};
+
+/// Exit codes: a contract for CI.
+pub const EXIT_PASS: i32 = 0;
+pub const EXIT_REFUSED: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+/// Runs semgate with parsed arguments and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let progress = Progress::new(cli.quiet, cli.verbose, cli.color);
+    match dispatch(&cli, &progress) {
+        Ok(code) => code,
+        Err(err) => {
+            progress.error(&format_error(&err));
+            EXIT_ERROR
+        }
+    }
+}
+
+/// `error: what failed` followed by the cause chain, one `caused by:` per line.
+fn format_error(err: &anyhow::Error) -> String {
+    let mut text = format!("{err}");
+    for cause in err.chain().skip(1) {
+        text.push_str(&format!("\n  caused by: {cause}"));
+    }
+    text.push_str("\nsemgate could not decide; the gate did not pass");
+    text
+}
+
+fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
+    if cli.version {
+        print!("{}", version_text(cli.verbose));
+        return Ok(EXIT_PASS);
+    }
+    match &cli.command {
+        None => {
+            print!("{}", version_text(false));
+            Ok(EXIT_PASS)
+        }
+        Some(Command::Rules) => {
+            print!("{}", rules_text());
+            Ok(EXIT_PASS)
+        }
+        Some(Command::Explain { id }) => {
+            let rule = rules::find(id)
+                .ok_or_else(|| anyhow!("no rule `{id}`; `semgate rules` lists every rule id"))?;
+            print!("{}", explain_text(rule));
+            Ok(EXIT_PASS)
+        }
+        Some(Command::Check(args)) => {
+            crate::interrupt::install()?;
+            let report = compare(&args.compare, Some(args), progress)?;
+            print!("{}", render(&report, args.compare.format, cli));
+            Ok(if report.verdict == Verdict::Pass { EXIT_PASS } else { EXIT_REFUSED })
+        }
+        Some(Command::Suggest(args)) => {
+            crate::interrupt::install()?;
+            let report = compare(&args.compare, None, progress)?;
+            match args.compare.format {
+                Format::Json => print!("{}", report::json::render(&report)),
+                Format::Human => {
+                    for p in &report.packages {
+                        progress.note(&format!(
+                            "{}: {} change since {} -> {} release (at least {})",
+                            p.name,
+                            p.change.as_str(),
+                            p.baseline.version.as_ref().map(ToString::to_string).unwrap_or_default(),
+                            p.required_bump.as_str(),
+                            p.minimum_version
+                        ));
+                        for f in p.findings.iter().filter(|f| f.accepted.is_none()) {
+                            progress.note(&format!("  {} [{}] {}", f.class.as_str(), f.rule, f.message));
+                        }
+                    }
+                    println!("{}", report.required_bump.as_str());
+                }
+            }
+            Ok(EXIT_PASS)
+        }
+    }
+}
+
+fn render(report: &Report, format: Format, cli: &Cli) -> String {
+    match format {
+        Format::Json => report::json::render(report),
+        Format::Human => {
+            let color = resolve_color(cli.color, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
+            report::human::render(report, report::human::Paint { color })
+        }
+    }
+}
+
+/// Resolves both sides, builds what needs building, diffs and decides.
+fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -> Result<Report> {
+    let started = std::time::Instant::now();
+    let (baseline, current, name) = if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
+        // pure JSON mode: no cargo, no git
+        (Side::from_rustdoc(b), Side::from_rustdoc(c), None)
+    } else {
+        let ctx = BuildContext::discover(args.manifest_path.as_deref(), args.package.as_deref())?;
+        let opts = build_options(args, &ctx);
+        let name = ctx.package_name().to_string();
+        let baseline_source = baseline_source(args, &ctx, progress)?;
+        let current_source = match &args.current_rustdoc {
+            Some(file) => Source::Rustdoc { file: file.clone() },
+            None => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+        };
+        if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
+            progress.warn("the working tree has uncommitted changes: comparing the working tree as it is");
+        }
+        let baseline = build::build_side(&name, &baseline_source, &ctx, &opts, Role::Baseline, progress)?;
+        let current = build::build_side(&name, &current_source, &ctx, &opts, Role::Current, progress)?;
+        (baseline, current, Some(name))
+    };
+
+    let options = ApiOptions { include_hidden: args.include_hidden };
+    progress.status("Comparing", &format!("public APIs of {}", name.as_deref().unwrap_or("the crate")));
+    let (old, new) = rayon::join(|| load_api(&baseline, options), || load_api(&current, options));
+    let (old, new) = (old?, new?);
+    let name = name.unwrap_or_else(|| new.name.clone());
+    let findings: Vec<Finding> = diff(&old, &new, RULES);
+
+    let baseline_version = side_version(&baseline, &old)
+        .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
+    let current_version = side_version(&current, &new);
+    let (proposed, proposed_from) = match check {
+        Some(CheckArgs { proposed: Some(v), .. }) => (Some(v.clone()), Some("--proposed".to_string())),
+        Some(CheckArgs { bump: Some(level), .. }) => {
+            (Some(apply(*level, &baseline_version)), Some(format!("--bump {}", level.as_str())))
+        }
+        Some(_) => match &current_version {
+            Some(v) => (Some(v.clone()), Some("Cargo.toml".to_string())),
+            None => bail!("cannot tell the proposed version: pass --proposed VERSION or --bump LEVEL"),
+        },
+        None => (None, None),
+    };
+    let decision = decide(&baseline_version, proposed.as_ref(), &findings);
+    progress.status(
+        "Finished",
+        &format!("{} finding(s) in {:.1}s", findings.len(), started.elapsed().as_secs_f64()),
+    );
+    let package = PackageReport::new(
+        name,
+        side_report(&baseline, Some(baseline_version)),
+        side_report(&current, current_version),
+        proposed_from,
+        decision,
+        findings,
+    );
+    Ok(Report::new(vec![package]))
+}
+
+fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
+    let krate = load_crate(&side.json)?;
+    Ok(Api::new(krate, options))
+}
+
+fn side_version(side: &Side, api: &Api) -> Option<Version> {
+    side.version.clone().or_else(|| api.krate.crate_version.as_deref().and_then(|v| Version::parse(v).ok()))
+}
+
+fn side_report(side: &Side, version: Option<Version>) -> SideReport {
+    SideReport { version, source: side.source_kind.to_string(), description: side.description.clone() }
+}
+
+fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
+    let target_dir = args.target_dir.clone().unwrap_or_else(|| ctx.default_target_dir());
+    let cache_dir = args.cache_dir.clone().unwrap_or_else(|| target_dir.join("cache"));
+    BuildOptions {
+        toolchain: args.toolchain.clone(),
+        features: args.features.clone(),
+        all_features: args.all_features,
+        no_default_features: args.no_default_features,
+        cache_dir,
+        ..BuildOptions::with_target_dir(target_dir)
+    }
+}
+
+fn baseline_source(args: &CompareArgs, ctx: &BuildContext, progress: &Progress) -> Result<Source> {
+    if let Some(rev) = &args.baseline_rev {
+        return Ok(Source::GitRev { rev: rev.clone() });
+    }
+    if let Some(version) = &args.baseline_version {
+        return Ok(Source::Registry { version: version.clone() });
+    }
+    if let Some(dir) = &args.baseline_path {
+        return Ok(Source::Path { dir: dir.clone() });
+    }
+    if let Some(file) = &args.baseline_rustdoc {
+        return Ok(Source::Rustdoc { file: file.clone() });
+    }
+    let name = ctx.package_name();
+    match build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)? {
+        Some(tag) => {
+            progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
+            Ok(Source::GitRev { rev: tag.name })
+        }
+        None => bail!(
+            "no release tag of `{name}` found among the tags reachable from HEAD\n\
+             help: tag the last release (e.g. `git tag v1.2.3 <commit>`), name a tag shape with --tag-pattern, \
+             or pass the baseline explicitly with --baseline-rev REV, --baseline-version VERSION, \
+             --baseline-path DIR or --baseline-rustdoc FILE"
+        ),
+    }
+}
+
+fn version_text(verbose: bool) -> String {
+    let mut s = format!("semgate {}\n", env!("CARGO_PKG_VERSION"));
+    if verbose {
+        let versions: Vec<String> =
+            crate::api::load::SUPPORTED_FORMAT_VERSIONS.iter().map(ToString::to_string).collect();
+        s.push_str(&format!("rustdoc JSON format_version: {}\n", versions.join(", ")));
+        s.push_str(&format!("rules: {}\n", RULES.len()));
+    }
+    s
+}
+
+fn rules_text() -> String {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for rule in RULES {
+        let class = if rule.possibly_breaking {
+            format!("{}*", rule.class.as_str())
+        } else {
+            rule.class.as_str().to_string()
+        };
+        s.push_str(&format!("{:width$}  {:9}  {}\n", rule.id, class, rule.summary));
+    }
+    s.push_str("\n* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
+    s
+}
+
+fn explain_text(rule: &rules::Rule) -> String {
+    let indent = |code: &str| code.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    format!(
+        "{id} ({class}{possibly})\n\n{summary}.\n\n{explanation}\n\nBefore:\n{before}\nAfter:\n{after}\nHow to avoid the break:\n    {fix}\n\nReference: {reference}\n",
+        id = rule.id,
+        class = rule.class.as_str(),
+        possibly = if rule.possibly_breaking { ", possibly-breaking" } else { "" },
+        summary = capitalise(rule.summary),
+        explanation = rule.explanation,
+        before = indent(rule.example_before),
+        after = indent(rule.example_after),
+        fix = rule.fix,
+        reference = rule.reference
+    )
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
