@@ -19,11 +19,26 @@ pub struct TypeCx<'a> {
     pub new: &'a Api,
     /// generic parameter names of the old side mapped to the new side, by position
     renames: Vec<(String, String)>,
+    /// the implementing type that `Self` stands for in an inherent impl, per side
+    self_types: Option<(&'a Type, &'a Type)>,
+    /// compare an elided reference lifetime as `'static` (in consts and statics it is)
+    elided_is_static: bool,
 }
 
 impl<'a> TypeCx<'a> {
     pub fn new(old: &'a Api, new: &'a Api) -> Self {
-        TypeCx { old, new, renames: Vec::new() }
+        TypeCx { old, new, renames: Vec::new(), self_types: None, elided_is_static: false }
+    }
+
+    /// A context in which `Self` means these types (an inherent impl's self type, per side),
+    /// so `-> Self` and `-> Widget` compare equal.
+    pub fn with_self(&self, old: &'a Type, new: &'a Type) -> TypeCx<'a> {
+        TypeCx { renames: self.renames.clone(), self_types: Some((old, new)), ..*self }
+    }
+
+    /// A context for const and static types, where `&str` means `&'static str`.
+    pub fn for_statics(&self) -> TypeCx<'a> {
+        TypeCx { renames: self.renames.clone(), elided_is_static: true, ..*self }
     }
 
     /// A comparison context in which the given generic parameter lists correspond by position.
@@ -38,7 +53,7 @@ impl<'a> TypeCx<'a> {
                 }
             }
         }
-        TypeCx { old: self.old, new: self.new, renames }
+        TypeCx { old: self.old, new: self.new, renames, self_types: self.self_types, elided_is_static: self.elided_is_static }
     }
 
     pub fn same_item(&self, old: rustdoc_types::Id, new: rustdoc_types::Id) -> bool {
@@ -54,6 +69,14 @@ impl<'a> TypeCx<'a> {
 
     pub fn eq_ty(&self, a: &Type, b: &Type) -> bool {
         use Type::*;
+        if let Some((old_self, new_self)) = self.self_types {
+            let is_self = |t: &Type| matches!(t, Generic(g) if g == "Self");
+            match (is_self(a), is_self(b)) {
+                (true, false) => return self.eq_ty(old_self, b),
+                (false, true) => return self.eq_ty(a, new_self),
+                _ => {}
+            }
+        }
         match (a, b) {
             (ResolvedPath(x), ResolvedPath(y)) => self.eq_path(x, y),
             (DynTrait(x), DynTrait(y)) => {
@@ -81,7 +104,11 @@ impl<'a> TypeCx<'a> {
                 BorrowedRef { lifetime: l1, is_mutable: m1, type_: t1 },
                 BorrowedRef { lifetime: l2, is_mutable: m2, type_: t2 },
             ) => {
-                m1 == m2 && is_static(l1.as_deref()) == is_static(l2.as_deref()) && self.eq_ty(t1, t2)
+                let lifetime = |l: &Option<String>| match l {
+                    None => self.elided_is_static,
+                    Some(l) => is_static(Some(l)),
+                };
+                m1 == m2 && lifetime(l1) == lifetime(l2) && self.eq_ty(t1, t2)
             }
             (
                 QualifiedPath { name: n1, args: a1, self_type: s1, trait_: t1 },

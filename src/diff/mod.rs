@@ -10,7 +10,7 @@ pub mod finding;
 use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
-use rustdoc_types::{Function, Generics, Id, Item, ItemEnum};
+use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
 
 pub use finding::{Finding, Location};
 
@@ -38,6 +38,9 @@ pub struct Member<'a> {
     /// generics of the impl block (inherent members) or of the trait (trait members)
     pub old_outer: Option<&'a Generics>,
     pub new_outer: Option<&'a Generics>,
+    /// the impl's self type (inherent members only), what `Self` means in signatures
+    pub old_self: Option<&'a Type>,
+    pub new_self: Option<&'a Type>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,6 +70,8 @@ pub struct Callable<'a> {
     pub new: &'a Function,
     pub old_outer: Option<&'a Generics>,
     pub new_outer: Option<&'a Generics>,
+    pub old_self: Option<&'a Type>,
+    pub new_self: Option<&'a Type>,
 }
 
 /// Everything rules need, matched once.
@@ -136,7 +141,7 @@ impl<'a> DiffCx<'a> {
                     ids.iter()
                         .filter_map(|id| api.item(*id))
                         .filter(|i| !api.is_hidden(i))
-                        .filter_map(|i| Some((i.name.as_deref()?, i, g)))
+                        .filter_map(|i| Some((i.name.as_deref()?, i, g, None)))
                         .collect::<Vec<_>>()
                 };
                 trait_members.extend(match_members(
@@ -165,6 +170,8 @@ impl<'a> DiffCx<'a> {
                     new: n,
                     old_outer: None,
                     new_outer: None,
+                    old_self: None,
+                    new_self: None,
                 });
             }
         }
@@ -181,6 +188,8 @@ impl<'a> DiffCx<'a> {
                             new: n,
                             old_outer: m.old_outer,
                             new_outer: m.new_outer,
+                            old_self: m.old_self,
+                            new_self: m.new_self,
                         });
                     }
                 }
@@ -210,7 +219,11 @@ impl Callable<'_> {
         }
         old.push(&self.old.generics);
         new.push(&self.new.generics);
-        cx.types.with_generics(&old, &new)
+        let types = cx.types.with_generics(&old, &new);
+        match (self.old_self, self.new_self) {
+            (Some(o), Some(n)) => types.with_self(o, n),
+            _ => types,
+        }
     }
 }
 
@@ -252,7 +265,7 @@ fn outermost<'a>(mut paths: Vec<&'a str>, index: &BTreeMap<String, Target>) -> V
         .collect()
 }
 
-type NamedMember<'a> = (&'a str, &'a Item, &'a Generics);
+type NamedMember<'a> = (&'a str, &'a Item, &'a Generics, Option<&'a Type>);
 
 /// Public inherent members of a struct, enum or union (None for other kinds).
 fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<'a>>> {
@@ -274,8 +287,8 @@ fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<
                 continue;
             }
             if let Some(name) = member.name.as_deref() {
-                if !out.iter().any(|(n, _, _): &NamedMember| *n == name) {
-                    out.push((name, member, &imp.generics));
+                if !out.iter().any(|(n, ..): &NamedMember| *n == name) {
+                    out.push((name, member, &imp.generics, Some(&imp.for_)));
                 }
             }
         }
@@ -290,20 +303,22 @@ fn match_members<'a>(
     new: Vec<NamedMember<'a>>,
 ) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    for (name, oi, og) in &old {
-        let found = new.iter().find(|(n, ni, _)| n == name && same_member_kind(oi, ni));
+    for (name, oi, og, os) in &old {
+        let found = new.iter().find(|(n, ni, ..)| n == name && same_member_kind(oi, ni));
         out.push(Member {
             path: format!("{parent_path}::{name}"),
             name,
             parent,
             old: Some(oi),
-            new: found.map(|(_, ni, _)| *ni),
+            new: found.map(|(_, ni, ..)| *ni),
             old_outer: Some(og),
-            new_outer: found.map(|(_, _, ng)| *ng),
+            new_outer: found.map(|(_, _, ng, _)| *ng),
+            old_self: *os,
+            new_self: found.and_then(|(.., ns)| *ns),
         });
     }
-    for (name, ni, ng) in &new {
-        if !old.iter().any(|(n, oi, _)| n == name && same_member_kind(oi, ni)) {
+    for (name, ni, ng, ns) in &new {
+        if !old.iter().any(|(n, oi, ..)| n == name && same_member_kind(oi, ni)) {
             out.push(Member {
                 path: format!("{parent_path}::{name}"),
                 name,
@@ -312,6 +327,8 @@ fn match_members<'a>(
                 new: Some(ni),
                 old_outer: None,
                 new_outer: Some(ng),
+                old_self: None,
+                new_self: *ns,
             });
         }
     }

@@ -36,7 +36,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         .filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
     for (path, old, new) in pairs.chain(members) {
         let (Some(a), Some(b)) = (const_type(old), const_type(new)) else { continue };
-        if !cx.types.eq_ty(a, b) {
+        if !cx.types.for_statics().eq_ty(a, b) {
             out.push(
                 Finding::new(
                     &RULE,

@@ -1,5 +1,7 @@
 //! item-removed: a public path (or an inherent method / associated item) no longer resolves.
 
+use rustdoc_types::ItemEnum;
+
 use super::support::noun;
 use super::{Class, Rule};
 use crate::api::Target;
@@ -25,6 +27,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for &path in &cx.removed {
         let (what, item) = match cx.old.paths.get(path) {
             Some(Target::Item(id)) => match cx.old.item(*id) {
+                // macro-removed and proc-macro-removed report these
+                Some(item) if matches!(item.inner, ItemEnum::Macro(_) | ItemEnum::ProcMacro(_)) => continue,
                 Some(item) => (noun(item), Some(item)),
                 None => ("item", None),
             },
