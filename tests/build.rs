@@ -644,7 +644,7 @@ fn proc_macro_crates_are_documented() {
         &Progress::silent(),
     )
     .expect("proc-macro builds");
-    assert!(side.manifest.expect("manifest").is_proc_macro);
+    assert!(side.manifest.as_ref().expect("manifest").is_proc_macro);
     assert!(item_names(&side).contains(&"make".to_string()));
 }
 

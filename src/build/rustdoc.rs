@@ -159,8 +159,6 @@ pub(crate) fn error_excerpt(stderr: &str) -> String {
 #[derive(Debug, Deserialize)]
 pub(crate) struct Header {
     pub format_version: u32,
-    #[serde(default)]
-    pub crate_version: Option<String>,
 }
 
 /// Parses and checks the header of rustdoc JSON `bytes` from `origin` (for messages).

@@ -24,6 +24,9 @@ pub struct Pair<'a> {
     pub path: &'a str,
     pub old: &'a Item,
     pub new: &'a Item,
+    /// the path became a type alias of a type of the old kind (`pub type Old = New;`), and
+    /// `new` is that type: the alias keeps most uses compiling, so the types are compared
+    pub via_alias: bool,
 }
 
 /// A named member of a matched type or trait (method, associated const or type), on either side.
@@ -109,7 +112,13 @@ impl<'a> DiffCx<'a> {
         for (path, o, n) in shared {
             if seen.insert((o, n)) {
                 if let (Some(oi), Some(ni)) = (old.item(o), new.item(n)) {
-                    pairs.push(Pair { path, old: oi, new: ni });
+                    let (ni, via_alias) = match alias_target(new, ni) {
+                        Some(target) if !matches!(oi.inner, ItemEnum::TypeAlias(_)) && same_kind(oi, target) => {
+                            (target, true)
+                        }
+                        _ => (ni, false),
+                    };
+                    pairs.push(Pair { path, old: oi, new: ni, via_alias });
                 }
             }
         }
@@ -333,6 +342,30 @@ fn match_members<'a>(
         }
     }
     out
+}
+
+/// The type a non-generic alias names, when it is an item of this crate's index
+/// (`pub type Config = Settings;`).
+fn alias_target<'a>(api: &'a Api, item: &'a Item) -> Option<&'a Item> {
+    let ItemEnum::TypeAlias(alias) = &item.inner else { return None };
+    if !alias.generics.params.is_empty() {
+        return None;
+    }
+    let Type::ResolvedPath(path) = &alias.type_ else { return None };
+    let no_args = match path.args.as_deref() {
+        None => true,
+        Some(rustdoc_types::GenericArgs::AngleBracketed { args, constraints }) => args.is_empty() && constraints.is_empty(),
+        Some(_) => false,
+    };
+    if no_args {
+        api.item(path.id)
+    } else {
+        None
+    }
+}
+
+fn same_kind(a: &Item, b: &Item) -> bool {
+    std::mem::discriminant(&a.inner) == std::mem::discriminant(&b.inner)
 }
 
 /// Methods, associated consts and associated types live in separate namespaces only in part;

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::variants;
+
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::{DiffCx, Finding};
@@ -24,9 +24,10 @@ a wildcard arm, so a new variant is only additive.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
-        let old = variants(cx.old, pair.old);
+        // a hidden variant still breaks exhaustive matches, so hidden ones count here
+        let old = all_variants(cx.old, pair.old);
         let open = is_non_exhaustive(pair.old);
-        for (name, variant) in variants(cx.new, pair.new) {
+        for (name, variant) in all_variants(cx.new, pair.new) {
             if old.iter().any(|(n, _)| *n == name) {
                 continue;
             }
@@ -43,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+fn all_variants<'a>(api: &'a crate::api::Api, item: &'a rustdoc_types::Item) -> Vec<(&'a str, &'a rustdoc_types::Item)> {
+    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
+    e.variants.iter().filter_map(|id| api.item(*id)).filter_map(|v| Some((v.name.as_deref()?, v))).collect()
 }

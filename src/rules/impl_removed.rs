@@ -52,15 +52,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             });
             if !kept {
                 let shown = crate::api::types::render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
+                let for_ = render_type(&old.for_);
+                let name = pair.old.name.as_deref().unwrap_or_default();
+                let instance = if for_ == name { String::new() } else { format!(" (for `{for_}`)") };
                 out.push(
                     Finding::new(
                         &RULE,
                         pair.path,
-                        format!(
-                            "`{}` no longer implements `{shown}` (impl for `{}`)",
-                            pair.path,
-                            render_type(&old.for_)
-                        ),
+                        format!("`{}` no longer implements `{shown}`{instance}", pair.path),
                     )
                     .old_span(oi)
                     .new_span(pair.new),

@@ -1,6 +1,6 @@
 //! inherent-item-added: a new inherent method or associated item on a public type.
 
-use super::support::noun;
+use super::support::member_noun;
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -22,10 +22,7 @@ Book calls it possibly-breaking; semgate counts it as additive unless configurat
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.members {
         let (None, Some(new)) = (member.old, member.new) else { continue };
-        let what = match &new.inner {
-            rustdoc_types::ItemEnum::Function(_) => "method",
-            _ => noun(new),
-        };
+        let what = member_noun(new);
         out.push(
             Finding::new(&RULE, &member.path, format!("{what} `{}` was added", member.path)).new_span(new),
         );

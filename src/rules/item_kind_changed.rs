@@ -26,11 +26,17 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("`{}` changed from a {} to a {}", pair.path, noun(pair.old), noun(pair.new)),
+                    format!("`{}` changed from {} to {}", pair.path, article(noun(pair.old)), article(noun(pair.new))),
                 )
                 .spans(pair.old, pair.new)
                 .signatures(cx.old, pair.old, cx.new, pair.new),
             );
         }
     }
+}
+
+/// "a struct", "an enum".
+fn article(noun: &str) -> String {
+    let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if vowel { "an" } else { "a" })
 }

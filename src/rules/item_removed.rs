@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::noun;
+use super::support::{member_noun, noun};
 use super::{Class, Rule};
 use crate::api::Target;
 use crate::diff::{DiffCx, Finding};
@@ -60,9 +60,3 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn member_noun(item: &rustdoc_types::Item) -> &'static str {
-    match &item.inner {
-        rustdoc_types::ItemEnum::Function(_) => "method",
-        _ => noun(item),
-    }
-}

@@ -26,6 +26,23 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
             continue;
         };
+        if pair.via_alias && old.shape != super::support::Shape::Plain && !old.has_private {
+            // a type alias lives only in the type namespace: `Old(..)` and `Old` stop working
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!(
+                        "`{}` is now a type alias, so its {} struct constructor `{}` can no longer be used",
+                        pair.path,
+                        old.shape.noun(),
+                        pair.path.rsplit("::").next().unwrap_or(pair.path)
+                    ),
+                )
+                .spans(pair.old, pair.new),
+            );
+            continue;
+        }
         if old.shape == new.shape {
             continue;
         }

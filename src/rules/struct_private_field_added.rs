@@ -26,7 +26,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
             continue;
         };
-        if old.shape == new.shape && !old.has_private && new.has_private && !is_non_exhaustive(pair.old) {
+        // a public field turned private is struct-pub-field-removed; report only real additions
+        let lost_public = old.public.iter().any(|(k, _)| new.get(k).is_none());
+        if old.shape == new.shape && !old.has_private && new.has_private && !is_non_exhaustive(pair.old) && !lost_public {
             out.push(
                 Finding::new(
                     &RULE,

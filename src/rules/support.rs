@@ -387,3 +387,11 @@ pub fn repr(item: &Item) -> Option<&rustdoc_types::AttributeRepr> {
         _ => None,
     })
 }
+
+/// Like [`noun`], but a function inside a trait or impl is a "method".
+pub fn member_noun(item: &Item) -> &'static str {
+    match &item.inner {
+        ItemEnum::Function(_) => "method",
+        _ => noun(item),
+    }
+}

@@ -1,6 +1,6 @@
 //! trait-defaulted-item-added: an item with a default was added to a trait.
 
-use super::support::{has_default, noun};
+use super::support::{has_default, member_noun};
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -31,7 +31,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 &member.path,
-                format!("{} `{}` with a default was added to trait `{}`", noun(new), member.name, parent.path),
+                format!("{} `{}` with a default was added to trait `{}`", member_noun(new), member.name, parent.path),
             )
             .old_span(parent.old)
             .new_span(new),

@@ -1,6 +1,6 @@
 //! trait-item-added: a required item (no default) was added to a trait downstream can implement.
 
-use super::support::{has_default, is_sealed, noun};
+use super::support::{has_default, is_sealed, member_noun};
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -30,14 +30,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let message = if sealed {
             format!(
                 "required {} `{}` was added to sealed trait `{}` (downstream crates cannot implement it)",
-                noun(new),
+                member_noun(new),
                 member.name,
                 parent.path
             )
         } else {
             format!(
                 "required {} `{}` was added to trait `{}`: every downstream impl must now provide it",
-                noun(new),
+                member_noun(new),
                 member.name,
                 parent.path
             )

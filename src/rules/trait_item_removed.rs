@@ -1,6 +1,6 @@
 //! trait-item-removed: a method, associated type or const was removed from a trait.
 
-use super::support::noun;
+use super::support::member_noun;
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -26,7 +26,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 &member.path,
-                format!("{} `{}` was removed from trait `{}`", noun(old), member.name, parent.path),
+                format!("{} `{}` was removed from trait `{}`", member_noun(old), member.name, parent.path),
             )
             .old_span(old)
             .new_span(parent.new),
