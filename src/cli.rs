@@ -68,31 +68,31 @@ pub struct CompareArgs {
     pub package: Option<String>,
 
     /// Baseline: a git revision (tag, branch, commit)
-    #[arg(long, value_name = "REV", help_heading = "Baseline")]
+    #[arg(long, value_name = "REV", help_heading = "What to compare")]
     pub baseline_rev: Option<String>,
 
     /// Baseline: this version of the package from the registry
-    #[arg(long, value_name = "VERSION", help_heading = "Baseline")]
+    #[arg(long, value_name = "VERSION", help_heading = "What to compare")]
     pub baseline_version: Option<Version>,
 
     /// Baseline: another checkout of the package on disk
-    #[arg(long, alias = "baseline-root", value_name = "DIR", help_heading = "Baseline")]
+    #[arg(long, alias = "baseline-root", value_name = "DIR", help_heading = "What to compare")]
     pub baseline_path: Option<PathBuf>,
 
     /// Baseline: a prebuilt rustdoc JSON file
-    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    #[arg(long, value_name = "FILE", help_heading = "What to compare")]
     pub baseline_rustdoc: Option<PathBuf>,
 
     /// Current side: a prebuilt rustdoc JSON file instead of building the working tree
-    #[arg(long, value_name = "FILE", help_heading = "Baseline")]
+    #[arg(long, value_name = "FILE", help_heading = "What to compare")]
     pub current_rustdoc: Option<PathBuf>,
 
     /// Release tag shape, with {version} and optionally {name}, e.g. "release-{version}"
-    #[arg(long, value_name = "PATTERN", help_heading = "Baseline")]
+    #[arg(long, value_name = "PATTERN", help_heading = "What to compare")]
     pub tag_pattern: Option<String>,
 
     /// Let pre-release tags (v1.3.0-rc.1) be the baseline
-    #[arg(long, help_heading = "Baseline")]
+    #[arg(long, help_heading = "What to compare")]
     pub prerelease_tags: bool,
 
     /// Features to activate on both sides (comma or space separated)
@@ -112,11 +112,11 @@ pub struct CompareArgs {
     pub toolchain: Option<String>,
 
     /// Target directory shared by both builds (default: <workspace>/target/semgate)
-    #[arg(long, value_name = "DIR", help_heading = "Build")]
+    #[arg(long, env = "SEMGATE_TARGET_DIR", hide_env_values = true, value_name = "DIR", help_heading = "Build")]
     pub target_dir: Option<PathBuf>,
 
     /// Where built rustdoc JSON is cached (default: <target-dir>/cache)
-    #[arg(long, value_name = "DIR", help_heading = "Build")]
+    #[arg(long, env = "SEMGATE_CACHE_DIR", hide_env_values = true, value_name = "DIR", help_heading = "Build")]
     pub cache_dir: Option<PathBuf>,
 
     /// Count #[doc(hidden)] items as public API (by default they are outside the contract)

@@ -216,7 +216,7 @@ pub(crate) fn path_dependency_dirs(metadata: &Metadata, pkg: &Package) -> Vec<Pa
 
 pub(crate) fn indent(text: &str) -> String {
     text.lines()
-        .map(|l| format!("  {l}"))
+        .map(|l| if l.trim().is_empty() { String::new() } else { format!("  {l}") })
         .collect::<Vec<_>>()
         .join("\n")
 }

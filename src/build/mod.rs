@@ -839,7 +839,8 @@ impl SideBuild<'_> {
         let restored = guard.restore();
         let (out, bytes) = result?;
         let changed = restored?;
-        if changed && !existed {
+        // Routine for libraries that do not commit a lockfile: only worth a word in verbose.
+        if changed && !existed && self.progress.is_verbose() {
             self.progress.note(format_args!(
                 "removed the {} cargo generated during the build",
                 lock_path.display()

@@ -1,6 +1,8 @@
 //! Shared test support: building fixture rustdoc JSON once into a shared, content-hashed cache.
 #![allow(dead_code)]
 
+pub mod repo;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

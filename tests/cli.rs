@@ -1,0 +1,220 @@
+//! The semgate binary as users and CI see it: exit codes, reports and errors, end to end on
+//! real git repositories.
+
+mod common;
+
+use common::repo::{semgate, stderr, stdout, TestRepo};
+
+const LIB_V1: &str = "pub fn parse(input: &str) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
+/// `parse` takes a `String` now: a breaking change.
+const LIB_V2: &str = "pub fn parse(input: String) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
+
+/// A repo tagged v1.0.0, then a breaking change committed with `version` in Cargo.toml.
+fn released_then_broken(name: &str, version: &str) -> TestRepo {
+    let repo = TestRepo::new(name, "1.0.0", LIB_V1);
+    repo.tag("v1.0.0");
+    repo.write("src/lib.rs", LIB_V2);
+    repo.set_version(name, version);
+    repo.commit("change parse");
+    repo
+}
+
+#[test]
+fn breaking_change_with_minor_bump_is_refused() {
+    let repo = released_then_broken("e2e_minor", "1.1.0");
+    let before = repo.fingerprint();
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    let report = stdout(&out);
+    assert!(report.contains("breaking[fn-param-type-changed]"), "{report}");
+    assert!(report.contains("- pub fn parse(input: &str) -> u32"), "{report}");
+    assert!(report.contains("+ pub fn parse(input: String) -> u32"), "{report}");
+    assert!(report.contains("FAIL"), "{report}");
+    assert!(report.contains("at least 2.0.0"), "{report}");
+    assert_eq!(repo.fingerprint(), before, "semgate changed the user's repository");
+}
+
+#[test]
+fn breaking_change_with_major_bump_passes_and_suggest_says_major() {
+    let repo = released_then_broken("e2e_major", "2.0.0");
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("PASS"));
+
+    let out = semgate(&repo.dir, &["suggest"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "major\n", "suggest prints exactly one word");
+    assert!(stderr(&out).contains("fn-param-type-changed"), "reasons go to stderr: {}", stderr(&out));
+
+    // the release workflow's bumpLevel: --bump minor is too small, --bump major is enough
+    assert_eq!(semgate(&repo.dir, &["check", "--bump", "minor"]).status.code(), Some(1));
+    assert_eq!(semgate(&repo.dir, &["check", "--bump", "major"]).status.code(), Some(0));
+}
+
+#[test]
+fn json_report_follows_the_schema_and_is_deterministic() {
+    let repo = released_then_broken("e2e_json", "1.1.0");
+    let first = semgate(&repo.dir, &["check", "--format", "json"]);
+    let second = semgate(&repo.dir, &["check", "--format", "json"]);
+    assert_eq!(first.status.code(), Some(1));
+    assert_eq!(stdout(&first), stdout(&second), "same inputs, byte-identical report");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&first)).expect("valid JSON");
+    let p = &v["packages"][0];
+    assert_eq!(p["name"], "e2e_json");
+    assert_eq!(p["baseline"]["version"], "1.0.0");
+    assert_eq!(p["baseline"]["source"], "git");
+    assert_eq!(p["current"]["version"], "1.1.0");
+    assert_eq!(p["change"], "breaking");
+    assert_eq!(p["required_bump"], "major");
+    assert_eq!(p["minimum_version"], "2.0.0");
+    assert_eq!(p["proposed_version"], "1.1.0");
+    assert_eq!(p["verdict"], "fail");
+    let f = &p["findings"][0];
+    assert_eq!(f["rule"], "fn-param-type-changed");
+    assert_eq!(f["change"], "breaking");
+    assert_eq!(f["path"], "e2e_json::parse");
+    assert_eq!(f["current_span"]["file"], "src/lib.rs");
+    assert_eq!(f["baseline_span"]["line"], 1);
+}
+
+#[test]
+fn dirty_working_tree_is_compared_as_it_is() {
+    let repo = TestRepo::new("e2e_dirty", "1.0.0", LIB_V1);
+    repo.tag("v1.0.0");
+    repo.write("src/lib.rs", &format!("{LIB_V1}\npub fn added() {{}}\n"));
+    repo.set_version("e2e_dirty", "1.1.0");
+    let before = repo.fingerprint();
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("uncommitted changes"), "{}", stderr(&out));
+    assert!(stdout(&out).contains("additive[item-added]"), "{}", stdout(&out));
+    assert_eq!(repo.fingerprint(), before);
+}
+
+#[test]
+fn without_a_release_tag_says_how_to_pass_a_baseline() {
+    let repo = TestRepo::new("e2e_notag", "1.0.0", LIB_V1);
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no release tag"), "{err}");
+    assert!(err.contains("--baseline-rev"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn unknown_revision_is_an_error() {
+    let repo = TestRepo::new("e2e_badrev", "1.0.0", LIB_V1);
+    let out = semgate(&repo.dir, &["check", "--baseline-rev", "v9.9.9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("v9.9.9"), "{}", stderr(&out));
+}
+
+#[test]
+fn not_a_git_repository_is_an_error() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("src")).unwrap();
+    std::fs::write(tmp.path().join("Cargo.toml"), common::repo::manifest("e2e_nogit", "1.0.0")).unwrap();
+    std::fs::write(tmp.path().join("src/lib.rs"), LIB_V1).unwrap();
+    let out = semgate(tmp.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("git"), "{err}");
+    assert!(err.contains("--baseline-version") || err.contains("--baseline-path"), "{err}");
+}
+
+#[test]
+fn compile_error_in_the_current_side_shows_the_compiler_message() {
+    let repo = TestRepo::new("e2e_broken", "1.0.0", LIB_V1);
+    repo.tag("v1.0.0");
+    // rustdoc does not type-check bodies, so the error is in a signature
+    repo.write("src/lib.rs", "pub fn parse(input: &UndefinedType) -> u32 { 0 }\n");
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(err.contains("UndefinedType"), "the compiler's error is shown: {err}");
+}
+
+#[test]
+fn bin_only_crate_is_an_error() {
+    let repo = TestRepo::new("e2e_binonly", "1.0.0", LIB_V1);
+    repo.git(&["mv", "src/lib.rs", "src/main.rs"]);
+    repo.write("src/main.rs", "fn main() {}\n");
+    repo.commit("binary");
+    repo.tag("v1.0.0");
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("library"), "{}", stderr(&out));
+}
+
+#[test]
+fn corrupt_and_foreign_json_files_are_errors() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let good = common::fixture_json("item-added", "old");
+    let truncated = tmp.path().join("truncated.json");
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let foreign = tmp.path().join("v12.json");
+    std::fs::write(&foreign, r#"{"root":0,"index":{},"format_version":12}"#).unwrap();
+    let missing = tmp.path().join("missing.json");
+
+    for (file, expected) in [(&truncated, "truncated or corrupt"), (&foreign, "format_version 12"), (&missing, "cannot read")] {
+        let out = semgate(
+            tmp.path(),
+            &["check", "--baseline-rustdoc", file.to_str().unwrap(), "--current-rustdoc", good.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert!(stderr(&out).contains(expected), "{}: {}", file.display(), stderr(&out));
+        assert!(!stderr(&out).contains("panicked"));
+    }
+}
+
+#[test]
+fn prebuilt_json_on_both_sides_needs_no_cargo() {
+    let old = common::fixture_json("example", "old");
+    let new = common::fixture_json("example", "new");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = semgate(
+        tmp.path(),
+        &["check", "--baseline-rustdoc", old.to_str().unwrap(), "--current-rustdoc", new.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(report.contains("proposed: 1.5.0"), "{report}");
+    assert!(report.contains("required: major release, at least 2.0.0"), "{report}");
+}
+
+#[test]
+fn help_rules_and_explain() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let help = semgate(tmp.path(), &["check", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    insta::assert_snapshot!("check_help", stdout(&help));
+
+    let rules = semgate(tmp.path(), &["rules"]);
+    assert_eq!(rules.status.code(), Some(0));
+    let listed = stdout(&rules);
+    for rule in semgate::rules::RULES {
+        assert!(listed.contains(rule.id), "`semgate rules` is missing {}", rule.id);
+    }
+
+    let explain = semgate(tmp.path(), &["explain", "enum-variant-added"]);
+    assert_eq!(explain.status.code(), Some(0));
+    insta::assert_snapshot!("explain_enum_variant_added", stdout(&explain));
+
+    let unknown = semgate(tmp.path(), &["explain", "no-such-rule"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("semgate rules"));
+
+    let version = semgate(tmp.path(), &["--version", "--verbose"]);
+    assert!(stdout(&version).contains("format_version: 57"), "{}", stdout(&version));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = semgate(tmp.path(), &["check", "--bump", "huge"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = semgate(tmp.path(), &["check", "--baseline-rev", "a", "--baseline-version", "1.0.0"]);
+    assert_eq!(out.status.code(), Some(2));
+}

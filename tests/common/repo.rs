@@ -1,0 +1,101 @@
+//! Real git repositories in temporary directories, for end-to-end tests.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// A git repository holding one library crate, in a temporary directory removed on drop.
+pub struct TestRepo {
+    _tmp: TempDir,
+    pub dir: PathBuf,
+}
+
+impl TestRepo {
+    /// `git init` with a crate `name` at `version` whose `src/lib.rs` is `lib`, committed.
+    pub fn new(name: &str, version: &str, lib: &str) -> TestRepo {
+        let tmp = tempfile::Builder::new().prefix("semgate-e2e-").tempdir().expect("tempdir");
+        let dir = tmp.path().join(name);
+        fs::create_dir_all(&dir).expect("mkdir");
+        let repo = TestRepo { _tmp: tmp, dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.write("Cargo.toml", &manifest(name, version));
+        repo.write("src/lib.rs", lib);
+        repo.write(".gitignore", "/target\n");
+        repo.commit("initial");
+        repo
+    }
+
+    pub fn write(&self, rel: &str, content: &str) {
+        let path = self.dir.join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(path, content).expect("write");
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.dir.join(rel)).expect("read")
+    }
+
+    pub fn set_version(&self, name: &str, version: &str) {
+        self.write("Cargo.toml", &manifest(name, version));
+    }
+
+    pub fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+    }
+
+    pub fn tag(&self, tag: &str) {
+        self.git(&["tag", tag]);
+    }
+
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .arg("-C")
+            .arg(&self.dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).trim().to_string()
+    }
+
+    /// Everything a test must find unchanged after semgate ran: status, refs, index, lockfile.
+    pub fn fingerprint(&self) -> String {
+        let lock = fs::read_to_string(self.dir.join("Cargo.lock")).unwrap_or_default();
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.git(&["status", "--porcelain", "--ignored=no"]),
+            self.git(&["show-ref"]),
+            self.git(&["ls-files", "-s"]),
+            lock
+        )
+    }
+}
+
+pub fn manifest(name: &str, version: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\npublish = false\n\n[workspace]\n")
+}
+
+/// Runs the semgate binary in `dir` with the shared test target directory.
+pub fn semgate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_semgate"))
+        .current_dir(dir)
+        .args(args)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("NO_COLOR")
+        .env("SEMGATE_TARGET_DIR", super::shared_target())
+        .output()
+        .expect("semgate runs")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
