@@ -4,6 +4,10 @@
 //! child processes are polled and killed when the flag is up, and an [`Interrupted`] error
 //! travels up the stack so every `TempDir` and lockfile guard is dropped (and cleaned up) on
 //! the way out. A second Ctrl-C exits immediately, for users who really want out.
+//!
+//! On Unix each child runs in its own process group, so an interrupt can stop the child *and*
+//! everything it started (cargo's rustc and build-script processes) instead of orphaning
+//! them; the terminal's Ctrl-C no longer reaches children directly, semgate forwards it.
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -15,13 +19,14 @@ use std::time::{Duration, Instant};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+/// Process-group ids of running children, for the forced exit on a second signal.
+static ACTIVE: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
 /// Exit code used when the user insists (second Ctrl-C): the conventional 128 + SIGINT.
 const FORCED_EXIT_CODE: i32 = 130;
 
-/// How long a child gets to exit on its own after an interrupt before it is killed. In a
-/// terminal Ctrl-C reaches the whole process group, so cargo normally stops (and takes its
-/// rustc children with it) well within this; killing it outright could orphan rustc.
+/// How long a child's process group gets to stop after SIGINT before it is SIGKILLed; cargo
+/// normally stops its jobs well within this.
 const GRACE: Duration = Duration::from_secs(2);
 
 /// How long to keep reading a child's pipes after it exited (see [`run_with`]).
@@ -45,7 +50,12 @@ pub fn install() -> anyhow::Result<()> {
     let result = INSTALLED.get_or_init(|| {
         ctrlc::set_handler(|| {
             if INTERRUPTED.swap(true, Ordering::SeqCst) {
-                // Second signal: the user wants out now, cleanup or not.
+                // Second signal: the user wants out now, cleanup or not; still take the
+                // children down so no build keeps running in the background.
+                let pids: Vec<u32> = ACTIVE.lock().map(|a| a.clone()).unwrap_or_default();
+                for pid in pids {
+                    signal_group(pid, "KILL");
+                }
                 let _ = writeln!(io::stderr(), "\ninterrupted twice; exiting without cleanup");
                 std::process::exit(FORCED_EXIT_CODE);
             }
@@ -85,7 +95,8 @@ pub fn reset() {
 
 /// True when `err` (or anything in its chain) is an [`Interrupted`].
 pub fn is_interrupted_error(err: &anyhow::Error) -> bool {
-    err.chain().any(|e| e.downcast_ref::<Interrupted>().is_some())
+    err.chain()
+        .any(|e| e.downcast_ref::<Interrupted>().is_some())
 }
 
 /// Options for [`run_with`].
@@ -105,12 +116,19 @@ pub fn run(cmd: &mut Command) -> anyhow::Result<Output> {
 pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output> {
     check()?;
     let program = cmd.get_program().to_string_lossy().into_owned();
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.process_group(0);
+    }
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| spawn_error(&program, e))?;
+
+    let _active = ActiveChild::register(child.id());
 
     // Pipes are drained on threads so a chatty child can never block on a full pipe while
     // we poll it. The buffers are shared rather than returned from the threads because a
@@ -126,7 +144,12 @@ pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output
     }
     if let Some(err) = child.stderr.take() {
         readers += 1;
-        spawn_reader(err, Arc::clone(&err_buf), options.echo_stderr, done_tx.clone());
+        spawn_reader(
+            err,
+            Arc::clone(&err_buf),
+            options.echo_stderr,
+            done_tx.clone(),
+        );
     }
     drop(done_tx);
 
@@ -184,14 +207,54 @@ fn spawn_reader(
 
 fn spawn_error(program: &str, e: io::Error) -> anyhow::Error {
     if e.kind() == io::ErrorKind::NotFound {
-        anyhow::anyhow!("could not run `{program}`: it was not found on PATH; install it or fix PATH")
+        anyhow::anyhow!(
+            "could not run `{program}`: it was not found on PATH; install it or fix PATH"
+        )
     } else {
         anyhow::anyhow!("could not run `{program}`: {e}")
     }
 }
 
-/// Polls the child until it exits or an interrupt arrives; on interrupt gives it [`GRACE`] to
-/// exit, then kills it, and returns `Err(Interrupted)` either way.
+/// Registration of a running child in [`ACTIVE`] for as long as it lives.
+struct ActiveChild(u32);
+
+impl ActiveChild {
+    fn register(pid: u32) -> ActiveChild {
+        if let Ok(mut a) = ACTIVE.lock() {
+            a.push(pid);
+        }
+        ActiveChild(pid)
+    }
+}
+
+impl Drop for ActiveChild {
+    fn drop(&mut self) {
+        if let Ok(mut a) = ACTIVE.lock() {
+            a.retain(|p| *p != self.0);
+        }
+    }
+}
+
+/// Sends `signal` (a name like `INT`) to the process group `pgid` led by one of our
+/// children, through kill(1) since std has no signal API.
+#[cfg(unix)]
+fn signal_group(pgid: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .arg(format!("-{signal}"))
+        .arg("--")
+        .arg(format!("-{pgid}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+#[cfg(not(unix))]
+fn signal_group(_pgid: u32, _signal: &str) {}
+
+/// Polls the child until it exits or an interrupt arrives. On interrupt the child's process
+/// group gets SIGINT (what a terminal's Ctrl-C would have sent: cargo stops its jobs cleanly),
+/// then [`GRACE`] to exit, then SIGKILL; `Err(Interrupted)` is returned either way.
 fn wait_interruptibly(child: &mut Child) -> anyhow::Result<ExitStatus> {
     let mut delay = Duration::from_millis(5);
     loop {
@@ -199,13 +262,17 @@ fn wait_interruptibly(child: &mut Child) -> anyhow::Result<ExitStatus> {
             return Ok(status);
         }
         if is_interrupted() {
+            signal_group(child.id(), "INT");
             let deadline = Instant::now() + GRACE;
             while Instant::now() < deadline {
                 if child.try_wait()?.is_some() {
+                    // The leader is gone; make sure nothing it started lingers.
+                    signal_group(child.id(), "KILL");
                     return Err(Interrupted.into());
                 }
                 thread::sleep(Duration::from_millis(20));
             }
+            signal_group(child.id(), "KILL");
             let _ = child.kill();
             let _ = child.wait();
             return Err(Interrupted.into());

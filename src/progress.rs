@@ -195,7 +195,10 @@ impl Progress {
 
     /// `    Finished msg in 3.21s`.
     pub fn finished(&self, msg: impl Display, elapsed: Duration) {
-        self.status("Finished", format_args!("{msg} in {}", format_duration(elapsed)));
+        self.status(
+            "Finished",
+            format_args!("{msg} in {}", format_duration(elapsed)),
+        );
     }
 
     /// `warning: msg`; printed even when quiet, since it may explain a verdict.
@@ -264,13 +267,25 @@ mod tests {
 
     #[test]
     fn color_resolution_order() {
-        assert!(resolve_color(ColorChoice::Always, env_of(&[("NO_COLOR", "1")]), false));
+        assert!(resolve_color(
+            ColorChoice::Always,
+            env_of(&[("NO_COLOR", "1")]),
+            false
+        ));
         assert!(!resolve_color(ColorChoice::Never, env_of(&[]), true));
         assert!(resolve_color(ColorChoice::Auto, env_of(&[]), true));
         assert!(!resolve_color(ColorChoice::Auto, env_of(&[]), false));
-        assert!(!resolve_color(ColorChoice::Auto, env_of(&[("NO_COLOR", "1")]), true));
+        assert!(!resolve_color(
+            ColorChoice::Auto,
+            env_of(&[("NO_COLOR", "1")]),
+            true
+        ));
         // Empty NO_COLOR does not count.
-        assert!(resolve_color(ColorChoice::Auto, env_of(&[("NO_COLOR", "")]), true));
+        assert!(resolve_color(
+            ColorChoice::Auto,
+            env_of(&[("NO_COLOR", "")]),
+            true
+        ));
         assert!(resolve_color(
             ColorChoice::Auto,
             env_of(&[("CARGO_TERM_COLOR", "always"), ("NO_COLOR", "1")]),
@@ -281,7 +296,11 @@ mod tests {
             env_of(&[("CARGO_TERM_COLOR", "never")]),
             true
         ));
-        assert!(!resolve_color(ColorChoice::Auto, env_of(&[("TERM", "dumb")]), true));
+        assert!(!resolve_color(
+            ColorChoice::Auto,
+            env_of(&[("TERM", "dumb")]),
+            true
+        ));
     }
 
     #[test]
@@ -321,7 +340,10 @@ mod tests {
 
     #[test]
     fn parse_color_choice() {
-        assert_eq!("ALWAYS".parse::<ColorChoice>().ok(), Some(ColorChoice::Always));
+        assert_eq!(
+            "ALWAYS".parse::<ColorChoice>().ok(),
+            Some(ColorChoice::Always)
+        );
         assert!("sometimes".parse::<ColorChoice>().is_err());
     }
 }

@@ -206,18 +206,9 @@ fn baseline_source(args: &CompareArgs, ctx: &BuildContext, progress: &Progress) 
         return Ok(Source::Rustdoc { file: file.clone() });
     }
     let name = ctx.package_name();
-    match build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)? {
-        Some(tag) => {
-            progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
-            Ok(Source::GitRev { rev: tag.name })
-        }
-        None => bail!(
-            "no release tag of `{name}` found among the tags reachable from HEAD\n\
-             help: tag the last release (e.g. `git tag v1.2.3 <commit>`), name a tag shape with --tag-pattern, \
-             or pass the baseline explicitly with --baseline-rev REV, --baseline-version VERSION, \
-             --baseline-path DIR or --baseline-rustdoc FILE"
-        ),
-    }
+    let tag = build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
+    progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
+    Ok(Source::GitRev { rev: tag.name })
 }
 
 fn version_text(verbose: bool) -> String {

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use semgate::build::{
-    baseline_tag_shapes, build_side, find_baseline_tag, require_baseline_tag, BuildContext, BuildOptions, Role, Side,
-    Source,
+    baseline_tag_shapes, build_side, find_baseline_tag, require_baseline_tag, BuildContext,
+    BuildOptions, Role, Side, Source,
 };
 use semgate::progress::Progress;
 use tempfile::TempDir;
@@ -142,7 +142,10 @@ impl Dirs {
     }
 
     fn scratch_is_empty(&self) -> bool {
-        fs::read_dir(&self.scratch).expect("read scratch").next().is_none()
+        fs::read_dir(&self.scratch)
+            .expect("read scratch")
+            .next()
+            .is_none()
     }
 }
 
@@ -152,7 +155,10 @@ fn json_of(side: &Side) -> serde_json::Value {
 }
 
 fn crate_version(side: &Side) -> String {
-    json_of(side)["crate_version"].as_str().unwrap_or_default().to_string()
+    json_of(side)["crate_version"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Names of all items in the rustdoc JSON index.
@@ -203,7 +209,14 @@ fn err_text(e: anyhow::Error) -> String {
 
 #[test]
 fn every_tag_shape_is_recognised() {
-    for shape in ["v1.2.3", "1.2.3", "demo-v1.2.3", "demo@1.2.3", "demo-1.2.3", "demo/v1.2.3"] {
+    for shape in [
+        "v1.2.3",
+        "1.2.3",
+        "demo-v1.2.3",
+        "demo@1.2.3",
+        "demo-1.2.3",
+        "demo/v1.2.3",
+    ] {
         let repo = Repo::new();
         repo.write_crate("1.3.0", "pub fn a() {}\n");
         let tagged = repo.commit("release");
@@ -245,11 +258,18 @@ fn prerelease_tags_only_count_when_asked() {
     repo.annotated_tag("v1.3.0-rc.1");
     repo.commit("three");
     let ctx = repo.ctx();
-    let stable = find_baseline_tag(&ctx, "demo", None, false).expect("scan").expect("found");
+    let stable = find_baseline_tag(&ctx, "demo", None, false)
+        .expect("scan")
+        .expect("found");
     assert_eq!(stable.name, "v1.2.0");
-    let pre = find_baseline_tag(&ctx, "demo", None, true).expect("scan").expect("found");
+    let pre = find_baseline_tag(&ctx, "demo", None, true)
+        .expect("scan")
+        .expect("found");
     assert_eq!(pre.name, "v1.3.0-rc.1");
-    assert_eq!(pre.version, semver::Version::parse("1.3.0-rc.1").expect("semver"));
+    assert_eq!(
+        pre.version,
+        semver::Version::parse("1.3.0-rc.1").expect("semver")
+    );
 }
 
 #[test]
@@ -262,15 +282,29 @@ fn tagged_head_uses_the_previous_release_unless_dirty() {
     let head = repo.commit("two");
     repo.annotated_tag("v1.1.0");
 
-    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false).expect("scan").expect("found");
-    assert_eq!((tag.name.as_str(), tag.commit.as_str()), ("v1.0.0", first.as_str()));
+    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
+        .expect("scan")
+        .expect("found");
+    assert_eq!(
+        (tag.name.as_str(), tag.commit.as_str()),
+        ("v1.0.0", first.as_str())
+    );
 
     // Uncommitted work on top of the v1.1.0 release: v1.1.0 is what it changes.
-    write(&repo.dir, "src/lib.rs", "pub fn a() {}\npub fn b() {}\npub fn c() {}\n");
+    write(
+        &repo.dir,
+        "src/lib.rs",
+        "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
+    );
     let ctx = repo.ctx();
     assert!(ctx.is_dirty());
-    let tag = find_baseline_tag(&ctx, "demo", None, false).expect("scan").expect("found");
-    assert_eq!((tag.name.as_str(), tag.commit.as_str()), ("v1.1.0", head.as_str()));
+    let tag = find_baseline_tag(&ctx, "demo", None, false)
+        .expect("scan")
+        .expect("found");
+    assert_eq!(
+        (tag.name.as_str(), tag.commit.as_str()),
+        ("v1.1.0", head.as_str())
+    );
 }
 
 #[test]
@@ -281,13 +315,15 @@ fn only_ancestors_of_head_count_and_semver_beats_date() {
     repo.tag("v1.10.0");
     repo.commit("two");
     repo.tag("v1.9.1"); // a later backport tag: lower version, newer commit
-    // A tag on a branch that was never merged.
+                        // A tag on a branch that was never merged.
     run_git(&repo.dir, &["checkout", "-q", "-b", "side"]);
     repo.commit("side work");
     repo.tag("v1.10.5");
     run_git(&repo.dir, &["checkout", "-q", "main"]);
     repo.commit("three");
-    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false).expect("scan").expect("found");
+    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
+        .expect("scan")
+        .expect("found");
     assert_eq!(tag.name, "v1.10.0");
 }
 
@@ -313,7 +349,14 @@ fn tag_pattern_overrides_the_shapes() {
     assert!(err_text(err).contains("{version}"));
     assert_eq!(
         baseline_tag_shapes("demo", None).expect("shapes"),
-        ["demo-v1.2.3", "demo@1.2.3", "demo-1.2.3", "demo/v1.2.3", "v1.2.3", "1.2.3"]
+        [
+            "demo-v1.2.3",
+            "demo@1.2.3",
+            "demo-1.2.3",
+            "demo/v1.2.3",
+            "v1.2.3",
+            "1.2.3"
+        ]
     );
 }
 
@@ -325,9 +368,19 @@ fn missing_tag_error_says_what_was_looked_for() {
     repo.tag("v1.0.0"); // HEAD itself: the first release
     repo.tag("v1.1.0-beta.1");
     let ctx = repo.ctx();
-    assert!(find_baseline_tag(&ctx, "demo", None, false).expect("scan").is_none());
+    assert!(find_baseline_tag(&ctx, "demo", None, false)
+        .expect("scan")
+        .is_none());
     let msg = err_text(require_baseline_tag(&ctx, "demo", None, false).unwrap_err());
-    for needle in ["no release tag of `demo`", "demo-v1.2.3", "v1.2.3", "points at HEAD", "--prerelease-tags", "--baseline-version", "--tag-pattern"] {
+    for needle in [
+        "no release tag of `demo`",
+        "demo-v1.2.3",
+        "v1.2.3",
+        "points at HEAD",
+        "--prerelease-tags",
+        "--baseline-version",
+        "--tag-pattern",
+    ] {
         assert!(msg.contains(needle), "missing {needle:?} in: {msg}");
     }
 }
@@ -348,9 +401,24 @@ fn outside_git_the_error_says_how_to_name_a_baseline() {
     assert!(msg.contains("not in a git repository"), "{msg}");
     assert!(msg.contains("--baseline-version"), "{msg}");
     let dirs = Dirs::new();
-    let source = Source::GitRev { rev: "v1.0.0".into() };
-    let msg = err_text(build_side("demo", &source, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent()).unwrap_err());
-    assert!(msg.contains("not in a git repository") && msg.contains("--baseline-path"), "{msg}");
+    let source = Source::GitRev {
+        rev: "v1.0.0".into(),
+    };
+    let msg = err_text(
+        build_side(
+            "demo",
+            &source,
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        msg.contains("not in a git repository") && msg.contains("--baseline-path"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -359,8 +427,20 @@ fn unknown_rev_is_a_clear_error() {
     repo.write_crate("1.0.0", "pub fn a() {}\n");
     repo.commit("one");
     let dirs = Dirs::new();
-    let source = Source::GitRev { rev: "v9.9.9".into() };
-    let msg = err_text(build_side("demo", &source, &repo.ctx(), &dirs.opts(), Role::Baseline, &Progress::silent()).unwrap_err());
+    let source = Source::GitRev {
+        rev: "v9.9.9".into(),
+    };
+    let msg = err_text(
+        build_side(
+            "demo",
+            &source,
+            &repo.ctx(),
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
+    );
     assert!(msg.contains("unknown git revision `v9.9.9`"), "{msg}");
     assert!(dirs.scratch_is_empty());
 }
@@ -368,15 +448,44 @@ fn unknown_rev_is_a_clear_error() {
 #[test]
 fn bin_only_package_is_rejected() {
     let repo = Repo::new();
+    // v1.0.0 was a binary; the library came later.
     write(&repo.dir, "Cargo.toml", &manifest("demo", "1.0.0", ""));
     write(&repo.dir, "src/main.rs", "fn main() {}\n");
     repo.commit("bin");
+    repo.tag("v1.0.0");
+    repo.write_crate("1.1.0", "pub fn a() {}\n");
+    repo.commit("lib");
     let ctx = repo.ctx();
-    assert_eq!(ctx.manifest.lib_target, None);
     let dirs = Dirs::new();
-    let source = Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() };
-    let msg = err_text(build_side("demo", &source, &ctx, &dirs.opts(), Role::Current, &Progress::silent()).unwrap_err());
-    assert!(msg.contains("has no library target") && msg.contains("semgate checks library APIs"), "{msg}");
+    let source = Source::GitRev {
+        rev: "v1.0.0".into(),
+    };
+    let msg = err_text(
+        build_side(
+            "demo",
+            &source,
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        msg.contains("has no library target in the baseline")
+            && msg.contains("semgate checks library APIs"),
+        "{msg}"
+    );
+    assert!(dirs.scratch_is_empty());
+    // A bin-only current package is refused up front, before any tag lookup or build.
+    fs::remove_file(repo.dir.join("src/lib.rs")).expect("rm");
+    let msg =
+        err_text(BuildContext::discover(Some(&repo.dir.join("Cargo.toml")), None).unwrap_err());
+    assert!(
+        msg.contains("package `demo` has no library target")
+            && msg.contains("semgate checks library APIs"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -390,10 +499,28 @@ fn compile_errors_are_reported_with_the_compiler_message() {
     repo.commit("fixed");
     let ctx = repo.ctx();
     let dirs = Dirs::new();
-    let source = Source::GitRev { rev: "v1.0.0".into() };
-    let msg = err_text(build_side("demo", &source, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent()).unwrap_err());
-    assert!(msg.contains("failed to build the baseline rustdoc for `demo` from git tag v1.0.0"), "{msg}");
-    assert!(msg.contains("cannot find type `Missing`") && msg.contains("src/lib.rs"), "{msg}");
+    let source = Source::GitRev {
+        rev: "v1.0.0".into(),
+    };
+    let msg = err_text(
+        build_side(
+            "demo",
+            &source,
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
+    );
+    assert!(
+        msg.contains("failed to build the baseline rustdoc for `demo` from git tag v1.0.0"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("cannot find type `Missing`") && msg.contains("src/lib.rs"),
+        "{msg}"
+    );
     // The temporary export is gone even though the build failed.
     assert!(dirs.scratch_is_empty());
 }
@@ -416,7 +543,11 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
     // Uncommitted state: a version bump that makes Cargo.lock stale, an unstaged edit, a
     // staged new file and an untracked file.
     write(&repo.dir, "Cargo.toml", &manifest("demo", "1.2.0", ""));
-    write(&repo.dir, "src/lib.rs", "pub fn old_api() {}\npub fn new_api() {}\npub fn dirty_api() {}\npub mod staged;\n");
+    write(
+        &repo.dir,
+        "src/lib.rs",
+        "pub fn old_api() {}\npub fn new_api() {}\npub fn dirty_api() {}\npub mod staged;\n",
+    );
     write(&repo.dir, "src/staged.rs", "pub fn staged_fn() {}\n");
     run_git(&repo.dir, &["add", "src/staged.rs"]);
     write(&repo.dir, "notes.txt", "untracked\n");
@@ -427,16 +558,29 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
     let ctx = repo.ctx();
     assert!(ctx.is_dirty());
     assert_eq!(ctx.current_version, semver::Version::new(1, 2, 0));
-    let tag = find_baseline_tag(&ctx, "demo", None, false).expect("scan").expect("found");
+    let tag = find_baseline_tag(&ctx, "demo", None, false)
+        .expect("scan")
+        .expect("found");
     assert_eq!(tag.name, "v1.0.0");
     let dirs = Dirs::new();
     let opts = dirs.opts();
     let (progress, log) = Progress::capture();
-    let baseline = build_side("demo", &Source::GitRev { rev: tag.name.clone() }, &ctx, &opts, Role::Baseline, &progress)
-        .expect("baseline builds");
+    let baseline = build_side(
+        "demo",
+        &Source::GitRev {
+            rev: tag.name.clone(),
+        },
+        &ctx,
+        &opts,
+        Role::Baseline,
+        &progress,
+    )
+    .expect("baseline builds");
     let current = build_side(
         "demo",
-        &Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+        &Source::WorkingTree {
+            manifest_path: ctx.manifest_path().to_path_buf(),
+        },
         &ctx,
         &opts,
         Role::Current,
@@ -451,7 +595,10 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
     assert_eq!(baseline.description, format!("git tag v1.0.0 ({short})"));
     assert_eq!(baseline.commit.as_deref(), Some(tag.commit.as_str()));
     let names = item_names(&baseline);
-    assert!(names.contains(&"old_api".to_string()) && !names.contains(&"new_api".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"old_api".to_string()) && !names.contains(&"new_api".to_string()),
+        "{names:?}"
+    );
     assert!(!baseline.from_cache);
     assert!(baseline.json.starts_with(&dirs.cache));
 
@@ -468,10 +615,16 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
 
     // Working tree, index, refs, HEAD and Cargo.lock are byte-identical.
     assert_eq!(snapshot(&repo.dir), before);
-    assert_eq!(run_git(&repo.dir, &["status", "--porcelain"]), status_before);
+    assert_eq!(
+        run_git(&repo.dir, &["status", "--porcelain"]),
+        status_before
+    );
     assert!(dirs.scratch_is_empty(), "temporary export left behind");
     let log = log.contents();
-    assert!(log.contains("    Building baseline rustdoc for demo from git tag v1.0.0"), "{log}");
+    assert!(
+        log.contains("    Building baseline rustdoc for demo from git tag v1.0.0"),
+        "{log}"
+    );
     assert!(log.contains("Cargo.lock is out of date"), "{log}");
 }
 
@@ -484,7 +637,9 @@ fn lockfile_is_not_created_for_a_package_without_one() {
     let dirs = Dirs::new();
     let side = build_side(
         "demo",
-        &Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+        &Source::WorkingTree {
+            manifest_path: ctx.manifest_path().to_path_buf(),
+        },
         &ctx,
         &dirs.opts(),
         Role::Current,
@@ -507,30 +662,61 @@ fn cache_hits_skip_the_build_and_corrupt_entries_are_rebuilt() {
     let ctx = repo.ctx();
     let dirs = Dirs::new();
     let opts = dirs.opts();
-    let wt = Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() };
-    let git = Source::GitRev { rev: "v1.0.0".into() };
+    let wt = Source::WorkingTree {
+        manifest_path: ctx.manifest_path().to_path_buf(),
+    };
+    let git = Source::GitRev {
+        rev: "v1.0.0".into(),
+    };
 
-    let first = build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("build");
+    let first =
+        build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("build");
     assert!(!first.from_cache);
     let (progress, log) = Progress::capture();
     let second = build_side("demo", &wt, &ctx, &opts, Role::Current, &progress).expect("cached");
     assert!(second.from_cache);
     assert_eq!(second.json, first.json);
     assert_eq!(second.version, Some(semver::Version::new(1, 0, 1)));
-    assert!(log.contents().contains("       Fresh current rustdoc for demo from working tree (cache)"), "{}", log.contents());
+    assert!(
+        log.contents()
+            .contains("       Fresh current rustdoc for demo from working tree (cache)"),
+        "{}",
+        log.contents()
+    );
     assert!(!log.contents().contains("Building"));
 
     // Git sides are cached by commit: no export, manifest facts restored from the sidecar.
-    let g1 = build_side("demo", &git, &ctx, &opts, Role::Baseline, &Progress::silent()).expect("build");
-    let g2 = build_side("demo", &git, &ctx, &opts, Role::Baseline, &Progress::silent()).expect("cached");
+    let g1 = build_side(
+        "demo",
+        &git,
+        &ctx,
+        &opts,
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("build");
+    let g2 = build_side(
+        "demo",
+        &git,
+        &ctx,
+        &opts,
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("cached");
     assert!(!g1.from_cache && g2.from_cache);
     assert_eq!(g2.manifest, g1.manifest);
     assert_eq!(g2.version, Some(semver::Version::new(1, 0, 0)));
 
     // Editing the working tree changes the key.
-    write(&repo.dir, "src/lib.rs", "pub fn a() {}\npub fn b() {}\npub fn c() {}\n");
+    write(
+        &repo.dir,
+        "src/lib.rs",
+        "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
+    );
     let ctx = repo.ctx();
-    let edited = build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("rebuild");
+    let edited =
+        build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("rebuild");
     assert!(!edited.from_cache);
     assert!(item_names(&edited).contains(&"c".to_string()));
 
@@ -547,7 +733,15 @@ fn cache_hits_skip_the_build_and_corrupt_entries_are_rebuilt() {
     let last = bytes.len() - 2;
     bytes[last] ^= 0x01;
     fs::write(&g3.json, &bytes).expect("corrupt");
-    let g4 = build_side("demo", &git, &ctx, &opts, Role::Baseline, &Progress::silent()).expect("rebuilt");
+    let g4 = build_side(
+        "demo",
+        &git,
+        &ctx,
+        &opts,
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("rebuilt");
     assert!(!g4.from_cache);
     assert_eq!(crate_version(&g4), "1.0.0");
 }
@@ -559,23 +753,43 @@ fn workspace_member_baseline_from_per_crate_tag() {
     fs::create_dir_all(&root).expect("mkdir");
     run_git(&root, &["init", "-q", "-b", "main"]);
     write(&root, ".gitignore", "/target\n");
-    write(&root, "Cargo.toml", "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n");
+    write(
+        &root,
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    );
     write(&root, "a/Cargo.toml", &manifest("a", "0.1.0", ""));
     write(&root, "a/src/lib.rs", "pub struct FromA;\n");
-    write(&root, "b/Cargo.toml", &manifest("b", "0.1.0", "\n[dependencies]\na = { path = \"../a\" }\n"));
-    write(&root, "b/src/lib.rs", "pub use a::FromA;\npub fn b_fn() {}\n");
+    write(
+        &root,
+        "b/Cargo.toml",
+        &manifest("b", "0.1.0", "\n[dependencies]\na = { path = \"../a\" }\n"),
+    );
+    write(
+        &root,
+        "b/src/lib.rs",
+        "pub use a::FromA;\npub fn b_fn() {}\n",
+    );
     run_git(&root, &["add", "-A"]);
     run_git(&root, &["commit", "-q", "-m", "one"]);
     run_git(&root, &["tag", "b-v0.1.0"]);
-    write(&root, "b/Cargo.toml", &manifest("b", "0.2.0", "\n[dependencies]\na = { path = \"../a\" }\n"));
+    write(
+        &root,
+        "b/Cargo.toml",
+        &manifest("b", "0.2.0", "\n[dependencies]\na = { path = \"../a\" }\n"),
+    );
     write(&root, "b/src/lib.rs", "pub use a::FromA;\n");
     run_git(&root, &["commit", "-q", "-am", "two"]);
 
     // A virtual manifest needs -p.
     let msg = err_text(BuildContext::discover(Some(&root.join("Cargo.toml")), None).unwrap_err());
     assert!(msg.contains("-p") && msg.contains("a, b"), "{msg}");
-    let msg = err_text(BuildContext::discover(Some(&root.join("Cargo.toml")), Some("c")).unwrap_err());
-    assert!(msg.contains("package `c` is not a member") && msg.contains("a, b"), "{msg}");
+    let msg =
+        err_text(BuildContext::discover(Some(&root.join("Cargo.toml")), Some("c")).unwrap_err());
+    assert!(
+        msg.contains("package `c` is not a member") && msg.contains("a, b"),
+        "{msg}"
+    );
 
     let ctx = BuildContext::discover(Some(&root.join("Cargo.toml")), Some("b")).expect("discover");
     assert_eq!(ctx.package_name(), "b");
@@ -585,15 +799,28 @@ fn workspace_member_baseline_from_per_crate_tag() {
     let ctx_b = BuildContext::discover(Some(&root.join("b/Cargo.toml")), None).expect("discover");
     assert_eq!(ctx_b.package_name(), "b");
 
-    let tag = find_baseline_tag(&ctx, "b", None, false).expect("scan").expect("found");
+    let tag = find_baseline_tag(&ctx, "b", None, false)
+        .expect("scan")
+        .expect("found");
     assert_eq!(tag.name, "b-v0.1.0");
     let dirs = Dirs::new();
-    let side = build_side("b", &Source::GitRev { rev: tag.name }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent())
-        .expect("member builds from the exported workspace");
+    let side = build_side(
+        "b",
+        &Source::GitRev { rev: tag.name },
+        &ctx,
+        &dirs.opts(),
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("member builds from the exported workspace");
     assert_eq!(crate_version(&side), "0.1.0");
     assert!(item_names(&side).contains(&"b_fn".to_string()));
     let manifest = side.manifest.expect("manifest");
-    let dep = manifest.dependencies.iter().find(|d| d.package == "a").expect("dep a");
+    let dep = manifest
+        .dependencies
+        .iter()
+        .find(|d| d.package == "a")
+        .expect("dep a");
     assert_eq!(dep.resolved, Some(semver::Version::new(0, 1, 0)));
     assert!(dirs.scratch_is_empty());
 }
@@ -604,20 +831,45 @@ fn baseline_without_a_new_feature_builds_without_it() {
     repo.write_crate("1.0.0", "pub fn a() {}\n");
     repo.commit("one");
     repo.tag("v1.0.0");
-    write(&repo.dir, "Cargo.toml", &manifest("demo", "1.1.0", "\n[features]\nextra = []\n"));
-    write(&repo.dir, "src/lib.rs", "pub fn a() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n");
+    write(
+        &repo.dir,
+        "Cargo.toml",
+        &manifest("demo", "1.1.0", "\n[features]\nextra = []\n"),
+    );
+    write(
+        &repo.dir,
+        "src/lib.rs",
+        "pub fn a() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
+    );
     repo.commit("two");
     let ctx = repo.ctx();
     let dirs = Dirs::new();
     let mut opts = dirs.opts();
     opts.features = vec!["extra".into()];
     let (progress, log) = Progress::capture();
-    let base = build_side("demo", &Source::GitRev { rev: "v1.0.0".into() }, &ctx, &opts, Role::Baseline, &progress)
-        .expect("baseline builds");
-    assert!(log.contents().contains("feature `extra` does not exist in the baseline"), "{}", log.contents());
+    let base = build_side(
+        "demo",
+        &Source::GitRev {
+            rev: "v1.0.0".into(),
+        },
+        &ctx,
+        &opts,
+        Role::Baseline,
+        &progress,
+    )
+    .expect("baseline builds");
+    assert!(
+        log.contents()
+            .contains("feature `extra` does not exist in the baseline"),
+        "{}",
+        log.contents()
+    );
     assert_eq!(crate_version(&base), "1.0.0");
-    let wt = Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() };
-    let cur = build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("current builds");
+    let wt = Source::WorkingTree {
+        manifest_path: ctx.manifest_path().to_path_buf(),
+    };
+    let cur = build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent())
+        .expect("current builds");
     assert!(item_names(&cur).contains(&"extra".to_string()));
     let cur_features = cur.manifest.expect("manifest").features;
     assert!(cur_features.contains_key("extra"));
@@ -626,7 +878,11 @@ fn baseline_without_a_new_feature_builds_without_it() {
 #[test]
 fn proc_macro_crates_are_documented() {
     let repo = Repo::new();
-    write(&repo.dir, "Cargo.toml", &manifest("demo", "0.1.0", "\n[lib]\nproc-macro = true\n"));
+    write(
+        &repo.dir,
+        "Cargo.toml",
+        &manifest("demo", "0.1.0", "\n[lib]\nproc-macro = true\n"),
+    );
     write(
         &repo.dir,
         "src/lib.rs",
@@ -638,7 +894,9 @@ fn proc_macro_crates_are_documented() {
     let dirs = Dirs::new();
     let side = build_side(
         "demo",
-        &Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+        &Source::WorkingTree {
+            manifest_path: ctx.manifest_path().to_path_buf(),
+        },
         &ctx,
         &dirs.opts(),
         Role::Current,
@@ -660,16 +918,38 @@ fn path_source_builds_another_checkout() {
     let before = snapshot(old.path());
     let ctx = repo.ctx();
     let dirs = Dirs::new();
-    let side = build_side("demo", &Source::Path { dir: old.path().to_path_buf() }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent())
-        .expect("path builds");
+    let side = build_side(
+        "demo",
+        &Source::Path {
+            dir: old.path().to_path_buf(),
+        },
+        &ctx,
+        &dirs.opts(),
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("path builds");
     assert_eq!(side.source_kind, "path");
     assert_eq!(side.description, format!("path {}", old.path().display()));
     assert_eq!(side.version, Some(semver::Version::new(1, 5, 0)));
     assert_eq!(crate_version(&side), "1.5.0");
-    assert_eq!(snapshot(old.path()), before, "the other checkout was modified");
+    assert_eq!(
+        snapshot(old.path()),
+        before,
+        "the other checkout was modified"
+    );
     let msg = err_text(
-        build_side("demo", &Source::Path { dir: repo.dir.join("nope") }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent())
-            .unwrap_err(),
+        build_side(
+            "demo",
+            &Source::Path {
+                dir: repo.dir.join("nope"),
+            },
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
     );
     assert!(msg.contains("no Cargo.toml"), "{msg}");
 }
@@ -679,7 +959,11 @@ fn rustdoc_file_source_is_checked_not_built() {
     let tmp = TempDir::new().expect("tempdir");
     let good = tmp.path().join("good.json");
     let fv = rustdoc_types::FORMAT_VERSION;
-    fs::write(&good, format!("{{\"format_version\": {fv}, \"crate_version\": \"1.0.0\", \"index\": {{}}}}")).expect("write");
+    fs::write(
+        &good,
+        format!("{{\"format_version\": {fv}, \"crate_version\": \"1.0.0\", \"index\": {{}}}}"),
+    )
+    .expect("write");
     let bad = tmp.path().join("bad.json");
     fs::write(&bad, "{\"format_version\": 1, \"index\": {}}").expect("write");
     let repo = Repo::new();
@@ -687,21 +971,51 @@ fn rustdoc_file_source_is_checked_not_built() {
     repo.commit("one");
     let ctx = repo.ctx();
     let dirs = Dirs::new();
-    let side = build_side("demo", &Source::Rustdoc { file: good.clone() }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent())
-        .expect("accepted");
+    let side = build_side(
+        "demo",
+        &Source::Rustdoc { file: good.clone() },
+        &ctx,
+        &dirs.opts(),
+        Role::Baseline,
+        &Progress::silent(),
+    )
+    .expect("accepted");
     assert_eq!(side.json, good);
     assert_eq!(side.source_kind, "rustdoc");
     assert_eq!(side.version, None);
     assert!(side.manifest.is_none());
     let msg = err_text(
-        build_side("demo", &Source::Rustdoc { file: bad }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent()).unwrap_err(),
+        build_side(
+            "demo",
+            &Source::Rustdoc { file: bad },
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
     );
-    assert!(msg.contains("format version 1") && msg.contains(&fv.to_string()), "{msg}");
+    assert!(
+        msg.contains("format version 1") && msg.contains(&fv.to_string()),
+        "{msg}"
+    );
     let msg = err_text(
-        build_side("demo", &Source::Rustdoc { file: tmp.path().join("missing.json") }, &ctx, &dirs.opts(), Role::Baseline, &Progress::silent())
-            .unwrap_err(),
+        build_side(
+            "demo",
+            &Source::Rustdoc {
+                file: tmp.path().join("missing.json"),
+            },
+            &ctx,
+            &dirs.opts(),
+            Role::Baseline,
+            &Progress::silent(),
+        )
+        .unwrap_err(),
     );
-    assert!(msg.contains("failed to read the rustdoc JSON file"), "{msg}");
+    assert!(
+        msg.contains("failed to read the rustdoc JSON file"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -716,7 +1030,9 @@ fn registry_baseline_builds_a_published_version() {
     let opts = dirs.opts();
     let side = build_side(
         "itoa",
-        &Source::Registry { version: semver::Version::new(1, 0, 10) },
+        &Source::Registry {
+            version: semver::Version::new(1, 0, 10),
+        },
         &ctx,
         &opts,
         Role::Baseline,
@@ -734,12 +1050,18 @@ fn registry_baseline_builds_a_published_version() {
     let leftovers: Vec<_> = fs::read_dir(&opts.target_dir)
         .expect("target")
         .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().starts_with("semgate-registry-"))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("semgate-registry-")
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     let again = build_side(
         "itoa",
-        &Source::Registry { version: semver::Version::new(1, 0, 10) },
+        &Source::Registry {
+            version: semver::Version::new(1, 0, 10),
+        },
         &ctx,
         &opts,
         Role::Baseline,
@@ -752,7 +1074,9 @@ fn registry_baseline_builds_a_published_version() {
     let msg = err_text(
         build_side(
             "itoa",
-            &Source::Registry { version: semver::Version::new(0, 0, 999) },
+            &Source::Registry {
+                version: semver::Version::new(0, 0, 999),
+            },
             &ctx,
             &opts,
             Role::Baseline,
@@ -760,6 +1084,9 @@ fn registry_baseline_builds_a_published_version() {
         )
         .unwrap_err(),
     );
-    assert!(msg.contains("version 0.0.999 of `itoa` is not available"), "{msg}");
+    assert!(
+        msg.contains("version 0.0.999 of `itoa` is not available"),
+        "{msg}"
+    );
     assert!(msg.contains("1.0."), "candidate versions missing: {msg}");
 }

@@ -82,7 +82,13 @@ pub(crate) struct Cache {
 fn sanitize(package: &str) -> String {
     package
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -99,12 +105,20 @@ impl Cache {
 
     fn paths(&self, package: &str, key: &str) -> (PathBuf, PathBuf) {
         let dir = self.package_dir(package);
-        (dir.join(format!("{key}.json")), dir.join(format!("{key}.meta")))
+        (
+            dir.join(format!("{key}.json")),
+            dir.join(format!("{key}.meta")),
+        )
     }
 
     /// Looks `key` up; a corrupt or half-written entry is removed (with a warning) and
     /// reported as a miss.
-    pub(crate) fn load(&self, package: &str, key: &str, progress: &Progress) -> Result<Option<Hit>> {
+    pub(crate) fn load(
+        &self,
+        package: &str,
+        key: &str,
+        progress: &Progress,
+    ) -> Result<Option<Hit>> {
         let (json, meta_path) = self.paths(package, key);
         if !json.exists() && !meta_path.exists() {
             return Ok(None);
@@ -131,7 +145,8 @@ impl Cache {
     }
 
     fn verify(&self, json: &Path, meta_path: &Path) -> std::result::Result<EntryMeta, String> {
-        let meta_text = fs::read_to_string(meta_path).map_err(|e| format!("unreadable metadata: {e}"))?;
+        let meta_text =
+            fs::read_to_string(meta_path).map_err(|e| format!("unreadable metadata: {e}"))?;
         let meta: EntryMeta =
             serde_json::from_str(&meta_text).map_err(|e| format!("invalid metadata: {e}"))?;
         let bytes = fs::read(json).map_err(|e| format!("unreadable JSON: {e}"))?;
@@ -170,7 +185,8 @@ impl Cache {
             manifest: manifest.cloned(),
             commit: commit.map(str::to_string),
         };
-        let meta_bytes = serde_json::to_vec_pretty(&meta).context("failed to encode cache metadata")?;
+        let meta_bytes =
+            serde_json::to_vec_pretty(&meta).context("failed to encode cache metadata")?;
         // JSON first, then the sidecar: an entry only counts once its sidecar exists, so a
         // crash in between leaves a miss, not a wrong hit.
         write_atomic(&dir, &json, bytes)?;
@@ -181,7 +197,9 @@ impl Cache {
 
     /// Keeps the [`KEEP_PER_PACKAGE`] most recently used entries of `package`.
     fn prune(&self, package: &str, keep: &Path) {
-        let Ok(read) = fs::read_dir(self.package_dir(package)) else { return };
+        let Ok(read) = fs::read_dir(self.package_dir(package)) else {
+            return;
+        };
         let mut entries: Vec<(SystemTime, PathBuf)> = read
             .filter_map(|e| e.ok())
             .map(|e| e.path())
@@ -191,7 +209,7 @@ impl Cache {
         if entries.len() < KEEP_PER_PACKAGE {
             return;
         }
-        entries.sort_by(|a, b| b.0.cmp(&a.0));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (_, path) in entries.into_iter().skip(KEEP_PER_PACKAGE - 1) {
             let _ = fs::remove_file(path.with_extension("meta"));
             let _ = fs::remove_file(&path);
@@ -215,7 +233,11 @@ fn write_atomic(dir: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
 /// (as git sees them when in a work tree: tracked plus untracked-but-not-ignored; otherwise a
 /// directory walk skipping `.git` and `target`), plus the `extra_files`. Anything under
 /// `exclude` (build and cache directories) is skipped.
-pub(crate) fn fingerprint_sources(dirs: &[PathBuf], extra_files: &[PathBuf], exclude: &[PathBuf]) -> Result<String> {
+pub(crate) fn fingerprint_sources(
+    dirs: &[PathBuf],
+    extra_files: &[PathBuf],
+    exclude: &[PathBuf],
+) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut feed = |label: &str, bytes: &[u8]| {
         hasher.update((label.len() as u64).to_le_bytes());
@@ -262,7 +284,8 @@ fn feed_file(path: &Path, feed: &mut impl FnMut(&str, &[u8])) -> Result<()> {
         }
         Ok(m) if m.is_dir() => feed("dir", b""), // e.g. a submodule listed by git
         Ok(_) => {
-            let bytes = fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
+            let bytes =
+                fs::read(path).with_context(|| format!("failed to read {}", path.display()))?;
             feed("content", &bytes);
         }
     }
@@ -281,12 +304,15 @@ fn walk(root: &Path) -> Result<Vec<PathBuf>> {
     while let Some(rel) = stack.pop() {
         interrupt::check()?;
         let dir = root.join(&rel);
-        let read = fs::read_dir(&dir).with_context(|| format!("failed to list {}", dir.display()))?;
+        let read =
+            fs::read_dir(&dir).with_context(|| format!("failed to list {}", dir.display()))?;
         for entry in read {
             let entry = entry.with_context(|| format!("failed to list {}", dir.display()))?;
             let name = entry.file_name();
             let child_rel = rel.join(&name);
-            let ty = entry.file_type().with_context(|| format!("failed to stat {}", entry.path().display()))?;
+            let ty = entry
+                .file_type()
+                .with_context(|| format!("failed to stat {}", entry.path().display()))?;
             if ty.is_dir() {
                 if name == ".git" || (rel.as_os_str().is_empty() && name == "target") {
                     continue;

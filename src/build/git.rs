@@ -71,7 +71,9 @@ pub(crate) fn head(root: &Path) -> Result<Option<String>> {
     if !out.status.success() {
         return Ok(None);
     }
-    Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_string()))
+    Ok(Some(
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    ))
 }
 
 /// Whether the repository is a shallow clone (CI checkouts often are, and lack tags).
@@ -131,7 +133,9 @@ pub(crate) fn resolve_rev(root: &Path, rev: &str) -> Result<ResolvedRev> {
                  (`git fetch --tags --unshallow`)",
             );
         } else {
-            msg.push_str("; list release tags with `git tag --list` or fetch them with `git fetch --tags`");
+            msg.push_str(
+                "; list release tags with `git tag --list` or fetch them with `git fetch --tags`",
+            );
         }
         bail!(msg);
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use cargo_metadata::{DependencyKind, Metadata, Package};
 use serde::{Deserialize, Serialize};
 
@@ -64,10 +64,10 @@ impl ManifestInfo {
             Some((dep, _)) => {
                 let dep = dep.trim_end_matches('?');
                 self.features.contains_key(dep)
-                    || self
-                        .dependencies
-                        .iter()
-                        .any(|d| d.kind != DepKind::Dev && (d.package == dep || d.name == dep.replace('-', "_")))
+                    || self.dependencies.iter().any(|d| {
+                        d.kind != DepKind::Dev
+                            && (d.package == dep || d.name == dep.replace('-', "_"))
+                    })
             }
         }
     }
@@ -76,7 +76,12 @@ impl ManifestInfo {
 /// Names of the lib-like target kinds (what `cargo rustdoc --lib` documents).
 fn lib_target(pkg: &Package) -> Option<&cargo_metadata::Target> {
     pkg.targets.iter().find(|t| {
-        t.is_lib() || t.is_rlib() || t.is_dylib() || t.is_cdylib() || t.is_staticlib() || t.is_proc_macro()
+        t.is_lib()
+            || t.is_rlib()
+            || t.is_dylib()
+            || t.is_cdylib()
+            || t.is_staticlib()
+            || t.is_proc_macro()
     })
 }
 
@@ -93,7 +98,11 @@ pub(crate) fn manifest_info(pkg: &Package, lock: Option<&Lockfile>) -> ManifestI
                 _ => DepKind::Normal,
             };
             DepInfo {
-                name: d.rename.clone().unwrap_or_else(|| d.name.clone()).replace('-', "_"),
+                name: d
+                    .rename
+                    .clone()
+                    .unwrap_or_else(|| d.name.clone())
+                    .replace('-', "_"),
                 package: d.name.clone(),
                 req: d.req.to_string(),
                 resolved: lock.and_then(|l| l.resolve(&d.name, &d.req)),
@@ -148,8 +157,32 @@ impl Lockfile {
     }
 }
 
+/// `cargo metadata` exited with an error; keeps cargo's stderr for callers that classify it.
+#[derive(Debug)]
+pub(crate) struct MetadataError {
+    pub manifest: PathBuf,
+    pub stderr: String,
+}
+
+impl std::fmt::Display for MetadataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`cargo metadata` failed for {}:\n{}",
+            self.manifest.display(),
+            indent(&super::rustdoc::error_excerpt(&self.stderr))
+        )
+    }
+}
+
+impl std::error::Error for MetadataError {}
+
 /// Runs `cargo metadata --format-version 1 [--no-deps] --manifest-path <manifest>`.
-pub(crate) fn cargo_metadata(mut cargo: Command, manifest: &Path, no_deps: bool) -> Result<Metadata> {
+pub(crate) fn cargo_metadata(
+    mut cargo: Command,
+    manifest: &Path,
+    no_deps: bool,
+) -> Result<Metadata> {
     cargo.args(["metadata", "--format-version", "1", "--color", "never"]);
     if no_deps {
         cargo.arg("--no-deps");
@@ -161,15 +194,19 @@ pub(crate) fn cargo_metadata(mut cargo: Command, manifest: &Path, no_deps: bool)
     let out = interrupt::run(&mut cargo)
         .with_context(|| format!("failed to run `cargo metadata` for {}", manifest.display()))?;
     if !out.status.success() {
-        bail!(
-            "`cargo metadata` failed for {}:\n{}",
-            manifest.display(),
-            indent(String::from_utf8_lossy(&out.stderr).trim())
-        );
+        return Err(MetadataError {
+            manifest: manifest.to_path_buf(),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        }
+        .into());
     }
     let text = String::from_utf8_lossy(&out.stdout);
-    cargo_metadata::MetadataCommand::parse(text.as_ref())
-        .with_context(|| format!("failed to parse `cargo metadata` output for {}", manifest.display()))
+    cargo_metadata::MetadataCommand::parse(text.as_ref()).with_context(|| {
+        format!(
+            "failed to parse `cargo metadata` output for {}",
+            manifest.display()
+        )
+    })
 }
 
 /// Workspace members of `metadata`.
@@ -216,7 +253,13 @@ pub(crate) fn path_dependency_dirs(metadata: &Metadata, pkg: &Package) -> Vec<Pa
 
 pub(crate) fn indent(text: &str) -> String {
     text.lines()
-        .map(|l| if l.trim().is_empty() { String::new() } else { format!("  {l}") })
+        .map(|l| {
+            if l.trim().is_empty() {
+                String::new()
+            } else {
+                format!("  {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

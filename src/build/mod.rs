@@ -230,8 +230,13 @@ impl BuildContext {
                 )
             })?,
         };
-        let metadata = manifest::cargo_metadata(plain_cargo(), &manifest, true)
-            .with_context(|| format!("could not load the cargo workspace of {}", manifest.display()))?;
+        let metadata =
+            manifest::cargo_metadata(plain_cargo(), &manifest, true).with_context(|| {
+                format!(
+                    "could not load the cargo workspace of {}",
+                    manifest.display()
+                )
+            })?;
         let members = manifest::members(&metadata);
         let mut names: Vec<String> = members.iter().map(|p| p.name.clone()).collect();
         names.sort();
@@ -266,11 +271,22 @@ impl BuildContext {
             .unwrap_or_else(|| workspace_root.clone());
         let lock = Lockfile::read(&workspace_root.join("Cargo.lock"));
         let info = manifest::manifest_info(pkg, lock.as_ref());
+        // Fail before anything else (tag discovery, builds): nothing can be checked.
+        if info.lib_target.is_none() {
+            bail!(
+                "package `{}` has no library target; semgate checks library APIs (its manifest is {})",
+                pkg.name,
+                pkg.manifest_path
+            );
+        }
 
         let git = match git::toplevel(&package_dir)? {
             Some(root) => {
                 let root = canonical(&root);
-                let package_rel = canonical(&package_dir).strip_prefix(&root).ok().map(Path::to_path_buf);
+                let package_rel = canonical(&package_dir)
+                    .strip_prefix(&root)
+                    .ok()
+                    .map(Path::to_path_buf);
                 match package_rel {
                     Some(package_rel) => Some(GitRepo {
                         workspace_rel: canonical(&workspace_root)
@@ -288,7 +304,9 @@ impl BuildContext {
             None => None,
         };
         let dirty = match &git {
-            Some(g) => !git::status_porcelain(&g.root, &g.package_rel)?.trim().is_empty(),
+            Some(g) => !git::status_porcelain(&g.root, &g.package_rel)?
+                .trim()
+                .is_empty(),
             None => false,
         };
 
@@ -403,7 +421,9 @@ impl TagMatcher {
         let per_crate = ["-v", "@", "-", "/v"]
             .iter()
             .map(|sep| (format!("{package}{sep}"), String::new(), true));
-        let bare = ["v", ""].iter().map(|p| (p.to_string(), String::new(), false));
+        let bare = ["v", ""]
+            .iter()
+            .map(|p| (p.to_string(), String::new(), false));
         Ok(TagMatcher {
             shapes: per_crate.chain(bare).collect(),
         })
@@ -412,7 +432,9 @@ impl TagMatcher {
     /// The version a tag names, and whether it is a per-crate tag.
     fn parse(&self, tag: &str) -> Option<(semver::Version, bool)> {
         self.shapes.iter().find_map(|(prefix, suffix, per_crate)| {
-            let middle = tag.strip_prefix(prefix.as_str())?.strip_suffix(suffix.as_str())?;
+            let middle = tag
+                .strip_prefix(prefix.as_str())?
+                .strip_suffix(suffix.as_str())?;
             semver::Version::parse(middle).ok().map(|v| (v, *per_crate))
         })
     }
@@ -440,7 +462,12 @@ struct TagScan {
     newer: Vec<String>,
 }
 
-fn scan_tags(ctx: &BuildContext, package: &str, pattern: Option<&str>, include_prerelease: bool) -> Result<TagScan> {
+fn scan_tags(
+    ctx: &BuildContext,
+    package: &str,
+    pattern: Option<&str>,
+    include_prerelease: bool,
+) -> Result<TagScan> {
     let matcher = TagMatcher::new(package, pattern)?;
     let git = ctx
         .git
@@ -458,7 +485,9 @@ fn scan_tags(ctx: &BuildContext, package: &str, pattern: Option<&str>, include_p
     // (tag, commit date, per-crate)
     let mut candidates: Vec<(Tag, i64, bool)> = Vec::new();
     for raw in git::merged_tags(&git.root)? {
-        let Some((version, per_crate)) = matcher.parse(&raw.name) else { continue };
+        let Some((version, per_crate)) = matcher.parse(&raw.name) else {
+            continue;
+        };
         if !version.pre.is_empty() && !include_prerelease {
             scan.prerelease.push(raw.name);
             continue;
@@ -510,19 +539,33 @@ fn scan_tags(ctx: &BuildContext, package: &str, pattern: Option<&str>, include_p
 /// `include_prerelease`. "Newest" = highest semver, ties broken by commit date.
 ///
 /// Errors when there is no git repository; `Ok(None)` when no tag qualifies.
-pub fn find_baseline_tag(ctx: &BuildContext, package: &str, pattern: Option<&str>, include_prerelease: bool) -> Result<Option<Tag>> {
+pub fn find_baseline_tag(
+    ctx: &BuildContext,
+    package: &str,
+    pattern: Option<&str>,
+    include_prerelease: bool,
+) -> Result<Option<Tag>> {
     Ok(scan_tags(ctx, package, pattern, include_prerelease)?.best)
 }
 
 /// [`find_baseline_tag`], turning "no tag" into an error that says what was looked for and
 /// how to name a baseline instead.
-pub fn require_baseline_tag(ctx: &BuildContext, package: &str, pattern: Option<&str>, include_prerelease: bool) -> Result<Tag> {
+pub fn require_baseline_tag(
+    ctx: &BuildContext,
+    package: &str,
+    pattern: Option<&str>,
+    include_prerelease: bool,
+) -> Result<Tag> {
     let scan = scan_tags(ctx, package, pattern, include_prerelease)?;
     if let Some(tag) = scan.best {
         return Ok(tag);
     }
     let shapes = TagMatcher::new(package, pattern)?.describe();
-    let root = ctx.git.as_ref().map(|g| g.root.display().to_string()).unwrap_or_default();
+    let root = ctx
+        .git
+        .as_ref()
+        .map(|g| g.root.display().to_string())
+        .unwrap_or_default();
     let mut msg = format!(
         "no release tag of `{package}` found among the tags reachable from HEAD in {root}; looked for tags shaped like {}",
         shapes.join(", ")
@@ -584,7 +627,14 @@ struct SideBuild<'a> {
 /// lockfile seeds it so both sides share dependency builds. Registry sources go through a
 /// temporary placeholder package inside the target dir (so cargo sees the project's
 /// `.cargo/config.toml` registries and source replacements).
-pub fn build_side(package: &str, source: &Source, ctx: &BuildContext, opts: &BuildOptions, role: Role, progress: &Progress) -> Result<Side> {
+pub fn build_side(
+    package: &str,
+    source: &Source,
+    ctx: &BuildContext,
+    opts: &BuildOptions,
+    role: Role,
+    progress: &Progress,
+) -> Result<Side> {
     interrupt::check()?;
     if let Source::Rustdoc { file } = source {
         return rustdoc_file_side(package, role, file, progress);
@@ -623,10 +673,16 @@ pub fn build_side(package: &str, source: &Source, ctx: &BuildContext, opts: &Bui
 fn rustdoc_file_side(package: &str, role: Role, file: &Path, progress: &Progress) -> Result<Side> {
     let description = format!("rustdoc file {}", file.display());
     let bytes = std::fs::read(file).with_context(|| {
-        format!("failed to read the rustdoc JSON file {}; check the path you passed", file.display())
+        format!(
+            "failed to read the rustdoc JSON file {}; check the path you passed",
+            file.display()
+        )
     })?;
     rustdoc::check_header(&bytes, &description)?;
-    progress.status("Using", format_args!("{role} rustdoc for {package} from {description}"));
+    progress.status(
+        "Using",
+        format_args!("{role} rustdoc for {package} from {description}"),
+    );
     Ok(Side::from_rustdoc(file))
 }
 
@@ -646,10 +702,20 @@ impl SideBuild<'_> {
             .field("package", self.package)
             .field("features", &features.join(","))
             .field("all-features", bool_str(self.opts.all_features))
-            .field("no-default-features", bool_str(self.opts.no_default_features))
+            .field(
+                "no-default-features",
+                bool_str(self.opts.no_default_features),
+            )
             .field("document-hidden", bool_str(self.opts.document_hidden))
             // Unknown features are dropped on the baseline but an error on the current side.
-            .field("feature-policy", if features.is_empty() { "" } else { role_str(self.role) });
+            .field(
+                "feature-policy",
+                if features.is_empty() {
+                    ""
+                } else {
+                    role_str(self.role)
+                },
+            );
         k
     }
 
@@ -669,14 +735,19 @@ impl SideBuild<'_> {
     }
 
     fn verb_line(&self, description: &str) -> String {
-        format!("{} rustdoc for {} from {description}", self.role, self.package)
+        format!(
+            "{} rustdoc for {} from {description}",
+            self.role, self.package
+        )
     }
 
     fn cache_hit(&self, key: &str, description: &str) -> Result<Option<cache::Hit>> {
         let hit = self.cache.load(self.package, key, self.progress)?;
         if hit.is_some() {
-            self.progress
-                .status("Fresh", format_args!("{} (cache)", self.verb_line(description)));
+            self.progress.status(
+                "Fresh",
+                format_args!("{} (cache)", self.verb_line(description)),
+            );
         }
         Ok(hit)
     }
@@ -732,9 +803,17 @@ impl SideBuild<'_> {
         )
     }
 
-    fn store(&self, key: &str, bytes: &[u8], description: &str, manifest: Option<&ManifestInfo>, commit: Option<&str>) -> Result<PathBuf> {
+    fn store(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        description: &str,
+        manifest: Option<&ManifestInfo>,
+        commit: Option<&str>,
+    ) -> Result<PathBuf> {
         rustdoc::check_header(bytes, &format!("the rustdoc JSON built from {description}"))?;
-        self.cache.store(self.package, key, bytes, description, manifest, commit)
+        self.cache
+            .store(self.package, key, bytes, description, manifest, commit)
     }
 
     /// Working tree (`path_label` None) or another checkout on disk.
@@ -746,12 +825,16 @@ impl SideBuild<'_> {
         let metadata = if is_ctx_manifest {
             &self.ctx.metadata
         } else {
-            owned = manifest::cargo_metadata(self.tc.cargo(), manifest_path, true)
-                .with_context(|| format!("could not load the package at {}", manifest_path.display()))?;
+            owned = manifest::cargo_metadata(self.tc.cargo(), manifest_path, true).with_context(
+                || format!("could not load the package at {}", manifest_path.display()),
+            )?;
             &owned
         };
         let pkg = manifest::find_member(metadata, self.package).ok_or_else(|| {
-            let mut names: Vec<&str> = manifest::members(metadata).iter().map(|p| p.name.as_str()).collect();
+            let mut names: Vec<&str> = manifest::members(metadata)
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
             names.sort();
             anyhow!(
                 "package `{}` not found in the workspace at {}; its packages are: {}",
@@ -764,7 +847,10 @@ impl SideBuild<'_> {
         let lock_path = workspace_root.join("Cargo.lock");
         let info = manifest::manifest_info(pkg, Lockfile::read(&lock_path).as_ref());
         let (description, source_kind) = match path_label {
-            None if is_ctx_manifest && self.ctx.dirty => ("working tree (uncommitted changes)".to_string(), "working-tree"),
+            None if is_ctx_manifest && self.ctx.dirty => (
+                "working tree (uncommitted changes)".to_string(),
+                "working-tree",
+            ),
             None => ("working tree".to_string(), "working-tree"),
             Some(dir) => (format!("path {}", dir.display()), "path"),
         };
@@ -802,7 +888,8 @@ impl SideBuild<'_> {
             return Ok(side(hit.json, true));
         }
 
-        self.progress.status("Building", self.verb_line(&description));
+        self.progress
+            .status("Building", self.verb_line(&description));
         let job = Job {
             manifest_path: pkg.manifest_path.as_std_path(),
             package_spec: self.package.to_string(),
@@ -817,7 +904,12 @@ impl SideBuild<'_> {
     }
 
     /// Builds in a directory that belongs to the user, leaving its Cargo.lock untouched.
-    fn build_in_user_tree(&self, mut job: Job<'_>, lock_path: &Path, description: &str) -> Result<Vec<u8>> {
+    fn build_in_user_tree(
+        &self,
+        mut job: Job<'_>,
+        lock_path: &Path,
+        description: &str,
+    ) -> Result<Vec<u8>> {
         let existed = lock_path.is_file();
         if existed {
             job.locked = true;
@@ -875,7 +967,8 @@ impl SideBuild<'_> {
             });
         }
 
-        self.progress.status("Building", self.verb_line(&description));
+        self.progress
+            .status("Building", self.verb_line(&description));
         let scratch = self.scratch_dir("semgate-git-")?;
         let tree = scratch.path().join("tree");
         git::export_tree(&repo.root, &resolved.commit, scratch.path(), &tree)?;
@@ -883,7 +976,10 @@ impl SideBuild<'_> {
 
         let (metadata, manifest_path) = self.locate_in_export(&tree, repo, &description)?;
         let pkg = manifest::find_member(&metadata, self.package).ok_or_else(|| {
-            anyhow!("internal error: package `{}` vanished from the exported tree", self.package)
+            anyhow!(
+                "internal error: package `{}` vanished from the exported tree",
+                self.package
+            )
         })?;
         let workspace_root = metadata.workspace_root.clone().into_std_path_buf();
         let lock_path = workspace_root.join("Cargo.lock");
@@ -908,7 +1004,13 @@ impl SideBuild<'_> {
         let bytes = bytes.ok_or_else(|| self.build_failure(&description, &out))?;
         // Resolved versions as of the lockfile the build actually used.
         let info = manifest::manifest_info(pkg, Lockfile::read(&lock_path).as_ref());
-        let json = self.store(&key, &bytes, &description, Some(&info), Some(&resolved.commit))?;
+        let json = self.store(
+            &key,
+            &bytes,
+            &description,
+            Some(&info),
+            Some(&resolved.commit),
+        )?;
         close_scratch(scratch, self.progress);
         self.built(started);
         Ok(Side {
@@ -924,7 +1026,12 @@ impl SideBuild<'_> {
 
     /// Finds the package in an exported tree: where it lives today, else in the workspace
     /// as it was laid out then (packages move between releases).
-    fn locate_in_export(&self, tree: &Path, repo: &GitRepo, description: &str) -> Result<(cargo_metadata::Metadata, PathBuf)> {
+    fn locate_in_export(
+        &self,
+        tree: &Path,
+        repo: &GitRepo,
+        description: &str,
+    ) -> Result<(cargo_metadata::Metadata, PathBuf)> {
         let mut tried = Vec::new();
         let candidates = [
             tree.join(&repo.package_rel).join("Cargo.toml"),
@@ -974,11 +1081,15 @@ impl SideBuild<'_> {
         builder.prefix(prefix);
         match &self.opts.scratch_dir {
             Some(dir) => {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("failed to create the scratch directory {}", dir.display()))?;
-                builder
-                    .tempdir_in(dir)
-                    .with_context(|| format!("failed to create a temporary directory in {}", dir.display()))
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("failed to create the scratch directory {}", dir.display())
+                })?;
+                builder.tempdir_in(dir).with_context(|| {
+                    format!(
+                        "failed to create a temporary directory in {}",
+                        dir.display()
+                    )
+                })
             }
             None => builder
                 .tempdir()
@@ -991,7 +1102,10 @@ impl SideBuild<'_> {
 fn close_scratch(dir: tempfile::TempDir, progress: &Progress) {
     let path = dir.path().to_path_buf();
     if let Err(e) = dir.close() {
-        progress.warn(format_args!("failed to remove the temporary directory {}: {e}", path.display()));
+        progress.warn(format_args!(
+            "failed to remove the temporary directory {}: {e}",
+            path.display()
+        ));
     }
 }
 

@@ -12,7 +12,7 @@ use anyhow::{anyhow, Context, Result};
 
 use super::manifest::{self, Lockfile, ManifestInfo};
 use super::rustdoc::{self, FeatureArgs, Job};
-use super::{close_scratch, SideBuild, Side};
+use super::{close_scratch, Side, SideBuild};
 
 const PLACEHOLDER: &str = "semgate-registry-baseline";
 
@@ -43,16 +43,33 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     }
 
     b.progress.status("Building", b.verb_line(&description));
-    std::fs::create_dir_all(&b.opts.target_dir)
-        .with_context(|| format!("failed to create the target directory {}", b.opts.target_dir.display()))?;
+    std::fs::create_dir_all(&b.opts.target_dir).with_context(|| {
+        format!(
+            "failed to create the target directory {}",
+            b.opts.target_dir.display()
+        )
+    })?;
     let scratch = tempfile::Builder::new()
         .prefix("semgate-registry-")
         .tempdir_in(&b.opts.target_dir)
-        .with_context(|| format!("failed to create a temporary directory in {}", b.opts.target_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "failed to create a temporary directory in {}",
+                b.opts.target_dir.display()
+            )
+        })?;
     let dir = scratch.path();
     let manifest_path = dir.join("Cargo.toml");
-    std::fs::write(dir.join("lib.rs"), "").with_context(|| format!("failed to write {}", dir.display()))?;
-    write_placeholder(&manifest_path, package, version, registry.as_deref(), &[], !b.opts.no_default_features)?;
+    std::fs::write(dir.join("lib.rs"), "")
+        .with_context(|| format!("failed to write {}", dir.display()))?;
+    write_placeholder(
+        &manifest_path,
+        package,
+        version,
+        registry.as_deref(),
+        &[],
+        !b.opts.no_default_features,
+    )?;
     let user_lock = b.ctx.workspace_root.join("Cargo.lock");
     if user_lock.is_file() {
         // Start from the user's resolved versions so dependencies built for the current side
@@ -80,7 +97,14 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         b.feature_args(&pre, &description).features
     };
     if !wanted.is_empty() {
-        write_placeholder(&manifest_path, package, version, registry.as_deref(), &wanted, !b.opts.no_default_features)?;
+        write_placeholder(
+            &manifest_path,
+            package,
+            version,
+            registry.as_deref(),
+            &wanted,
+            !b.opts.no_default_features,
+        )?;
     }
 
     let job = Job {
@@ -117,20 +141,33 @@ fn publish_registry(b: &SideBuild<'_>) -> Option<String> {
         .cloned()
 }
 
-fn resolve_error(e: anyhow::Error, package: &str, version: &semver::Version, description: &str) -> anyhow::Error {
-    let text = format!("{e:#}");
-    if text.contains("failed to select a version") {
+fn resolve_error(
+    e: anyhow::Error,
+    package: &str,
+    version: &semver::Version,
+    description: &str,
+) -> anyhow::Error {
+    let Some(stderr) = e
+        .downcast_ref::<manifest::MetadataError>()
+        .map(|m| m.stderr.clone())
+    else {
+        return e.context(format!(
+            "failed to fetch {description} of `{package}` through cargo"
+        ));
+    };
+    let said = manifest::indent(&rustdoc::error_excerpt(&stderr));
+    if stderr.contains("failed to select a version") {
         anyhow!(
-            "version {version} of `{package}` is not available ({description} does not exist or was yanked); cargo said:\n{}\npass a published version (cargo lists the candidates above)",
-            manifest::indent(&rustdoc::error_excerpt(&text))
+            "version {version} of `{package}` is not available ({description} does not exist or was yanked); cargo said:\n{said}\npass a published version (cargo lists the candidates above)"
         )
-    } else if text.contains("no matching package named") {
+    } else if stderr.contains("no matching package named") {
         anyhow!(
-            "`{package}` is not published on the registry, so {description} cannot be used as the baseline; cargo said:\n{}\nname the baseline with --baseline-rev or --baseline-path instead",
-            manifest::indent(&rustdoc::error_excerpt(&text))
+            "`{package}` is not published on the registry, so {description} cannot be used as the baseline; cargo said:\n{said}\nname the baseline with --baseline-rev or --baseline-path instead"
         )
     } else {
-        e.context(format!("failed to fetch {description} of `{package}` through cargo"))
+        e.context(format!(
+            "failed to fetch {description} of `{package}` through cargo"
+        ))
     }
 }
 
@@ -171,5 +208,6 @@ fn write_placeholder(
     doc["dependencies"][package] = value(dep);
     // Its own workspace root, so it never attaches to the user's workspace around it.
     doc["workspace"] = toml_edit::table();
-    std::fs::write(path, doc.to_string()).with_context(|| format!("failed to write {}", path.display()))
+    std::fs::write(path, doc.to_string())
+        .with_context(|| format!("failed to write {}", path.display()))
 }

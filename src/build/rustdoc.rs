@@ -42,10 +42,19 @@ pub(crate) struct Job<'a> {
 
 /// Runs `cargo rustdoc` for `job` and returns its raw output plus, on success, the JSON
 /// bytes (read while still holding the build lock).
-pub(crate) fn run(tc: &Toolchain, job: &Job<'_>, opts: &BuildOptions, progress: &Progress) -> Result<(Output, Option<Vec<u8>>)> {
+pub(crate) fn run(
+    tc: &Toolchain,
+    job: &Job<'_>,
+    opts: &BuildOptions,
+    progress: &Progress,
+) -> Result<(Output, Option<Vec<u8>>)> {
     let _guard = BUILD_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    fs::create_dir_all(&opts.target_dir)
-        .with_context(|| format!("failed to create the target directory {}", opts.target_dir.display()))?;
+    fs::create_dir_all(&opts.target_dir).with_context(|| {
+        format!(
+            "failed to create the target directory {}",
+            opts.target_dir.display()
+        )
+    })?;
     // Remove stale output so a JSON found afterwards is certainly from this build.
     let candidates = json_candidates(&opts.target_dir, job.lib_name);
     for c in &candidates {
@@ -128,7 +137,9 @@ fn json_candidates(target_dir: &Path, lib_name: &str) -> Vec<PathBuf> {
 
 /// True when cargo refused to run because `--locked` was passed and the lockfile is stale.
 pub(crate) fn lock_needs_update(stderr: &str) -> bool {
-    stderr.contains("--locked was passed") || stderr.contains("because --locked") || stderr.contains("needs to be updated but --locked")
+    stderr.contains("--locked was passed")
+        || stderr.contains("because --locked")
+        || stderr.contains("needs to be updated but --locked")
 }
 
 /// The part of cargo's stderr worth showing: from the first `error` line on (the compiler's
@@ -150,7 +161,9 @@ pub(crate) fn error_excerpt(stderr: &str) -> String {
     };
     let mut text = slice.join("\n");
     if note > 0 {
-        text.push_str(&format!("\n... ({note} more lines; rerun with --verbose to see all of cargo's output)"));
+        text.push_str(&format!(
+            "\n... ({note} more lines; rerun with --verbose to see all of cargo's output)"
+        ));
     }
     text
 }

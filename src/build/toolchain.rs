@@ -38,7 +38,9 @@ impl Toolchain {
         let explicit = toolchain.filter(|t| !t.trim().is_empty());
         if let Some(tc) = explicit {
             if tc.starts_with('-') || tc.contains(char::is_whitespace) {
-                bail!("invalid toolchain name `{tc}`: expected e.g. `stable`, `nightly` or `1.85.0`");
+                bail!(
+                    "invalid toolchain name `{tc}`: expected e.g. `stable`, `nightly` or `1.85.0`"
+                );
             }
         }
         // Without --toolchain, respect a user's RUSTC exactly like cargo would.
@@ -47,22 +49,28 @@ impl Toolchain {
         } else {
             None
         };
-        let rustc_program = user_rustc.clone().unwrap_or_else(|| OsString::from("rustc"));
+        let rustc_program = user_rustc
+            .clone()
+            .unwrap_or_else(|| OsString::from("rustc"));
 
         let mut sysroot_cmd = Command::new(&rustc_program);
         if let Some(tc) = explicit {
             sysroot_cmd.arg(format!("+{tc}"));
         }
         sysroot_cmd.args(["--print", "sysroot"]).current_dir(dir);
-        let out = interrupt::run(&mut sysroot_cmd).context("failed to locate the rust toolchain")?;
+        let out =
+            interrupt::run(&mut sysroot_cmd).context("failed to locate the rust toolchain")?;
         if !out.status.success() {
-            let stderr = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            let stderr = first_error(&String::from_utf8_lossy(&out.stderr));
             if let Some(tc) = explicit {
                 bail!(
-                    "toolchain `{tc}` is not available: {stderr}; install it with `rustup toolchain install {tc}` or pick another with --toolchain"
+                    "toolchain `{tc}` is not available ({stderr}); install it with `rustup toolchain install {tc}` or pick another with --toolchain"
                 );
             }
-            bail!("failed to run `rustc --print sysroot` in {}: {stderr}", dir.display());
+            bail!(
+                "failed to run `rustc --print sysroot` in {}: {stderr}",
+                dir.display()
+            );
         }
         let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         let bin = sysroot.join("bin");
@@ -109,7 +117,10 @@ impl Toolchain {
             env.push(("RUSTUP_TOOLCHAIN".to_string(), OsString::from(tc)));
         }
 
-        let rustc_vv = capture(Command::new(&rustc).arg("-vV").current_dir(dir), "rustc -vV")?;
+        let rustc_vv = capture(
+            Command::new(&rustc).arg("-vV").current_dir(dir),
+            "rustc -vV",
+        )?;
         let host = rustc_vv
             .lines()
             .find_map(|l| l.strip_prefix("host: "))
@@ -157,12 +168,24 @@ impl Toolchain {
     }
 }
 
+/// The first meaningful line of a tool's stderr (rustup appends backtraces when
+/// RUST_BACKTRACE is set), without a leading `error:`.
+fn first_error(stderr: &str) -> String {
+    let line = stderr
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("error"))
+        .or_else(|| stderr.lines().map(str::trim).find(|l| !l.is_empty()))
+        .unwrap_or("no error message");
+    line.trim_start_matches("error:").trim().to_string()
+}
+
 fn capture(cmd: &mut Command, what: &str) -> Result<String> {
     let out = interrupt::run(cmd).with_context(|| format!("failed to run `{what}`"))?;
     if !out.status.success() {
         bail!(
             "`{what}` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
+            first_error(&String::from_utf8_lossy(&out.stderr))
         );
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
