@@ -73,7 +73,6 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             crate::interrupt::install()?;
             let report = compare(&args.compare, None, progress)?;
             match args.compare.format {
-                Format::Json => print!("{}", report::json::render(&report)),
                 Format::Human => {
                     for p in &report.packages {
                         progress.note(&format!(
@@ -90,6 +89,7 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
                     }
                     println!("{}", report.required_bump.as_str());
                 }
+                other => print!("{}", render(&report, other, cli)),
             }
             Ok(EXIT_PASS)
         }
@@ -99,6 +99,9 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
 fn render(report: &Report, format: Format, cli: &Cli) -> String {
     match format {
         Format::Json => report::json::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Github => report::github::render(report),
+        Format::GithubOutput => report::github_output(report),
         Format::Human => {
             let color = resolve_color(cli.color, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
             report::human::render(report, report::human::Paint { color })

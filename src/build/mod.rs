@@ -649,8 +649,14 @@ pub fn build_side(
         cache: Cache::new(&opts.cache_dir),
     };
     match source {
-        Source::WorkingTree { manifest_path } => b.local(manifest_path, None),
+        Source::WorkingTree { manifest_path } => {
+            let manifest_path = std::path::absolute(manifest_path)
+                .with_context(|| format!("invalid path {}", manifest_path.display()))?;
+            b.local(&manifest_path, None)
+        }
         Source::Path { dir } => {
+            // cargo runs in other directories; a relative path means relative to ours
+            let dir = &std::path::absolute(dir).with_context(|| format!("invalid path {}", dir.display()))?;
             let manifest = if dir.file_name().is_some_and(|n| n == "Cargo.toml") && dir.is_file() {
                 dir.clone()
             } else {

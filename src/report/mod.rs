@@ -2,8 +2,10 @@
 //! them, the report to stdout. Every format is a pure function of [`Report`], so the same
 //! inputs give byte-identical output.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
 
 use semver::Version;
 use serde::Serialize;
@@ -19,6 +21,12 @@ pub enum Format {
     Human,
     /// the stable JSON schema documented in README.md
     Json,
+    /// a pull-request comment or job summary ($GITHUB_STEP_SUMMARY)
+    Markdown,
+    /// GitHub Actions workflow commands: ::error / ::warning annotations on the changed lines
+    Github,
+    /// `key=value` lines for $GITHUB_OUTPUT: bumpLevel, minimumVersion, verdict
+    GithubOutput,
 }
 
 /// One side of the comparison, as reported.
@@ -101,4 +109,15 @@ impl Report {
     pub fn change(&self) -> Change {
         self.packages.iter().map(|p| p.change).max().unwrap_or(Change::None)
     }
+}
+
+/// `key=value` lines for `$GITHUB_OUTPUT`.
+pub fn github_output(report: &Report) -> String {
+    let mut s = format!("bumpLevel={}\n", report.required_bump.as_str());
+    s.push_str(&format!("change={}\n", report.change().as_str()));
+    if let [only] = report.packages.as_slice() {
+        s.push_str(&format!("minimumVersion={}\n", only.minimum_version));
+    }
+    s.push_str(&format!("verdict={}\n", if report.verdict == Verdict::Pass { "pass" } else { "fail" }));
+    s
 }
