@@ -10,7 +10,7 @@ use crate::api::{load::load_crate, Api, ApiOptions};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source};
 use crate::bump::apply;
 use crate::cli::{CheckArgs, Cli, Command, CompareArgs};
-use crate::diff::{diff, Finding};
+use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
 use crate::report::{self, Format, PackageReport, Report, SideReport};
@@ -137,7 +137,11 @@ fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -
     let (old, new) = rayon::join(|| load_api(&baseline, options), || load_api(&current, options));
     let (old, new) = (old?, new?);
     let name = name.unwrap_or_else(|| new.name.clone());
-    let findings: Vec<Finding> = diff(&old, &new, RULES);
+    let findings: Vec<Finding> = diff(
+        Input::new(&old, baseline.manifest.as_ref()),
+        Input::new(&new, current.manifest.as_ref()),
+        RULES,
+    );
 
     let baseline_version = side_version(&baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;

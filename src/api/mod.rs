@@ -5,5 +5,6 @@ pub mod load;
 pub mod model;
 pub mod signature;
 pub mod types;
+pub mod uses;
 
 pub use model::{Api, ApiOptions, Target};

@@ -263,3 +263,22 @@ pub(crate) fn indent(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+impl ManifestInfo {
+    /// Everything enabling `feature` turns on, transitively: feature names, `dep:name` and
+    /// `dep/feature` entries (the latter two are not followed further).
+    pub fn enabled_by(&self, feature: &str) -> std::collections::BTreeSet<String> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = vec![feature.to_string()];
+        while let Some(f) = stack.pop() {
+            if let Some(list) = self.features.get(&f) {
+                for entry in list {
+                    if seen.insert(entry.clone()) {
+                        stack.push(entry.clone());
+                    }
+                }
+            }
+        }
+        seen
+    }
+}

@@ -655,7 +655,9 @@ pub fn build_side(
             b.local(&manifest_path, None)
         }
         Source::Path { dir } => {
-            // cargo runs in other directories; a relative path means relative to ours
+            // cargo runs in other directories; a relative path means relative to ours (the
+            // report keeps the path as the user wrote it)
+            let label = dir;
             let dir = &std::path::absolute(dir).with_context(|| format!("invalid path {}", dir.display()))?;
             let manifest = if dir.file_name().is_some_and(|n| n == "Cargo.toml") && dir.is_file() {
                 dir.clone()
@@ -668,7 +670,7 @@ pub fn build_side(
                     dir.display()
                 );
             }
-            b.local(&manifest, Some(dir))
+            b.local(&manifest, Some(label))
         }
         Source::GitRev { rev } => b.git(rev),
         Source::Registry { version } => registry::build(&b, version),

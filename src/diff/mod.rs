@@ -15,6 +15,7 @@ use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
 pub use finding::{Finding, Location};
 
 use crate::api::types::TypeCx;
+use crate::build::ManifestInfo;
 use crate::api::{Api, Target};
 use crate::rules::Rule;
 
@@ -77,10 +78,31 @@ pub struct Callable<'a> {
     pub new_self: Option<&'a Type>,
 }
 
+/// One side of the comparison as the diff sees it: the public API and, when the side was built
+/// from a package, the facts of its Cargo.toml (features, dependencies, rust-version).
+#[derive(Clone, Copy)]
+pub struct Input<'a> {
+    pub api: &'a Api,
+    pub manifest: Option<&'a ManifestInfo>,
+}
+
+impl<'a> Input<'a> {
+    pub fn new(api: &'a Api, manifest: Option<&'a ManifestInfo>) -> Input<'a> {
+        Input { api, manifest }
+    }
+
+    /// A side with no manifest (a bare rustdoc JSON file): manifest rules stay silent.
+    pub fn api(api: &'a Api) -> Input<'a> {
+        Input { api, manifest: None }
+    }
+}
+
 /// Everything rules need, matched once.
 pub struct DiffCx<'a> {
     pub old: &'a Api,
     pub new: &'a Api,
+    pub old_manifest: Option<&'a ManifestInfo>,
+    pub new_manifest: Option<&'a ManifestInfo>,
     pub types: TypeCx<'a>,
     /// public paths of the baseline that resolve to nothing now (outermost only)
     pub removed: Vec<&'a str>,
@@ -96,7 +118,8 @@ pub struct DiffCx<'a> {
 }
 
 impl<'a> DiffCx<'a> {
-    pub fn new(old: &'a Api, new: &'a Api) -> DiffCx<'a> {
+    pub fn new(old_input: Input<'a>, new_input: Input<'a>) -> DiffCx<'a> {
+        let (old, new) = (old_input.api, new_input.api);
         let mut pairs = Vec::new();
         let mut seen: HashSet<(Id, Id)> = HashSet::new();
         // visit shared paths canonical-first so each pair is named by its best path
@@ -162,7 +185,19 @@ impl<'a> DiffCx<'a> {
             }
         }
 
-        DiffCx { old, new, types: TypeCx::new(old, new), removed, now_hidden, added, pairs, members, trait_members }
+        DiffCx {
+            old,
+            new,
+            old_manifest: old_input.manifest,
+            new_manifest: new_input.manifest,
+            types: TypeCx::new(old, new),
+            removed,
+            now_hidden,
+            added,
+            pairs,
+            members,
+            trait_members,
+        }
     }
 
     /// Free functions, inherent methods and trait methods present on both sides.
@@ -237,7 +272,7 @@ impl Callable<'_> {
 }
 
 /// Runs every rule over the two APIs and returns the findings in report order.
-pub fn diff(old: &Api, new: &Api, rules: &[&'static Rule]) -> Vec<Finding> {
+pub fn diff(old: Input<'_>, new: Input<'_>, rules: &[&'static Rule]) -> Vec<Finding> {
     let cx = DiffCx::new(old, new);
     let mut findings: Vec<Finding> = rules
         .par_iter()

@@ -123,6 +123,12 @@ registry![
     static_mutability_changed,
     static_type_changed,
     type_alias_changed,
+    feature_removed,
+    feature_default_removed,
+    feature_no_longer_enables,
+    feature_added,
+    rust_version_raised,
+    public_dependency_major_bump,
 ];
 
 /// Looks a rule up by id.

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use semgate::api::{load::load_crate, Api, ApiOptions};
 use semgate::build::{self, BuildContext, BuildOptions, Role, Source};
-use semgate::diff::Finding;
+use semgate::diff::{Finding, Input};
 use semgate::progress::Progress;
 use semgate::rules::RULES;
 
@@ -18,13 +18,7 @@ pub const PENDING_RULES: &[&str] = &[
     "copy-impl-added",
     "derive-order-changed",
     "enum-discriminant-changed",
-    "feature-added",
-    "feature-default-removed",
-    "feature-no-longer-enables",
-    "feature-removed",
     "impl-added",
-    "public-dependency-major-bump",
-    "rust-version-raised",
     "sized-lost",
     "struct-field-added",
     "trait-assoc-type-bounds-tightened",
@@ -40,7 +34,6 @@ pub const PENDING_RULES: &[&str] = &[
     "union-field-added",
     "union-field-removed",
     "union-field-type-changed",
-    "unreleased-dependency",
 ];
 
 pub fn root() -> PathBuf {
@@ -65,11 +58,16 @@ pub fn shared_target() -> PathBuf {
 
 /// Builds (or takes from the cache) the rustdoc JSON of `fixtures/<name>/<side>`.
 pub fn fixture_json(name: &str, side: &str) -> PathBuf {
-    let manifest = root().join("fixtures").join(name).join(side).join("Cargo.toml");
-    json_for_manifest(&manifest)
+    fixture_side(name, side).json
 }
 
-pub fn json_for_manifest(manifest: &Path) -> PathBuf {
+/// The built side (rustdoc JSON and manifest facts) of `fixtures/<name>/<side>`.
+pub fn fixture_side(name: &str, side: &str) -> build::Side {
+    let manifest = root().join("fixtures").join(name).join(side).join("Cargo.toml");
+    side_for_manifest(&manifest)
+}
+
+pub fn side_for_manifest(manifest: &Path) -> build::Side {
     static LOCK: OnceLock<std::sync::Mutex<()>> = OnceLock::new();
     // one build at a time: the fixtures share crate names and a target directory
     let _guard = LOCK.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
@@ -77,9 +75,8 @@ pub fn json_for_manifest(manifest: &Path) -> PathBuf {
     let target = shared_target();
     let opts = BuildOptions::with_target_dir(target);
     let source = Source::WorkingTree { manifest_path: manifest.to_path_buf() };
-    let side = build::build_side(ctx.package_name(), &source, &ctx, &opts, Role::Current, &Progress::silent())
-        .unwrap_or_else(|e| panic!("building {}: {e:#}", manifest.display()));
-    side.json
+    build::build_side(ctx.package_name(), &source, &ctx, &opts, Role::Current, &Progress::silent())
+        .unwrap_or_else(|e| panic!("building {}: {e:#}", manifest.display()))
 }
 
 pub fn api(name: &str, side: &str) -> Api {
@@ -88,5 +85,12 @@ pub fn api(name: &str, side: &str) -> Api {
 }
 
 pub fn diff_fixture(name: &str) -> Vec<Finding> {
-    semgate::diff::diff(&api(name, "old"), &api(name, "new"), RULES)
+    let (old, new) = (fixture_side(name, "old"), fixture_side(name, "new"));
+    let old_api = Api::new(load_crate(&old.json).expect("fixture JSON loads"), ApiOptions::default());
+    let new_api = Api::new(load_crate(&new.json).expect("fixture JSON loads"), ApiOptions::default());
+    semgate::diff::diff(
+        Input::new(&old_api, old.manifest.as_ref()),
+        Input::new(&new_api, new.manifest.as_ref()),
+        RULES,
+    )
 }

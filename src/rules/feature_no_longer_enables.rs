@@ -1,0 +1,38 @@
+//! feature-no-longer-enables: a feature stopped enabling another feature or dependency.
+
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "feature-no-longer-enables",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a feature stopped enabling another feature or optional dependency",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove-another",
+    explanation: "Users who enable `full` expect everything it enabled before; whatever it no longer \
+turns on disappears from their build. Features are compared by everything they enable \
+transitively, so reaching the same features through a new intermediate feature is not a change.",
+    example_before: "[features]\nfull = [\"json\", \"toml\"]",
+    example_after: "[features]\nfull = [\"json\"]",
+    fix: "keep enabling it",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    for name in old.features.keys() {
+        if name == "default" || !new.features.contains_key(name) {
+            continue; // default: feature-default-removed; removed: feature-removed
+        }
+        let (before, after) = (old.enabled_by(name), new.enabled_by(name));
+        let lost: Vec<&String> = before.difference(&after).collect();
+        if !lost.is_empty() {
+            let list: Vec<String> = lost.iter().map(|l| format!("`{l}`")).collect();
+            out.push(Finding::new(
+                &RULE,
+                format!("{}/{name}", new.name),
+                format!("feature `{name}` no longer enables {}", list.join(", ")),
+            ));
+        }
+    }
+}

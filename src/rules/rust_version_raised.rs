@@ -1,0 +1,36 @@
+//! rust-version-raised: the minimum supported Rust version went up.
+
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "rust-version-raised",
+    class: Class::Additive,
+    possibly_breaking: true,
+    summary: "rust-version (the minimum supported Rust version) was raised",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#env-new-rust",
+    explanation: "Users on an older compiler can no longer build the new release (Cargo's MSRV-aware \
+resolver then keeps them on the old one). The Cargo Book leaves the class to project policy; \
+semgate counts it as additive unless configuration makes it breaking.",
+    example_before: "rust-version = \"1.70\"",
+    example_after: "rust-version = \"1.80\"",
+    fix: "nothing to fix if intended: release it at least as a minor version and say so in the changelog",
+    check,
+};
+
+fn parse(v: &str) -> Option<semver::Version> {
+    let mut parts: Vec<u64> = v.split('.').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    parts.resize(3, 0);
+    Some(semver::Version::new(parts[0], parts[1], parts[2]))
+}
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let Some(after) = new.rust_version.as_deref() else { return };
+    let message = match old.rust_version.as_deref() {
+        Some(before) if parse(after) > parse(before) => format!("rust-version raised from {before} to {after}"),
+        None => format!("rust-version {after} is now declared"),
+        _ => return,
+    };
+    out.push(Finding::new(&RULE, format!("{}/rust-version", new.name), message));
+}
