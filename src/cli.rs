@@ -47,6 +47,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the minimum bump level (major, minor or patch) the API changes require
     Suggest(SuggestArgs),
+    /// Print the workspace's shared version, or fail listing the packages whose version differs
+    Version(VersionArgs),
+    /// Write a new version to every manifest that holds it (refuses a level the API changes do not allow)
+    Bump(BumpArgs),
     /// List every rule with its class and a one-line summary
     Rules,
     /// Explain a rule: why it matters, an example of the change and how to avoid breaking users
@@ -63,9 +67,17 @@ pub struct CompareArgs {
     #[arg(long, value_name = "PATH")]
     pub manifest_path: Option<PathBuf>,
 
-    /// Package to check (default: the package in the current directory)
+    /// Package to check; repeat for several (default: the package in the current directory)
     #[arg(short, long, value_name = "SPEC")]
-    pub package: Option<String>,
+    pub package: Vec<String>,
+
+    /// Check every member of the workspace (publish = false members only when named with -p)
+    #[arg(long)]
+    pub workspace: bool,
+
+    /// Leave this package out of --workspace; repeatable
+    #[arg(long, value_name = "SPEC", requires = "workspace")]
+    pub exclude: Vec<String>,
 
     /// Baseline: a git revision (tag, branch, commit)
     #[arg(long, value_name = "REV", help_heading = "What to compare")]
@@ -94,6 +106,11 @@ pub struct CompareArgs {
     /// Let pre-release tags (v1.3.0-rc.1) be the baseline
     #[arg(long, help_heading = "What to compare")]
     pub prerelease_tags: bool,
+
+    /// Where default baselines come from: release tags, then the newest published version (auto),
+    /// only tags (tag), or only the registry (registry)
+    #[arg(long, value_enum, default_value_t = BaselineSource::Auto, value_name = "SOURCE", help_heading = "What to compare")]
+    pub baseline_source: BaselineSource,
 
     /// Features to activate on both sides (comma or space separated)
     #[arg(short = 'F', long, value_delimiter = ',', value_name = "FEATURES", help_heading = "Features")]
@@ -128,10 +145,27 @@ pub struct CompareArgs {
     pub format: Format,
 }
 
+/// Where a package's default baseline comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BaselineSource {
+    /// the newest release tag; when there is none, the newest published version
+    Auto,
+    /// release tags only
+    Tag,
+    /// the newest version published on the registry
+    Registry,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub compare: CompareArgs,
+
+    /// Pre-release gate: also refuse when a crate to be released depends on a workspace crate
+    /// that is not released (publish = false, a path dependency without a version, or a
+    /// version with neither a release tag nor a registry entry)
+    #[arg(long)]
+    pub release: bool,
 
     /// Judge this version instead of the one in Cargo.toml
     #[arg(long, value_name = "VERSION", conflicts_with = "bump")]
@@ -140,6 +174,40 @@ pub struct CheckArgs {
     /// Judge the release of this level after the baseline (a release workflow's bumpLevel)
     #[arg(long, alias = "release-type", value_enum, value_name = "LEVEL")]
     pub bump: Option<Level>,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    /// Path to Cargo.toml of the package or workspace
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BumpArgs {
+    /// major, minor, patch, release (drop the pre-release), or an explicit version;
+    /// may be omitted with --dev (the next development version)
+    #[arg(value_name = "LEVEL|VERSION")]
+    pub target: Option<String>,
+
+    /// Write the next development version X.Y.(Z+1)-dev (after the bump, if a level is given)
+    #[arg(long)]
+    pub dev: bool,
+
+    /// Append build metadata +<shorthash>.<YYYY-MM-DD> from git
+    #[arg(long)]
+    pub metadata: bool,
+
+    /// Write the version even when the API changes need a larger bump (with a warning)
+    #[arg(long)]
+    pub allow_insufficient: bool,
+
+    /// Show what would change without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub compare: CompareArgs,
 }
 
 #[derive(Debug, Args)]

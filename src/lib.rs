@@ -13,9 +13,11 @@ pub mod diff;
 pub mod gate;
 pub mod interrupt;
 pub mod progress;
+pub mod release;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod workspace;
 
 use std::ffi::OsString;
 

@@ -4,17 +4,19 @@
 use std::io::IsTerminal;
 
 use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
 use semver::Version;
 
 use crate::api::{load::load_crate, Api, ApiOptions};
-use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source};
+use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
-use crate::cli::{CheckArgs, Cli, Command, CompareArgs};
+use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs};
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
 use crate::report::{self, Format, PackageReport, Report, SideReport};
 use crate::rules::{self, RULES};
+use crate::workspace;
 
 /// Exit codes: a contract for CI.
 pub const EXIT_PASS: i32 = 0;
@@ -52,6 +54,11 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
         None => {
             print!("{}", version_text(false));
             Ok(EXIT_PASS)
+        }
+        Some(Command::Version(args)) => crate::release::version_command(args, progress),
+        Some(Command::Bump(args)) => {
+            crate::interrupt::install()?;
+            crate::release::bump_command(args, progress)
         }
         Some(Command::Rules) => {
             print!("{}", rules_text());
@@ -109,39 +116,132 @@ fn render(report: &Report, format: Format, cli: &Cli) -> String {
     }
 }
 
-/// Resolves both sides, builds what needs building, diffs and decides.
-fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -> Result<Report> {
+/// Resolves every package's two sides, builds what needs building, diffs and decides.
+pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -> Result<Report> {
     let started = std::time::Instant::now();
-    let (baseline, current, name) = if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
+    if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no cargo, no git
-        (Side::from_rustdoc(b), Side::from_rustdoc(c), None)
-    } else {
-        let ctx = BuildContext::discover(args.manifest_path.as_deref(), args.package.as_deref())?;
-        let opts = build_options(args, &ctx);
-        let name = ctx.package_name().to_string();
-        let baseline_source = baseline_source(args, &ctx, progress)?;
-        let current_source = match &args.current_rustdoc {
-            Some(file) => Source::Rustdoc { file: file.clone() },
-            None => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
-        };
-        if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
-            progress.warn("the working tree has uncommitted changes: comparing the working tree as it is");
+        let package = compare_sides(None, Side::from_rustdoc(b), Side::from_rustdoc(c), args, check, progress)?;
+        finished(progress, std::slice::from_ref(&package.report), started);
+        return Ok(Report::new(vec![package.report]));
+    }
+    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let selection = workspace::select(&ws, args)?;
+    if selection.packages.len() > 1 {
+        for (flag, set) in [
+            ("--baseline-version", args.baseline_version.is_some()),
+            ("--baseline-path", args.baseline_path.is_some()),
+            ("--baseline-rustdoc", args.baseline_rustdoc.is_some()),
+            ("--current-rustdoc", args.current_rustdoc.is_some()),
+            ("--proposed", check.is_some_and(|c| c.proposed.is_some())),
+        ] {
+            if set {
+                bail!("{flag} names one package's baseline or version, but {} packages are selected; pick one with -p", selection.packages.len());
+            }
         }
-        let baseline = build::build_side(&name, &baseline_source, &ctx, &opts, Role::Baseline, progress)?;
-        let current = build::build_side(&name, &current_source, &ctx, &opts, Role::Current, progress)?;
-        (baseline, current, Some(name))
+    }
+    let contexts: Vec<BuildContext> =
+        selection.packages.iter().map(|name| ws.context(Some(name))).collect::<Result<_>>()?;
+    let Some(first) = contexts.first() else {
+        bail!("no package to check: every member was skipped ({})", selection.skipped.join("; "));
     };
+    let opts = build_options(args, first);
 
+    // packages build and diff in parallel; the shared target directory serialises cargo itself
+    let outcomes: Vec<Result<Compared>> = contexts
+        .par_iter()
+        .map(|ctx| {
+            compare_package(ctx, &opts, args, check, selection.multi, progress)
+                .with_context(|| format!("while checking package `{}`", ctx.package_name()))
+        })
+        .collect();
+    let outcomes: Vec<Compared> = outcomes.into_iter().collect::<Result<_>>()?;
+    let (mut packages, exposed): (Vec<PackageReport>, Vec<workspace::Exposed>) =
+        outcomes.into_iter().map(|c| (c.report, c.exposed)).unzip();
+    workspace::propagate(&ws, &mut packages, &exposed);
+
+    let mut problems = Vec::new();
+    if let Some(check) = check {
+        if let Some(shared) = workspace::shared_version(&ws) {
+            let differing = workspace::non_uniform(&ws, &shared);
+            if !differing.is_empty() {
+                problems.push(format!("the workspace shares one version, but: {}", differing.join("; ")));
+            }
+        }
+        if check.release {
+            for ctx in &contexts {
+                for blocker in workspace::release_blockers(&ws, ctx, &opts, &selection.packages, args.tag_pattern.as_deref())? {
+                    problems.push(format!("`{}` cannot be released: {blocker}", ctx.package_name()));
+                }
+            }
+        }
+    }
+    finished(progress, &packages, started);
+    Ok(Report::with_problems(packages, problems, selection.skipped))
+}
+
+fn finished(progress: &Progress, packages: &[PackageReport], started: std::time::Instant) {
+    let findings: usize = packages.iter().map(|p| p.findings.len()).sum();
+    progress.status(
+        "Finished",
+        &format!(
+            "{findings} finding(s) in {} package(s) in {:.1}s",
+            packages.len(),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+}
+
+/// One package's report, plus what its API exposes of other crates (for propagation).
+struct Compared {
+    report: PackageReport,
+    exposed: workspace::Exposed,
+}
+
+fn compare_package(
+    ctx: &BuildContext,
+    opts: &BuildOptions,
+    args: &CompareArgs,
+    check: Option<&CheckArgs>,
+    multi: bool,
+    progress: &Progress,
+) -> Result<Compared> {
+    let name = ctx.package_name().to_string();
+    let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
+        return Ok(Compared { report: first_release(ctx), exposed: Default::default() });
+    };
+    let current_source = match &args.current_rustdoc {
+        Some(file) => Source::Rustdoc { file: file.clone() },
+        None => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+    };
+    if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
+        progress.warn(format!("{name}: the working tree has uncommitted changes: comparing the working tree as it is"));
+    }
+    let baseline = build::build_side(&name, &baseline_source, ctx, opts, Role::Baseline, progress)?;
+    let current = build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
+    compare_sides(Some(&name), baseline, current, args, check, progress)
+}
+
+/// Loads, diffs and decides one package whose two sides are built.
+fn compare_sides(
+    name: Option<&str>,
+    baseline: Side,
+    current: Side,
+    args: &CompareArgs,
+    check: Option<&CheckArgs>,
+    progress: &Progress,
+) -> Result<Compared> {
     let options = ApiOptions { include_hidden: args.include_hidden };
-    progress.status("Comparing", &format!("public APIs of {}", name.as_deref().unwrap_or("the crate")));
+    progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
     let (old, new) = rayon::join(|| load_api(&baseline, options), || load_api(&current, options));
     let (old, new) = (old?, new?);
-    let name = name.unwrap_or_else(|| new.name.clone());
+    let name = name.map(str::to_string).unwrap_or_else(|| new.name.clone());
     let findings: Vec<Finding> = diff(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    let exposed = crate::api::uses::exposed_crates(&new);
 
     let baseline_version = side_version(&baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
@@ -158,11 +258,7 @@ fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -
         None => (None, None),
     };
     let decision = decide(&baseline_version, proposed.as_ref(), &findings);
-    progress.status(
-        "Finished",
-        &format!("{} finding(s) in {:.1}s", findings.len(), started.elapsed().as_secs_f64()),
-    );
-    let package = PackageReport::new(
+    let report = PackageReport::new(
         name,
         side_report(&baseline, Some(baseline_version)),
         side_report(&current, current_version),
@@ -170,7 +266,24 @@ fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -
         decision,
         findings,
     );
-    Ok(Report::new(vec![package]))
+    Ok(Compared { report, exposed })
+}
+
+/// A package with no earlier release: nothing to compare, nothing to refuse.
+fn first_release(ctx: &BuildContext) -> PackageReport {
+    let version = ctx.current_version.clone();
+    let mut decision = decide(&version, None, &[]);
+    decision.minimum_version = version.clone();
+    decision.proposed_version = Some(version.clone());
+    decision.notes.push("first release: no release tag or published version to compare with".into());
+    PackageReport::new(
+        ctx.package_name().to_string(),
+        SideReport { version: None, source: "none".into(), description: "no earlier release".into() },
+        SideReport { version: Some(version), source: "working-tree".into(), description: "working tree".into() },
+        Some("Cargo.toml".into()),
+        decision,
+        Vec::new(),
+    )
 }
 
 fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
@@ -199,23 +312,51 @@ fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
     }
 }
 
-fn baseline_source(args: &CompareArgs, ctx: &BuildContext, progress: &Progress) -> Result<Source> {
+/// The baseline of one package: explicit flags, else its newest release tag, else (when
+/// published) its newest registry version. `None` is a first release (only when several
+/// packages are checked: for one package a missing baseline is an error that says what to do).
+fn baseline_source(
+    args: &CompareArgs,
+    ctx: &BuildContext,
+    opts: &BuildOptions,
+    multi: bool,
+    progress: &Progress,
+) -> Result<Option<Source>> {
     if let Some(rev) = &args.baseline_rev {
-        return Ok(Source::GitRev { rev: rev.clone() });
+        return Ok(Some(Source::GitRev { rev: rev.clone() }));
     }
     if let Some(version) = &args.baseline_version {
-        return Ok(Source::Registry { version: version.clone() });
+        return Ok(Some(Source::Registry { version: version.clone() }));
     }
     if let Some(dir) = &args.baseline_path {
-        return Ok(Source::Path { dir: dir.clone() });
+        return Ok(Some(Source::Path { dir: dir.clone() }));
     }
     if let Some(file) = &args.baseline_rustdoc {
-        return Ok(Source::Rustdoc { file: file.clone() });
+        return Ok(Some(Source::Rustdoc { file: file.clone() }));
     }
     let name = ctx.package_name();
+    if args.baseline_source != BaselineSource::Registry {
+        if let Some(tag) = build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)? {
+            progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
+            return Ok(Some(Source::GitRev { rev: tag.name }));
+        }
+    }
+    if args.baseline_source != BaselineSource::Tag && (multi || args.baseline_source == BaselineSource::Registry) {
+        if let Some(version) = build::newest_version(ctx, opts, name, &ctx.current_version)? {
+            progress.status("Baseline", &format!("{name} {version} (newest published version)"));
+            return Ok(Some(Source::Registry { version }));
+        }
+        if args.baseline_source == BaselineSource::Registry {
+            bail!("`{name}` has no published version on the registry; pass another baseline");
+        }
+    }
+    if multi {
+        progress.note(format!("{name}: no earlier release found; checking it as a first release"));
+        return Ok(None);
+    }
+    // one package: say exactly what was looked for and how to name a baseline
     let tag = build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
-    progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
-    Ok(Source::GitRev { rev: tag.name })
+    Ok(Some(Source::GitRev { rev: tag.name }))
 }
 
 fn version_text(verbose: bool) -> String {

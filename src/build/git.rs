@@ -179,13 +179,23 @@ pub(crate) struct RawTag {
 
 /// All tags whose commit is an ancestor of (or equal to) HEAD.
 pub(crate) fn merged_tags(root: &Path) -> Result<Vec<RawTag>> {
+    list_tags(root, true)
+}
+
+/// Every tag of the repository, on any branch.
+pub(crate) fn all_tags(root: &Path) -> Result<Vec<RawTag>> {
+    list_tags(root, false)
+}
+
+fn list_tags(root: &Path, merged_only: bool) -> Result<Vec<RawTag>> {
     let mut cmd = git(root);
+    cmd.arg("for-each-ref");
+    if merged_only {
+        cmd.args(["--merged", "HEAD"]);
+    }
     // %(*...) are the peeled (annotated tag -> commit) fields; lightweight tags fill the
     // plain ones. Ref names cannot contain NUL or newlines, so this parses unambiguously.
     cmd.args([
-        "for-each-ref",
-        "--merged",
-        "HEAD",
         "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(committerdate:unix)%00%(*committerdate:unix)",
         "refs/tags",
     ]);

@@ -213,6 +213,23 @@ impl BuildContext {
     /// current directory up) and picks the package: the one named by `package`, else the
     /// package of that manifest, else the only member; otherwise an error listing members.
     pub fn discover(manifest_path: Option<&Path>, package: Option<&str>) -> Result<BuildContext> {
+        Workspace::load(manifest_path)?.context(package)
+    }
+}
+
+/// A loaded cargo workspace, before a package is picked: `semgate check --workspace` builds one
+/// [`BuildContext`] per member from it without running `cargo metadata` again.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub metadata: cargo_metadata::Metadata,
+    /// the manifest semgate was pointed at (or found from the current directory)
+    pub manifest: PathBuf,
+}
+
+impl Workspace {
+    /// Loads the workspace of `manifest_path` (default: the nearest `Cargo.toml` from the
+    /// current directory up).
+    pub fn load(manifest_path: Option<&Path>) -> Result<Workspace> {
         let cwd = std::env::current_dir().context("failed to read the current directory")?;
         let manifest = match manifest_path {
             Some(p) => {
@@ -237,6 +254,41 @@ impl BuildContext {
                     manifest.display()
                 )
             })?;
+        Ok(Workspace { metadata, manifest })
+    }
+
+    /// Names of the workspace members, sorted.
+    pub fn member_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = manifest::members(&self.metadata).iter().map(|p| p.name.clone()).collect();
+        names.sort();
+        names
+    }
+
+    /// The member a manifest without `-p` selects: the package of that manifest, or the only
+    /// member; `None` for a virtual workspace of several packages.
+    pub fn default_package(&self) -> Option<String> {
+        let members = manifest::members(&self.metadata);
+        let manifest_c = canonical(&self.manifest);
+        members
+            .iter()
+            .find(|p| canonical(p.manifest_path.as_std_path()) == manifest_c)
+            .or(if members.len() == 1 { members.first() } else { None })
+            .map(|p| p.name.clone())
+    }
+
+    /// Manifest facts of a member as it is in the working tree (no build, no git).
+    pub fn member_manifest(&self, name: &str) -> Option<ManifestInfo> {
+        let pkg = manifest::find_member(&self.metadata, name)?;
+        let root = self.metadata.workspace_root.clone().into_std_path_buf();
+        let lock = Lockfile::read(&root.join("Cargo.lock"));
+        Some(manifest::manifest_info(pkg, lock.as_ref()))
+    }
+
+    /// Picks the package: the one named by `package`, else the package of the manifest, else
+    /// the only member; otherwise an error listing members.
+    pub fn context(&self, package: Option<&str>) -> Result<BuildContext> {
+        let metadata = self.metadata.clone();
+        let manifest = self.manifest.clone();
         let members = manifest::members(&metadata);
         let mut names: Vec<String> = members.iter().map(|p| p.name.clone()).collect();
         names.sort();
@@ -325,7 +377,9 @@ impl BuildContext {
             metadata,
         })
     }
+}
 
+impl BuildContext {
     /// The selected package's name.
     pub fn package_name(&self) -> &str {
         &self.package
@@ -347,7 +401,7 @@ impl BuildContext {
     }
 
     /// The toolchain for `name`, resolved once per context from the package directory.
-    fn toolchain(&self, name: Option<&str>) -> Result<Arc<Toolchain>> {
+    pub(crate) fn toolchain(&self, name: Option<&str>) -> Result<Arc<Toolchain>> {
         let key = name.map(str::to_string);
         let mut map = self.toolchains.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(tc) = map.get(&key) {
@@ -452,6 +506,23 @@ impl TagMatcher {
 pub fn baseline_tag_shapes(package: &str, pattern: Option<&str>) -> Result<Vec<String>> {
     Ok(TagMatcher::new(package, pattern)?.describe())
 }
+
+/// The release tag of `package` at exactly `version`, on any branch, if the repository has one.
+pub fn release_tag_of(ctx: &BuildContext, package: &str, version: &semver::Version, pattern: Option<&str>) -> Result<Option<String>> {
+    let matcher = TagMatcher::new(package, pattern)?;
+    let Some(git) = &ctx.git else { return Ok(None) };
+    let mut found: Vec<(bool, String)> = git::all_tags(&git.root)?
+        .into_iter()
+        .filter_map(|t| {
+            let (v, per_crate) = matcher.parse(&t.name)?;
+            (v == *version).then_some((!per_crate, t.name))
+        })
+        .collect();
+    found.sort(); // per-crate tags first
+    Ok(found.into_iter().next().map(|(_, name)| name))
+}
+
+pub use registry::newest_version;
 
 /// What the tag scan saw, to explain an empty result.
 #[derive(Default)]

@@ -65,7 +65,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     write_placeholder(
         &manifest_path,
         package,
-        version,
+        &format!("={version}"),
         registry.as_deref(),
         &[],
         !b.opts.no_default_features,
@@ -100,7 +100,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         write_placeholder(
             &manifest_path,
             package,
-            version,
+            &format!("={version}"),
             registry.as_deref(),
             &wanted,
             !b.opts.no_default_features,
@@ -129,6 +129,49 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         from_cache: false,
         commit: None,
     })
+}
+
+/// The newest version of `package` published on its registry that is not newer than `at_most`
+/// (pre-releases excluded), resolved by cargo itself; `None` when the package was never
+/// published.
+pub fn newest_version(
+    ctx: &super::BuildContext,
+    opts: &super::BuildOptions,
+    package: &str,
+    at_most: &semver::Version,
+) -> Result<Option<semver::Version>> {
+    let tc = ctx.toolchain(opts.toolchain.as_deref())?;
+    std::fs::create_dir_all(&opts.target_dir)
+        .with_context(|| format!("failed to create the target directory {}", opts.target_dir.display()))?;
+    let scratch = tempfile::Builder::new()
+        .prefix("semgate-registry-probe-")
+        .tempdir_in(&opts.target_dir)
+        .with_context(|| format!("failed to create a temporary directory in {}", opts.target_dir.display()))?;
+    let dir = scratch.path();
+    std::fs::write(dir.join("lib.rs"), "").with_context(|| format!("failed to write {}", dir.display()))?;
+    let manifest_path = dir.join("Cargo.toml");
+    let registry = manifest::find_member(&ctx.metadata, package)
+        .and_then(|p| p.publish.as_ref()?.first().filter(|r| r.as_str() != "crates-io").cloned());
+    let bound = format!("<={}.{}.{}", at_most.major, at_most.minor, at_most.patch);
+    write_placeholder(&manifest_path, package, &bound, registry.as_deref(), &[], true)?;
+    match manifest::cargo_metadata(tc.cargo(), &manifest_path, false) {
+        Ok(metadata) => Ok(metadata
+            .packages
+            .iter()
+            .filter(|p| p.name == package && p.source.is_some())
+            .map(|p| p.version.clone())
+            .max()),
+        Err(e) => {
+            let unpublished = e
+                .downcast_ref::<manifest::MetadataError>()
+                .is_some_and(|m| m.stderr.contains("no matching package named") || m.stderr.contains("failed to select a version"));
+            if unpublished {
+                Ok(None)
+            } else {
+                Err(e.context(format!("failed to look up the published versions of `{package}` through cargo")))
+            }
+        }
+    }
 }
 
 /// The registry the package publishes to, when it is not crates.io (`publish = ["name"]`).
@@ -174,7 +217,7 @@ fn resolve_error(
 fn write_placeholder(
     path: &Path,
     package: &str,
-    version: &semver::Version,
+    requirement: &str,
     registry: Option<&str>,
     features: &[String],
     default_features: bool,
@@ -194,7 +237,7 @@ fn write_placeholder(
     doc["lib"] = toml_edit::table();
     doc["lib"]["path"] = value("lib.rs");
     let mut dep = InlineTable::new();
-    dep.insert("version", format!("={version}").into());
+    dep.insert("version", requirement.into());
     if let Some(r) = registry {
         dep.insert("registry", r.into());
     }

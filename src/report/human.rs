@@ -50,7 +50,13 @@ pub fn render(report: &Report, paint: Paint) -> String {
         }
         summary(&mut out, package, paint);
     }
-    if report.packages.len() > 1 {
+    for problem in &report.problems {
+        let _ = writeln!(out, "{}: {problem}", paint.red("refused"));
+    }
+    for skipped in &report.skipped {
+        let _ = writeln!(out, "{}: {skipped}", paint.cyan("skipped"));
+    }
+    if report.packages.len() > 1 || !report.problems.is_empty() {
         let verdict = match report.verdict {
             Verdict::Pass => paint.green("PASS"),
             Verdict::Fail => paint.red("FAIL"),

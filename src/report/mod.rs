@@ -80,6 +80,15 @@ impl PackageReport {
         }
     }
 
+    /// Replaces the decision (after findings changed, e.g. by propagation).
+    pub fn apply(&mut self, decision: Decision) {
+        self.change = decision.change;
+        self.required_bump = decision.required_bump;
+        self.minimum_version = decision.minimum_version;
+        self.verdict = decision.verdict;
+        self.notes = decision.notes;
+    }
+
     pub fn count(&self, class: crate::rules::Class) -> usize {
         self.findings.iter().filter(|f| f.class == class && f.accepted.is_none()).count()
     }
@@ -94,6 +103,10 @@ pub struct Report {
     pub verdict: Verdict,
     /// the largest bump any package needs
     pub required_bump: Level,
+    /// workspace-level reasons the gate refused (versions not uniform, unreleased dependencies)
+    pub problems: Vec<String>,
+    /// packages the run left out, with the reason
+    pub skipped: Vec<String>,
     pub packages: Vec<PackageReport>,
 }
 
@@ -101,9 +114,22 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 impl Report {
     pub fn new(packages: Vec<PackageReport>) -> Report {
-        let verdict = if packages.iter().any(|p| p.verdict == Verdict::Fail) { Verdict::Fail } else { Verdict::Pass };
+        Report::with_problems(packages, Vec::new(), Vec::new())
+    }
+
+    pub fn with_problems(packages: Vec<PackageReport>, problems: Vec<String>, skipped: Vec<String>) -> Report {
+        let failed = packages.iter().any(|p| p.verdict == Verdict::Fail) || !problems.is_empty();
+        let verdict = if failed { Verdict::Fail } else { Verdict::Pass };
         let required_bump = packages.iter().map(|p| p.required_bump).max().unwrap_or(Level::Patch);
-        Report { schema_version: SCHEMA_VERSION, semgate_version: env!("CARGO_PKG_VERSION"), verdict, required_bump, packages }
+        Report {
+            schema_version: SCHEMA_VERSION,
+            semgate_version: env!("CARGO_PKG_VERSION"),
+            verdict,
+            required_bump,
+            problems,
+            skipped,
+            packages,
+        }
     }
 
     pub fn change(&self) -> Change {
