@@ -9,6 +9,7 @@ pub mod api;
 pub mod build;
 pub mod bump;
 pub mod cli;
+pub mod config;
 pub mod diff;
 pub mod gate;
 pub mod interrupt;

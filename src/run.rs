@@ -10,6 +10,7 @@ use semver::Version;
 use crate::api::{load::load_crate, Api, ApiOptions};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
+use crate::config::Config;
 use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs};
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
@@ -121,7 +122,8 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no cargo, no git
-        let package = compare_sides(None, Side::from_rustdoc(b), Side::from_rustdoc(c), args, check, progress)?;
+        let package =
+            compare_sides(None, Side::from_rustdoc(b), Side::from_rustdoc(c), &Config::default(), args, check, progress)?;
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
@@ -207,6 +209,7 @@ fn compare_package(
     progress: &Progress,
 ) -> Result<Compared> {
     let name = ctx.package_name().to_string();
+    let config = package_config(ctx)?;
     let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
         return Ok(Compared { report: first_release(ctx), exposed: Default::default() });
     };
@@ -219,7 +222,20 @@ fn compare_package(
     }
     let baseline = build::build_side(&name, &baseline_source, ctx, opts, Role::Baseline, progress)?;
     let current = build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
-    compare_sides(Some(&name), baseline, current, args, check, progress)
+    compare_sides(Some(&name), baseline, current, &config, args, check, progress)
+}
+
+/// The package's `[package.metadata.semgate]` over the workspace's `[workspace.metadata.semgate]`.
+fn package_config(ctx: &BuildContext) -> Result<Config> {
+    let package = ctx
+        .metadata
+        .packages
+        .iter()
+        .find(|p| p.name.as_str() == ctx.package_name() && ctx.metadata.workspace_members.contains(&p.id))
+        .map(|p| p.metadata.clone())
+        .unwrap_or_default();
+    Config::from_metadata(&ctx.metadata.workspace_metadata, &package)
+        .with_context(|| format!("reading semgate's configuration in {}", ctx.manifest_path().display()))
 }
 
 /// Loads, diffs and decides one package whose two sides are built.
@@ -227,20 +243,28 @@ fn compare_sides(
     name: Option<&str>,
     baseline: Side,
     current: Side,
+    config: &Config,
     args: &CompareArgs,
     check: Option<&CheckArgs>,
     progress: &Progress,
 ) -> Result<Compared> {
-    let options = ApiOptions { include_hidden: args.include_hidden };
+    let options = ApiOptions { include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false) };
     progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
     let (old, new) = rayon::join(|| load_api(&baseline, options), || load_api(&current, options));
     let (old, new) = (old?, new?);
     let name = name.map(str::to_string).unwrap_or_else(|| new.name.clone());
-    let findings: Vec<Finding> = diff(
+    let mut findings: Vec<Finding> = diff(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    for stale in config.apply(&mut findings) {
+        progress.warn(format!(
+            "{name}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
+            stale.rule, stale.path
+        ));
+    }
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let exposed = crate::api::uses::exposed_crates(&new);
 
     let baseline_version = side_version(&baseline, &old)

@@ -218,3 +218,27 @@ fn usage_errors_exit_2() {
     let out = semgate(tmp.path(), &["check", "--baseline-rev", "a", "--baseline-version", "1.0.0"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
+    let repo = TestRepo::new("e2e_config", "1.0.0", LIB_V1);
+    repo.tag("v1.0.0");
+    repo.write("src/lib.rs", LIB_V2);
+    let manifest = format!(
+        "{}\n[package.metadata.semgate]\naccept = [{{ rule = \"fn-param-type-changed\", path = \"e2e_config::parse\", reason = \"parse is only called by our CLI\" }}]\n",
+        common::repo::manifest("e2e_config", "1.0.1")
+    );
+    repo.write("Cargo.toml", &manifest);
+    repo.commit("accept the parse change");
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout(&out), stderr(&out));
+    let report = stdout(&out);
+    assert!(report.contains("accepted[fn-param-type-changed]"), "accepted findings stay visible: {report}");
+    assert!(report.contains("parse is only called by our CLI"), "{report}");
+
+    let bad = format!("{}\n[package.metadata.semgate]\nrules = {{ no-such-rule = \"breaking\" }}\n", common::repo::manifest("e2e_config", "1.0.1"));
+    repo.write("Cargo.toml", &bad);
+    let out = semgate(&repo.dir, &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no-such-rule"), "{}", stderr(&out));
+}

@@ -1,0 +1,184 @@
+//! Project configuration from `[workspace.metadata.semgate]` and `[package.metadata.semgate]`
+//! (the package's table wins key by key):
+//!
+//! ```toml
+//! [package.metadata.semgate]
+//! include-hidden = false                 # count #[doc(hidden)] items as public API
+//! possibly-breaking = "breaking"         # class for every possibly-breaking rule
+//! rules = { rust-version-raised = "breaking", const-value-changed = "additive" }
+//! accept = [
+//!   { rule = "fn-param-type-changed", path = "my_crate::parse", reason = "only called by our own tools" },
+//! ]
+//! ```
+//!
+//! Accepted findings stay in every report, marked with their reason; they only stop counting
+//! toward the required bump.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+use crate::diff::Finding;
+use crate::rules::{self, Class};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Config {
+    pub include_hidden: Option<bool>,
+    pub possibly_breaking: Option<String>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    #[serde(default)]
+    pub accept: Vec<Accept>,
+}
+
+/// A finding the project accepts, with the reason a reviewer will read.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Accept {
+    pub rule: String,
+    /// the finding's path; a trailing `*` matches any path with that prefix
+    pub path: String,
+    pub reason: String,
+}
+
+impl Config {
+    /// Reads the `semgate` tables of workspace and package metadata (cargo metadata's JSON).
+    pub fn from_metadata(workspace: &serde_json::Value, package: &serde_json::Value) -> Result<Config> {
+        let ws = parse(workspace.get("semgate"), "[workspace.metadata.semgate]")?;
+        let pkg = parse(package.get("semgate"), "[package.metadata.semgate]")?;
+        let mut rules = ws.rules;
+        rules.extend(pkg.rules);
+        let mut accept = ws.accept;
+        accept.extend(pkg.accept);
+        let config = Config {
+            include_hidden: pkg.include_hidden.or(ws.include_hidden),
+            possibly_breaking: pkg.possibly_breaking.or(ws.possibly_breaking),
+            rules,
+            accept,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if let Some(class) = &self.possibly_breaking {
+            parse_class(class, "possibly-breaking")?;
+        }
+        for (id, class) in &self.rules {
+            if rules::find(id).is_none() {
+                bail!("configuration names rule `{id}`, which does not exist; `semgate rules` lists them");
+            }
+            parse_class(class, id)?;
+        }
+        for a in &self.accept {
+            if rules::find(&a.rule).is_none() {
+                bail!("an `accept` entry names rule `{}`, which does not exist; `semgate rules` lists them", a.rule);
+            }
+            if a.reason.trim().is_empty() {
+                bail!("the `accept` entry for `{}` at `{}` has no reason; write why the change is acceptable", a.rule, a.path);
+            }
+        }
+        Ok(())
+    }
+
+    /// Re-classes findings and marks accepted ones; returns the accept entries that matched
+    /// nothing, so stale entries can be reported.
+    pub fn apply(&self, findings: &mut [Finding]) -> Vec<&Accept> {
+        for f in findings.iter_mut() {
+            let Some(rule) = rules::find(f.rule) else { continue };
+            // only findings at the rule's own class move: a per-finding downgrade (an enum
+            // that is #[non_exhaustive], a sealed trait) stays what it is
+            if f.class == rule.class {
+                if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
+                    f.class = class;
+                } else if rule.possibly_breaking {
+                    if let Some(class) = self.possibly_breaking.as_deref().and_then(Class::parse) {
+                        f.class = class;
+                    }
+                }
+            }
+            if let Some(a) = self.accept.iter().find(|a| a.rule == f.rule && path_matches(&a.path, &f.path)) {
+                f.accepted = Some(a.reason.clone());
+            }
+        }
+        self.accept
+            .iter()
+            .filter(|a| !findings.iter().any(|f| a.rule == f.rule && path_matches(&a.path, &f.path)))
+            .collect()
+    }
+}
+
+fn parse(value: Option<&serde_json::Value>, table: &str) -> Result<Config> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(Config::default()),
+        Some(v) => serde_json::from_value(v.clone()).with_context(|| format!("invalid {table} table in Cargo.toml")),
+    }
+}
+
+fn parse_class(class: &str, key: &str) -> Result<Class> {
+    Class::parse(class).with_context(|| format!("`{key} = \"{class}\"`: the class must be breaking, additive or patch"))
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn finding(rule: &str, path: &str) -> Finding {
+        Finding::new(rules::find(rule).unwrap(), path, "m")
+    }
+
+    #[test]
+    fn package_table_overrides_workspace_table() {
+        let ws = json!({"semgate": {"include-hidden": true, "rules": {"rust-version-raised": "breaking"}}});
+        let pkg = json!({"semgate": {"include-hidden": false}});
+        let c = Config::from_metadata(&ws, &pkg).unwrap();
+        assert_eq!(c.include_hidden, Some(false));
+        assert_eq!(c.rules["rust-version-raised"], "breaking");
+    }
+
+    #[test]
+    fn possibly_breaking_rules_can_be_made_breaking() {
+        let c = Config::from_metadata(&json!({}), &json!({"semgate": {"possibly-breaking": "breaking"}})).unwrap();
+        let mut f = vec![finding("trait-defaulted-item-added", "a::T::m"), finding("item-added", "a::f")];
+        c.apply(&mut f);
+        assert_eq!(f[0].class, Class::Breaking);
+        assert_eq!(f[1].class, Class::Additive, "item-added is not possibly-breaking");
+    }
+
+    #[test]
+    fn accepted_findings_keep_their_reason_and_stale_entries_are_returned() {
+        let pkg = json!({"semgate": {"accept": [
+            {"rule": "item-removed", "path": "a::old*", "reason": "never documented"},
+            {"rule": "item-removed", "path": "a::gone", "reason": "stale"}
+        ]}});
+        let c = Config::from_metadata(&json!({}), &pkg).unwrap();
+        let mut f = vec![finding("item-removed", "a::old_api"), finding("item-removed", "a::other")];
+        let stale = c.apply(&mut f);
+        assert_eq!(f[0].accepted.as_deref(), Some("never documented"));
+        assert_eq!(f[1].accepted, None);
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].path, "a::gone");
+    }
+
+    #[test]
+    fn bad_configuration_is_an_error() {
+        for pkg in [
+            json!({"semgate": {"rules": {"no-such-rule": "breaking"}}}),
+            json!({"semgate": {"rules": {"item-added": "huge"}}}),
+            json!({"semgate": {"accept": [{"rule": "item-removed", "path": "a", "reason": " "}]}}),
+            json!({"semgate": {"unknown-key": 1}}),
+        ] {
+            assert!(Config::from_metadata(&json!({}), &pkg).is_err(), "{pkg}");
+        }
+    }
+}
