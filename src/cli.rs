@@ -124,6 +124,11 @@ pub struct CompareArgs {
     #[arg(long, help_heading = "Features")]
     pub no_default_features: bool,
 
+    /// Check several feature sets (default, all, none), comma separated; each finding is
+    /// reported once with the sets it appears in
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SETS", help_heading = "Features")]
+    pub feature_sets: Vec<FeatureSet>,
+
     /// Toolchain to build rustdoc JSON with, e.g. `nightly` (default: the active one, via RUSTC_BOOTSTRAP)
     #[arg(long, value_name = "TOOLCHAIN", help_heading = "Build")]
     pub toolchain: Option<String>,
@@ -143,6 +148,27 @@ pub struct CompareArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// A feature set for `--feature-sets`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FeatureSet {
+    /// the default features (plus --features)
+    Default,
+    /// every feature
+    All,
+    /// no features at all (plus --features)
+    None,
+}
+
+impl FeatureSet {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeatureSet::Default => "default",
+            FeatureSet::All => "all",
+            FeatureSet::None => "none",
+        }
+    }
 }
 
 /// Where a package's default baseline comes from.

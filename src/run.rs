@@ -11,7 +11,7 @@ use crate::api::{load::load_crate, Api, ApiOptions};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
 use crate::config::Config;
-use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs};
+use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs, FeatureSet};
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
@@ -122,8 +122,9 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no cargo, no git
-        let package =
-            compare_sides(None, Side::from_rustdoc(b), Side::from_rustdoc(c), &Config::default(), args, check, progress)?;
+        let options = ApiOptions { include_hidden: args.include_hidden };
+        let diffed = diff_sides(None, &Side::from_rustdoc(b), &Side::from_rustdoc(c), options, progress)?;
+        let package = conclude(diffed, &Config::default(), check, progress)?;
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
@@ -220,9 +221,39 @@ fn compare_package(
     if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
         progress.warn(format!("{name}: the working tree has uncommitted changes: comparing the working tree as it is"));
     }
-    let baseline = build::build_side(&name, &baseline_source, ctx, opts, Role::Baseline, progress)?;
-    let current = build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
-    compare_sides(Some(&name), baseline, current, &config, args, check, progress)
+    let options = ApiOptions { include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false) };
+    let mut runs = Vec::new();
+    for (label, opts) in feature_set_options(args, opts) {
+        let baseline = build::build_side(&name, &baseline_source, ctx, &opts, Role::Baseline, progress)?;
+        let current = build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
+        runs.push((label, diff_sides(Some(&name), &baseline, &current, options, progress)?));
+    }
+    conclude(merge_feature_sets(runs), &config, check, progress)
+}
+
+/// One set of build options per `--feature-sets` entry (just the given options without it).
+fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, BuildOptions)> {
+    if args.feature_sets.is_empty() {
+        return vec![("given".to_string(), opts.clone())];
+    }
+    args.feature_sets
+        .iter()
+        .map(|set| {
+            let mut o = opts.clone();
+            match set {
+                FeatureSet::Default => {
+                    o.all_features = false;
+                    o.no_default_features = false;
+                }
+                FeatureSet::All => o.all_features = true,
+                FeatureSet::None => {
+                    o.all_features = false;
+                    o.no_default_features = true;
+                }
+            }
+            (set.as_str().to_string(), o)
+        })
+        .collect()
 }
 
 /// The package's `[package.metadata.semgate]` over the workspace's `[workspace.metadata.semgate]`.
@@ -238,26 +269,66 @@ fn package_config(ctx: &BuildContext) -> Result<Config> {
         .with_context(|| format!("reading semgate's configuration in {}", ctx.manifest_path().display()))
 }
 
-/// Loads, diffs and decides one package whose two sides are built.
-fn compare_sides(
-    name: Option<&str>,
-    baseline: Side,
-    current: Side,
-    config: &Config,
-    args: &CompareArgs,
-    check: Option<&CheckArgs>,
-    progress: &Progress,
-) -> Result<Compared> {
-    let options = ApiOptions { include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false) };
+/// One comparison of a package's two sides, under one feature set.
+struct Diffed {
+    name: String,
+    findings: Vec<Finding>,
+    exposed: workspace::Exposed,
+    baseline: SideReport,
+    current: SideReport,
+}
+
+/// Loads both sides' APIs (in parallel) and diffs them.
+fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiOptions, progress: &Progress) -> Result<Diffed> {
     progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
-    let (old, new) = rayon::join(|| load_api(&baseline, options), || load_api(&current, options));
+    let (old, new) = rayon::join(|| load_api(baseline, options), || load_api(current, options));
     let (old, new) = (old?, new?);
-    let name = name.map(str::to_string).unwrap_or_else(|| new.name.clone());
-    let mut findings: Vec<Finding> = diff(
+    let findings = diff(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    let baseline_version = side_version(baseline, &old)
+        .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
+    Ok(Diffed {
+        name: name.map(str::to_string).unwrap_or_else(|| new.name.clone()),
+        findings,
+        exposed: crate::api::uses::exposed_crates(&new),
+        baseline: side_report(baseline, Some(baseline_version)),
+        current: side_report(current, side_version(current, &new)),
+    })
+}
+
+/// Merges the comparisons of several feature sets: each finding once, with the sets it
+/// appears in.
+fn merge_feature_sets(mut runs: Vec<(String, Diffed)>) -> Diffed {
+    if runs.len() == 1 {
+        return runs.remove(0).1;
+    }
+    let (first_label, mut merged) = runs.remove(0);
+    for f in &mut merged.findings {
+        f.feature_sets.push(first_label.clone());
+    }
+    for (label, run) in runs {
+        for exposed in run.exposed {
+            merged.exposed.entry(exposed.0).or_insert(exposed.1);
+        }
+        for mut f in run.findings {
+            match merged.findings.iter_mut().find(|m| m.rule == f.rule && m.path == f.path && m.message == f.message) {
+                Some(m) => m.feature_sets.push(label.clone()),
+                None => {
+                    f.feature_sets.push(label.clone());
+                    merged.findings.push(f);
+                }
+            }
+        }
+    }
+    merged
+}
+
+/// Applies configuration, works out the proposed version and decides.
+fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>, progress: &Progress) -> Result<Compared> {
+    let Diffed { name, mut findings, exposed, baseline, current } = diffed;
     for stale in config.apply(&mut findings) {
         progress.warn(format!(
             "{name}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
@@ -265,31 +336,20 @@ fn compare_sides(
         ));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let exposed = crate::api::uses::exposed_crates(&new);
-
-    let baseline_version = side_version(&baseline, &old)
-        .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
-    let current_version = side_version(&current, &new);
+    let baseline_version = baseline.version.clone().context("the baseline has no version")?;
     let (proposed, proposed_from) = match check {
         Some(CheckArgs { proposed: Some(v), .. }) => (Some(v.clone()), Some("--proposed".to_string())),
         Some(CheckArgs { bump: Some(level), .. }) => {
             (Some(apply(*level, &baseline_version)), Some(format!("--bump {}", level.as_str())))
         }
-        Some(_) => match &current_version {
+        Some(_) => match &current.version {
             Some(v) => (Some(v.clone()), Some("Cargo.toml".to_string())),
             None => bail!("cannot tell the proposed version: pass --proposed VERSION or --bump LEVEL"),
         },
         None => (None, None),
     };
     let decision = decide(&baseline_version, proposed.as_ref(), &findings);
-    let report = PackageReport::new(
-        name,
-        side_report(&baseline, Some(baseline_version)),
-        side_report(&current, current_version),
-        proposed_from,
-        decision,
-        findings,
-    );
+    let report = PackageReport::new(name, baseline, current, proposed_from, decision, findings);
     Ok(Compared { report, exposed })
 }
 

@@ -242,3 +242,23 @@ fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no-such-rule"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_break_behind_a_non_default_feature_is_found_with_feature_sets() {
+    let new = common::root().join("fixtures/feature-gated-removal/new/Cargo.toml");
+    let old = common::root().join("fixtures/feature-gated-removal/old");
+    let args = ["check", "--manifest-path", new.to_str().unwrap(), "--baseline-path", old.to_str().unwrap()];
+    let default_only = semgate(&common::root(), &args);
+    assert_eq!(default_only.status.code(), Some(0), "{}", stderr(&default_only));
+    assert!(!stdout(&default_only).contains("item-removed"));
+
+    let mut with_sets = args.to_vec();
+    with_sets.extend(["--feature-sets", "default,all", "--format", "json"]);
+    let out = semgate(&common::root(), &with_sets);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let f = &v["packages"][0]["findings"][0];
+    assert_eq!(f["rule"], "item-removed");
+    assert_eq!(f["path"], "feature_gated_removal::gated");
+    assert_eq!(f["feature_sets"], serde_json::json!(["all"]));
+}

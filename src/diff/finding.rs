@@ -51,6 +51,9 @@ pub struct Finding {
     /// set when configuration accepted this finding, with the reason given
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<String>,
+    /// with `--feature-sets`: the feature sets the finding appears in
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub feature_sets: Vec<String>,
 }
 
 impl Finding {
@@ -65,6 +68,7 @@ impl Finding {
             baseline_signature: None,
             current_signature: None,
             accepted: None,
+            feature_sets: Vec::new(),
         }
     }
 

@@ -110,6 +110,9 @@ fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
             let _ = writeln!(out, "{gutter}");
         }
     }
+    if !f.feature_sets.is_empty() {
+        let _ = writeln!(out, "   {} feature sets: {}", paint.blue("="), f.feature_sets.join(", "));
+    }
     if let Some(reason) = &f.accepted {
         let _ = writeln!(out, "   {} accepted: {reason}", paint.blue("="));
     }
