@@ -96,8 +96,12 @@ pub struct CompareArgs {
     pub baseline_rustdoc: Option<PathBuf>,
 
     /// Current side: a prebuilt rustdoc JSON file instead of building the working tree
-    #[arg(long, value_name = "FILE", help_heading = "What to compare")]
+    #[arg(long, value_name = "FILE", conflicts_with = "current_version", help_heading = "What to compare")]
     pub current_rustdoc: Option<PathBuf>,
+
+    /// Current side: this published version instead of the working tree (compare two releases)
+    #[arg(long, value_name = "VERSION", help_heading = "What to compare")]
+    pub current_version: Option<Version>,
 
     /// Release tag shape, with {version} and optionally {name}, e.g. "release-{version}"
     #[arg(long, value_name = "PATTERN", help_heading = "What to compare")]

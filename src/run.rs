@@ -136,6 +136,7 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
             ("--baseline-path", args.baseline_path.is_some()),
             ("--baseline-rustdoc", args.baseline_rustdoc.is_some()),
             ("--current-rustdoc", args.current_rustdoc.is_some()),
+            ("--current-version", args.current_version.is_some()),
             ("--proposed", check.is_some_and(|c| c.proposed.is_some())),
         ] {
             if set {
@@ -214,9 +215,10 @@ fn compare_package(
     let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
         return Ok(Compared { report: first_release(ctx), exposed: Default::default() });
     };
-    let current_source = match &args.current_rustdoc {
-        Some(file) => Source::Rustdoc { file: file.clone() },
-        None => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+    let current_source = match (&args.current_rustdoc, &args.current_version) {
+        (Some(file), _) => Source::Rustdoc { file: file.clone() },
+        (None, Some(version)) => Source::Registry { version: version.clone() },
+        (None, None) => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
     };
     if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
         progress.warn(format!("{name}: the working tree has uncommitted changes: comparing the working tree as it is"));
@@ -283,11 +285,16 @@ fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiO
     progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
     let (old, new) = rayon::join(|| load_api(baseline, options), || load_api(current, options));
     let (old, new) = (old?, new?);
-    let findings = diff(
+    let mut findings = diff(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    for f in &mut findings {
+        for span in [&mut f.baseline_span, &mut f.current_span].into_iter().flatten() {
+            span.file = package_relative(&span.file);
+        }
+    }
     let baseline_version = side_version(baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
     Ok(Diffed {
@@ -297,6 +304,25 @@ fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiO
         baseline: side_report(baseline, Some(baseline_version)),
         current: side_report(current, side_version(current, &new)),
     })
+}
+
+/// Spans of crates built from the registry are absolute paths into cargo's source cache
+/// (`~/.cargo/registry/src/<index>/name-1.2.3/src/lib.rs`); reports show them relative to the
+/// package (`src/lib.rs`), like every other side, so reports do not depend on the machine.
+fn package_relative(file: &str) -> String {
+    let normalised = file.replace('\\', "/");
+    match normalised.find("/registry/src/") {
+        Some(at) => {
+            let rest = &normalised[at + "/registry/src/".len()..];
+            // skip `<index>/<name>-<version>/`
+            let mut parts = rest.splitn(3, '/');
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some(_), Some(_), Some(inner)) => inner.to_string(),
+                _ => normalised,
+            }
+        }
+        None => normalised,
+    }
 }
 
 /// Merges the comparisons of several feature sets: each finding once, with the sets it

@@ -26,13 +26,20 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        let shown = |c: &rustdoc_types::Constant| c.value.clone().unwrap_or_else(|| c.expr.clone());
-        if shown(a) != shown(b) {
+        // rustdoc evaluates only some constants; an unevaluated expression (often shown as
+        // `_`) says nothing about the value, so only evaluated values or literals are compared
+        let shown = |c: &rustdoc_types::Constant| match (&c.value, c.is_literal) {
+            (Some(v), _) => Some(v.clone()),
+            (None, true) => Some(c.expr.clone()),
+            (None, false) => None,
+        };
+        let (Some(before), Some(after)) = (shown(a), shown(b)) else { continue };
+        if before != after {
             out.push(
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("constant `{}` changed value from `{}` to `{}`", pair.path, shown(a), shown(b)),
+                    format!("constant `{}` changed value from `{before}` to `{after}`", pair.path),
                 )
                 .spans(pair.old, pair.new),
             );

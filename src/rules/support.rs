@@ -395,3 +395,162 @@ pub fn member_noun(item: &Item) -> &'static str {
         _ => noun(item),
     }
 }
+
+/// The fields of a union as users see them (a union is always struct-like).
+pub fn union_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
+    let ItemEnum::Union(u) = &item.inner else { return None };
+    Some(plain_fields(api, &u.fields, u.has_stripped_fields))
+}
+
+/// Why downstream crates cannot implement a trait, in words (None when they can). Mirrors
+/// [`is_sealed`].
+pub fn seal_reason(api: &Api, item: &Item) -> Option<String> {
+    let ItemEnum::Trait(t) = &item.inner else { return None };
+    for bound in supertraits(&t.bounds, &t.generics) {
+        if let GenericBound::TraitBound { trait_, .. } = bound {
+            if is_local_unnameable(api, trait_.id) {
+                return Some(format!("its supertrait `{}` cannot be named outside the crate", trait_.path));
+            }
+        }
+    }
+    for member in t.items.iter().filter_map(|id| api.item(*id)) {
+        if let ItemEnum::Function(f) = &member.inner {
+            if !f.has_body && f.sig.inputs.iter().any(|(_, ty)| mentions_unnameable(api, ty)) {
+                return Some(format!(
+                    "its required method `{}` takes a type that cannot be named outside the crate",
+                    member.name.as_deref().unwrap_or("_")
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// Whether a trait path (as written in a bound) names a trait of this crate that users cannot name.
+pub fn is_unnameable_trait(api: &Api, id: Id) -> bool {
+    is_local_unnameable(api, id)
+}
+
+/// A trait's supertraits: the bounds after `trait Name:` together with `where Self: ...`
+/// predicates, which mean the same.
+pub fn supertraits<'a>(bounds: &'a [GenericBound], generics: &'a rustdoc_types::Generics) -> Vec<&'a GenericBound> {
+    let mut out: Vec<&GenericBound> = bounds.iter().collect();
+    for p in &generics.where_predicates {
+        if let WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } = p {
+            if g == "Self" {
+                out.extend(bounds.iter());
+            }
+        }
+    }
+    out
+}
+
+/// Type and const parameters that kept their names but moved (`Table<K, V>` -> `Table<V, K>`):
+/// compared by position a reorder looks like a rename, so the names tell them apart. A rename
+/// (`T` -> `Item`) gives no names that exist on both sides at different positions.
+pub fn reordered_params(old: &rustdoc_types::Generics, new: &rustdoc_types::Generics) -> Option<String> {
+    let (op, _) = explicit_params(old);
+    let (np, _) = explicit_params(new);
+    let moved: Vec<&str> = op
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            np.iter().position(|q| q.name == p.name).is_some_and(|j| j != *i)
+                && np.get(*i).is_some_and(|q| q.name != p.name)
+        })
+        .map(|(_, p)| p.name.as_str())
+        .collect();
+    if moved.len() < 2 {
+        return None;
+    }
+    let list = |ps: &[&rustdoc_types::GenericParamDef]| ps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+    Some(format!("parameters reordered from `<{}>` to `<{}>`", list(&op), list(&np)))
+}
+
+/// A variant and its discriminant: the explicit value, or the previous one plus one (from 0).
+pub struct Discriminant<'a> {
+    pub name: &'a str,
+    pub item: &'a Item,
+    pub value: Option<i128>,
+    pub explicit: bool,
+}
+
+/// Discriminants of every variant of an enum (hidden ones included: they count for the
+/// implicit values of the variants after them), in declaration order.
+pub fn discriminants<'a>(api: &'a Api, item: &'a Item) -> Vec<Discriminant<'a>> {
+    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut next: Option<i128> = Some(0);
+    for v in e.variants.iter().filter_map(|id| api.item(*id)) {
+        let ItemEnum::Variant(var) = &v.inner else { continue };
+        let (value, explicit) = match &var.discriminant {
+            Some(d) => (parse_discriminant(&d.value), true),
+            None => (next, false),
+        };
+        next = value.and_then(|x| x.checked_add(1));
+        out.push(Discriminant { name: v.name.as_deref().unwrap_or("_"), item: v, value, explicit });
+    }
+    out
+}
+
+fn parse_discriminant(value: &str) -> Option<i128> {
+    let v = value.trim();
+    v.parse::<i128>().ok().or_else(|| v.parse::<u128>().ok().map(|u| u as i128))
+}
+
+/// Whether every variant of the enum is a unit variant (so `as` casts to integers compile).
+pub fn is_unit_only(item: &Item, api: &Api) -> bool {
+    let ItemEnum::Enum(e) = &item.inner else { return false };
+    !e.variants.is_empty()
+        && e.variants.iter().filter_map(|id| api.item(*id)).all(|v| {
+            matches!(&v.inner, ItemEnum::Variant(var) if matches!(var.kind, VariantKind::Plain))
+        })
+}
+
+/// Whether the type has a `#[derive]`d (automatically derived) impl of the named trait.
+pub fn derives(api: &Api, item: &Item, trait_: &str) -> bool {
+    impls_of(api, item).iter().any(|(i, imp)| {
+        trait_name(imp) == Some(trait_)
+            && !imp.is_synthetic
+            && i.attrs.iter().any(|a| matches!(a, rustdoc_types::Attribute::AutomaticallyDerived))
+    })
+}
+
+/// Public fields of a tuple struct whose index moved because fields were inserted before them
+/// (`Frame(u8, pub u16)` -> `Frame(u8, u8, pub u16)`): `(old index, new index, old, new)`.
+/// The field is the same when it has the same type at its index shifted by the number of
+/// fields the struct gained.
+pub fn shifted_tuple_fields<'a>(
+    types: &crate::api::types::TypeCx<'_>,
+    old_api: &'a Api,
+    old: &'a Item,
+    new_api: &'a Api,
+    new: &'a Item,
+) -> Vec<(usize, usize, &'a Item, &'a Item)> {
+    let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&old.inner, &new.inner) else { return Vec::new() };
+    let (StructKind::Tuple(oids), StructKind::Tuple(nids)) = (&os.kind, &ns.kind) else { return Vec::new() };
+    if nids.len() <= oids.len() {
+        return Vec::new();
+    }
+    let types = types.with_generics(&[&os.generics], &[&ns.generics]);
+    let public = |api: &'a Api, id: &Option<Id>| -> Option<(&'a Item, &'a Type)> {
+        let item = api.item((*id)?)?;
+        if api.is_hidden(item) {
+            return None;
+        }
+        Some((item, Fields::field_type(item)?))
+    };
+    let shift = nids.len() - oids.len();
+    let mut out = Vec::new();
+    for (i, oid) in oids.iter().enumerate() {
+        let Some((oi, ot)) = public(old_api, oid) else { continue };
+        let same_at = |j: usize| nids.get(j).and_then(|id| public(new_api, id)).filter(|(_, nt)| types.eq_ty(ot, nt));
+        if same_at(i).is_some() {
+            continue;
+        }
+        if let Some((ni, _)) = same_at(i + shift) {
+            out.push((i, i + shift, oi, ni));
+        }
+    }
+    out
+}

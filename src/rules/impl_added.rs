@@ -1,0 +1,68 @@
+//! impl-added: a type implements a trait it did not implement before.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::{impls_of, AUTO_TRAITS};
+use super::{Class, Rule};
+use crate::api::types::render_type;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "impl-added",
+    class: Class::Additive,
+    possibly_breaking: false,
+    summary: "a type implements a new trait (explicit impl or derive)",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",
+    explanation: "A new trait impl is new API: users can now call the trait's methods on the type and \
+pass it where the trait is required. Impls the compiler synthesises (auto traits, reported by \
+auto-trait-lost when lost), blanket impls, and impls of traits downstream crates cannot name are \
+not reported. A new `Copy` impl is reported by copy-impl-added.",
+    example_before: "pub struct Token { pub text: String }",
+    example_after: "#[derive(Debug)]\npub struct Token { pub text: String }",
+    fix: "nothing to fix: release it in a minor version",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    for pair in cx.pairs_where(is_type) {
+        let old_impls = impls_of(cx.old, pair.old);
+        for (ni, new) in impls_of(cx.new, pair.new) {
+            let Some(trait_) = &new.trait_ else { continue };
+            if new.is_synthetic || new.blanket_impl.is_some() || new.is_negative || cx.new.is_hidden(ni) {
+                continue;
+            }
+            let last = trait_.path.rsplit("::").next().unwrap_or("");
+            // auto traits come and go with fields (auto-trait-lost); StructuralPartialEq is an
+            // unstable marker of `derive(PartialEq)`; Copy has its own rule
+            if AUTO_TRAITS.contains(&last) || last == "StructuralPartialEq" || last == "Copy" {
+                continue;
+            }
+            // a trait of this crate that users cannot name cannot be used through the impl
+            let local = cx.new.crate_of(trait_.id) == Some(cx.new.name.as_str());
+            if local && !cx.new.is_nameable(trait_.id) {
+                continue;
+            }
+            let existed = old_impls.iter().any(|(_, old)| {
+                let Some(ot) = &old.trait_ else { return false };
+                if old.is_negative {
+                    return false;
+                }
+                let types = cx.types.with_generics(&[&old.generics], &[&new.generics]);
+                types.eq_path(ot, trait_) && types.eq_ty(&old.for_, &new.for_)
+            });
+            if existed {
+                continue;
+            }
+            let shown = render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
+            let for_ = render_type(&new.for_);
+            let name = pair.new.name.as_deref().unwrap_or_default();
+            let instance = if for_ == name { String::new() } else { format!(" (for `{for_}`)") };
+            out.push(
+                Finding::new(&RULE, pair.path, format!("`{}` now implements `{shown}`{instance}", pair.path))
+                    .old_span(pair.old)
+                    .new_span(if ni.span.is_some() { ni } else { pair.new }),
+            );
+        }
+    }
+}

@@ -1,0 +1,62 @@
+//! trait-supertrait-added: a trait gained a supertrait (a new requirement on every implementor).
+
+use rustdoc_types::{GenericBound, ItemEnum};
+
+use super::support::{is_sealed, is_unnameable_trait, supertraits};
+use super::{Class, Rule};
+use crate::api::types::render_bound;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "trait-supertrait-added",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a trait gained a supertrait (or a `where Self:` bound)",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-bounds-tighten",
+    explanation: "A supertrait is a requirement on every implementing type: after `trait Shape: Debug`, \
+a downstream `impl Shape for Circle` only compiles if `Circle: Debug`. Existing impls for types \
+that lack the new supertrait break. `trait T: A` and `trait T where Self: A` mean the same and are \
+compared as one set. A sealed trait has no downstream impls, so a new supertrait is not reported \
+there; a new supertrait that downstream crates cannot name seals the trait and is reported by \
+trait-now-sealed instead.",
+    example_before: "pub trait Shape { fn area(&self) -> f64; }",
+    example_after: "pub trait Shape: Debug { fn area(&self) -> f64; }",
+    fix: "leave the supertrait off; add the requirement to the functions that need it (`T: Shape + Debug`)",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        if is_sealed(cx.old, pair.old) {
+            continue; // every impl is in this crate
+        }
+        let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
+        let old = supertraits(&ot.bounds, &ot.generics);
+        let new = supertraits(&nt.bounds, &nt.generics);
+        let added: Vec<String> = types
+            .extra_bounds(&old, &new)
+            .into_iter()
+            .filter(|b| !matches!(b, GenericBound::TraitBound { trait_, .. } if is_unnameable_trait(cx.new, trait_.id)))
+            .map(|b| format!("`{}`", render_bound(b)))
+            .collect();
+        if added.is_empty() {
+            continue;
+        }
+        let (noun, verb) = if added.len() == 1 { ("supertrait", "was") } else { ("supertraits", "were") };
+        out.push(
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!(
+                    "{noun} {} {verb} added to trait `{}`: every downstream impl must now also satisfy {}",
+                    added.join(", "),
+                    pair.path,
+                    if added.len() == 1 { "it" } else { "them" }
+                ),
+            )
+            .spans(pair.old, pair.new)
+            .signatures(cx.old, pair.old, cx.new, pair.new),
+        );
+    }
+}

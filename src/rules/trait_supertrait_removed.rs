@@ -1,0 +1,60 @@
+//! trait-supertrait-removed: a trait lost a supertrait that generic code could rely on.
+
+use rustdoc_types::{GenericBound, ItemEnum};
+
+use super::support::{is_unnameable_trait, supertraits};
+use super::{Class, Rule};
+use crate::api::types::render_bound;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "trait-supertrait-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a trait lost a supertrait (or a `where Self:` bound)",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "A supertrait is a promise to users of the trait: with `trait Entity: Send`, generic \
+code that takes `T: Entity` may send `T` to another thread, and `dyn Entity` values are `Send`. \
+Removing the supertrait withdraws the promise, and that code stops compiling. This holds for \
+sealed traits too, since callers rely on it, not implementors. `trait T: A` and \
+`trait T where Self: A` mean the same and are compared as one set; dropping a sealing supertrait \
+that downstream crates could never name is not reported.",
+    example_before: "pub trait Entity: Send + Debug { fn id(&self) -> u64; }",
+    example_after: "pub trait Entity: Debug { fn id(&self) -> u64; }",
+    fix: "keep the supertrait",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
+        let old = supertraits(&ot.bounds, &ot.generics);
+        let new = supertraits(&nt.bounds, &nt.generics);
+        let removed: Vec<String> = types
+            .missing_bounds(&old, &new)
+            .into_iter()
+            .filter(|b| !matches!(b, GenericBound::TraitBound { trait_, .. } if is_unnameable_trait(cx.old, trait_.id)))
+            .map(|b| format!("`{}`", render_bound(b)))
+            .collect();
+        if removed.is_empty() {
+            continue;
+        }
+        let (noun, verb) = if removed.len() == 1 { ("supertrait", "was") } else { ("supertraits", "were") };
+        out.push(
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!(
+                    "{noun} {} {verb} removed from trait `{}`: code that relied on `T: {}` implying {} breaks",
+                    removed.join(", "),
+                    pair.path,
+                    pair.new.name.as_deref().unwrap_or("_"),
+                    if removed.len() == 1 { "it" } else { "them" }
+                ),
+            )
+            .spans(pair.old, pair.new)
+            .signatures(cx.old, pair.old, cx.new, pair.new),
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! union-field-removed: a public field of a union was removed, renamed or made private.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::union_fields;
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "union-field-removed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public field of a union was removed, renamed or made private",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "A union is used through its fields: `Bits { f: 1.0 }` writes one, `unsafe { b.f }` \
+reads one, and patterns name them. Code that names a field that is gone, or no longer public, stops \
+compiling. Private fields are not part of the API, so removing one is not reported.",
+    example_before: "pub union Bits { pub i: u32, pub f: f32 }",
+    example_after: "pub union Bits { pub i: u32 }",
+    fix: "keep the field public",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
+        let (Some(old), Some(new)) = (union_fields(cx.old, pair.old), union_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        for (key, field) in &old.public {
+            if new.get(key).is_some() {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    format!("{}::{key}", pair.path),
+                    format!("public field `{key}` of union `{}` was removed or made private", pair.path),
+                )
+                .old_span(field)
+                .new_span(pair.new),
+            );
+        }
+    }
+}

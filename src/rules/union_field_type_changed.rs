@@ -1,0 +1,54 @@
+//! union-field-type-changed: a public field of a union changed type.
+
+use rustdoc_types::ItemEnum;
+
+use super::support::{union_fields, Fields};
+use super::{Class, Rule};
+use crate::api::types::render_type;
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "union-field-type-changed",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a public field of a union changed type",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "Code that writes the field, or reads it back in an `unsafe` block, uses the old type; \
+with a new type it either stops compiling or, worse, reinterprets the bits differently. Types are \
+compared structurally, so naming the same item through another re-export is not a change.",
+    example_before: "pub union Bits { pub i: u32, pub f: f32 }",
+    example_after: "pub union Bits { pub i: i32, pub f: f32 }",
+    fix: "keep the old field type; add a new field for the new type",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
+        let (Some(old), Some(new)) = (union_fields(cx.old, pair.old), union_fields(cx.new, pair.new)) else {
+            continue;
+        };
+        let (ItemEnum::Union(ou), ItemEnum::Union(nu)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let types = cx.types.with_generics(&[&ou.generics], &[&nu.generics]);
+        for (key, of) in &old.public {
+            let Some(nf) = new.get(key) else { continue };
+            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else { continue };
+            if types.eq_ty(a, b) {
+                continue;
+            }
+            out.push(
+                Finding::new(
+                    &RULE,
+                    format!("{}::{key}", pair.path),
+                    format!(
+                        "field `{key}` of union `{}` changed type from `{}` to `{}`",
+                        pair.path,
+                        render_type(a),
+                        render_type(b)
+                    ),
+                )
+                .spans(of, nf)
+                .signature_text(format!("pub {key}: {}", render_type(a)), format!("pub {key}: {}", render_type(b))),
+            );
+        }
+    }
+}
