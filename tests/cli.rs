@@ -262,3 +262,60 @@ fn a_break_behind_a_non_default_feature_is_found_with_feature_sets() {
     assert_eq!(f["path"], "feature_gated_removal::gated");
     assert_eq!(f["feature_sets"], serde_json::json!(["all"]));
 }
+
+#[test]
+fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let repo = TestRepo::new("e2e_ctrlc", "1.0.0", LIB_V1);
+    // a build script that outlives the test unless semgate stops the build
+    repo.write("build.rs", "fn main() { std::thread::sleep(std::time::Duration::from_secs(120)); }\n");
+    repo.commit("slow build script");
+    repo.tag("v1.0.0");
+    repo.write("src/lib.rs", LIB_V2);
+    repo.commit("change");
+    let before = repo.fingerprint();
+    let tmp = tempfile::tempdir().expect("tempdir");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_semgate"))
+        .current_dir(&repo.dir)
+        .arg("check")
+        .env("TMPDIR", tmp.path())
+        .env("SEMGATE_TARGET_DIR", tmp.path().join("target"))
+        .env("CARGO_TERM_COLOR", "never")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("semgate starts");
+    let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    loop {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).expect("read stderr") == 0 {
+            panic!("semgate ended before building: {seen}");
+        }
+        seen.push_str(&line);
+        if line.contains("Building baseline") {
+            break;
+        }
+    }
+    std::thread::sleep(std::time::Duration::from_secs(2)); // inside cargo and the build script
+    let started = std::time::Instant::now();
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    assert!(killed.success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
+    let status = child.wait().expect("semgate exits");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30), "semgate stopped promptly");
+    assert_eq!(status.code(), Some(2), "{seen}{rest}");
+    assert!(rest.contains("interrupt"), "{rest}");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "target")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary directories left behind: {leftovers:?}");
+    assert_eq!(repo.fingerprint(), before, "the repository is untouched");
+}
