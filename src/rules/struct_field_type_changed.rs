@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{struct_fields, Fields};
+use super::support::{shifted_tuple_fields, struct_fields, Fields};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -28,7 +28,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         };
         let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&pair.old.inner, &pair.new.inner) else { continue };
         let types = cx.types.with_generics(&[&os.generics], &[&ns.generics]);
+        // a tuple field that moved to a later index is reported by struct-field-added
+        let shifted = shifted_tuple_fields(&cx.types, cx.old, pair.old, cx.new, pair.new);
         for (key, of) in &old.public {
+            if shifted.iter().any(|(from, ..)| from.to_string() == *key) {
+                continue;
+            }
             let Some(nf) = new.get(key) else { continue };
             let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else { continue };
             if !types.eq_ty(a, b) {

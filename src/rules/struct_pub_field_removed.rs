@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::struct_fields;
+use super::support::{shifted_tuple_fields, struct_fields};
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -28,7 +28,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if old.shape != new.shape {
             continue; // struct-kind-changed reports it
         }
+        // a tuple field that moved to a later index is reported by struct-field-added
+        let shifted = shifted_tuple_fields(&cx.types, cx.old, pair.old, cx.new, pair.new);
         for (key, field) in &old.public {
+            if shifted.iter().any(|(from, ..)| from.to_string() == *key) {
+                continue;
+            }
             if new.get(key).is_none() {
                 out.push(
                     Finding::new(
