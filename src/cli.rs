@@ -60,7 +60,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(group(ArgGroup::new("baseline").args(["baseline_rev", "baseline_version", "baseline_path", "baseline_rustdoc"])))]
 pub struct CompareArgs {
     /// Path to Cargo.toml of the package or workspace

@@ -63,7 +63,8 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
     Ok(Selection { packages, skipped, multi: true })
 }
 
-fn is_publishable(ws: &Workspace, name: &str) -> bool {
+/// Whether a member may be published (`publish = false` or `publish = []` say no).
+pub fn is_publishable(ws: &Workspace, name: &str) -> bool {
     ws.metadata
         .packages
         .iter()
@@ -126,12 +127,19 @@ fn walk_release_deps(
     let members = ws.member_names();
     let Some(here) = chain.last().and_then(|n| ws.member_manifest(n)) else { return Ok(()) };
     for dep in &here.dependencies {
-        if dep.kind == DepKind::Dev || !members.contains(&dep.package) || !visited.insert(dep.package.clone()) {
+        if dep.kind == DepKind::Dev || !visited.insert(dep.package.clone()) {
             continue;
         }
         let mut path = chain.to_vec();
         path.push(dep.package.clone());
         let shown = path.join(" -> ");
+        if !members.contains(&dep.package) {
+            // a path dependency outside the workspace can block the release just the same
+            if let Some(blocker) = outside_path_blocker(ws, &here.name, &dep.package, &dep.req) {
+                out.push(format!("{shown}: {blocker}"));
+            }
+            continue;
+        }
         let Some(info) = ws.member_manifest(&dep.package) else { continue };
         if !is_publishable(ws, &dep.package) {
             out.push(format!("{shown}: `{}` is publish = false, so the published crate could not depend on it", dep.package));
@@ -159,6 +167,33 @@ fn walk_release_deps(
         walk_release_deps(ws, ctx, opts, releasing, tag_pattern, &path, visited, out)?;
     }
     Ok(())
+}
+
+/// Why a path dependency that is not a workspace member cannot be published along (its
+/// manifest says `publish = false`, or the dependency has no version requirement); `None` for
+/// registry and git dependencies.
+fn outside_path_blocker(ws: &Workspace, from: &str, package: &str, req: &str) -> Option<String> {
+    let from = ws.metadata.workspace_packages().into_iter().find(|p| p.name.as_str() == from)?;
+    let dir = from
+        .dependencies
+        .iter()
+        .filter(|d| d.name == package && d.kind != cargo_metadata::DependencyKind::Development)
+        .find_map(|d| d.path.clone())?;
+    let text = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    let publish = text
+        .parse::<toml_edit::DocumentMut>()
+        .ok()
+        .and_then(|doc| doc.get("package")?.get("publish").cloned());
+    let unpublished = publish.as_ref().is_some_and(|p| {
+        p.as_bool() == Some(false) || p.as_array().is_some_and(|a| a.is_empty())
+    });
+    if unpublished {
+        Some(format!("`{package}` (path {dir}) is publish = false, so the published crate could not depend on it"))
+    } else if req == "*" {
+        Some(format!("`{package}` (path {dir}) is a path dependency without a version requirement, which cannot be published"))
+    } else {
+        None
+    }
 }
 
 /// What a package's public API exposes of other crates (crate name -> an example path).

@@ -420,6 +420,16 @@ impl BuildContext {
     }
 }
 
+/// The abbreviated hash of HEAD in the git repository around `dir`; `None` outside a
+/// repository (or without git) and before the first commit. Read-only, like all git use here.
+pub fn short_head(dir: &Path) -> Result<Option<String>> {
+    let Some(root) = git::toplevel(dir)? else { return Ok(None) };
+    if git::head(&root)?.is_none() {
+        return Ok(None);
+    }
+    git::short_head(&root).map(Some)
+}
+
 /// `cargo` as the user would run it (the one that invoked us as a subcommand, if any).
 fn plain_cargo() -> Command {
     let program = std::env::var_os("CARGO")

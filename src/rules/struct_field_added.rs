@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Additive,
     possibly_breaking: false,
     summary: "a public field was added to a struct that already had a private field or is #[non_exhaustive]",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-add-public-field-when-private",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-private-fields-with-private",
     explanation: "Outside the crate, a struct with a private field, or one marked `#[non_exhaustive]`, \
 cannot be built with a struct literal and must be matched with `..`, so a new public field breaks \
 nothing: it is new API. A new private field next to existing private ones is not visible at all. \

@@ -346,30 +346,6 @@ pub fn compare_params(
     out
 }
 
-/// Bounds per parameter (position-matched), split into those the new side adds (tightened) and
-/// those it drops (loosened), rendered for messages.
-pub fn compare_bounds(
-    types: &crate::api::types::TypeCx<'_>,
-    old: &rustdoc_types::Generics,
-    new: &rustdoc_types::Generics,
-) -> (Vec<String>, Vec<String>) {
-    use crate::api::types::{bounds_by_param, render_bound};
-    let ob = bounds_by_param(old);
-    let nb = bounds_by_param(new);
-    let mut tightened = Vec::new();
-    let mut loosened = Vec::new();
-    for ((oname, obs), (nname, nbs)) in ob.iter().zip(&nb) {
-        let _ = oname;
-        for extra in types.extra_bounds(obs, nbs) {
-            tightened.push(format!("`{nname}: {}`", render_bound(extra)));
-        }
-        for gone in types.missing_bounds(obs, nbs) {
-            loosened.push(format!("`{nname}: {}`", render_bound(gone)));
-        }
-    }
-    (tightened, loosened)
-}
-
 /// Generics of a struct, enum, union, trait or type alias.
 pub fn type_generics(item: &Item) -> Option<&rustdoc_types::Generics> {
     match &item.inner {
@@ -553,4 +529,56 @@ pub fn shifted_tuple_fields<'a>(
         }
     }
     out
+}
+
+/// Bounds per parameter (position-matched, inline and where-clause bounds merged), split into
+/// those the new side adds (tightened) and drops (loosened), rendered for messages. `?Sized`
+/// relaxes: adding it loosens the parameter and removing it tightens it.
+pub fn compare_bounds(
+    types: &crate::api::types::TypeCx<'_>,
+    old: &rustdoc_types::Generics,
+    new: &rustdoc_types::Generics,
+) -> (Vec<String>, Vec<String>) {
+    use crate::api::types::bounds_by_param;
+    let ob = bounds_by_param(old);
+    let nb = bounds_by_param(new);
+    let mut tightened = Vec::new();
+    let mut loosened = Vec::new();
+    for ((_, obs), (nname, nbs)) in ob.iter().zip(&nb) {
+        let (t, l) = bound_changes(types, obs, nbs);
+        tightened.extend(t.into_iter().map(|b| format!("`{nname}: {b}`")));
+        loosened.extend(l.into_iter().map(|b| format!("`{nname}: {b}`")));
+    }
+    (tightened, loosened)
+}
+
+/// Bounds the new list requires in addition, and bounds it no longer requires, rendered; a
+/// `?Trait` relaxation counts the other way round (`?Sized` added: `Sized` no longer required).
+pub fn bound_changes(
+    types: &crate::api::types::TypeCx<'_>,
+    old: &[&GenericBound],
+    new: &[&GenericBound],
+) -> (Vec<String>, Vec<String>) {
+    use crate::api::types::render_bound;
+    let relaxing = |b: &GenericBound| {
+        matches!(b, GenericBound::TraitBound { modifier: rustdoc_types::TraitBoundModifier::Maybe, .. })
+    };
+    let strip = |b: &GenericBound| render_bound(b).trim_start_matches('?').to_string();
+    let mut tightened = Vec::new();
+    let mut loosened = Vec::new();
+    for extra in types.extra_bounds(old, new) {
+        if relaxing(extra) {
+            loosened.push(strip(extra));
+        } else {
+            tightened.push(render_bound(extra));
+        }
+    }
+    for gone in types.missing_bounds(old, new) {
+        if relaxing(gone) {
+            tightened.push(strip(gone));
+        } else {
+            loosened.push(render_bound(gone));
+        }
+    }
+    (tightened, loosened)
 }

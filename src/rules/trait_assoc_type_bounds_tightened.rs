@@ -2,9 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::is_sealed;
+use super::support::{bound_changes, is_sealed};
 use super::{Class, Rule};
-use crate::api::types::render_bound;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -38,7 +37,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let types = cx.types.with_generics(&[oo, og], &[no, ng]);
         let ob: Vec<_> = ob.iter().collect();
         let nb: Vec<_> = nb.iter().collect();
-        let extra: Vec<String> = types.extra_bounds(&ob, &nb).into_iter().map(|b| format!("`{}`", render_bound(b))).collect();
+        let (tightened, _) = bound_changes(&types, &ob, &nb);
+        let extra: Vec<String> = tightened.into_iter().map(|b| format!("`{b}`")).collect();
         if extra.is_empty() {
             continue;
         }
@@ -47,7 +47,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 &RULE,
                 &member.path,
                 format!(
-                    "associated type `{}` of trait `{}` must now also satisfy {}: downstream impls whose type does not break",
+                    "associated type `{}` of trait `{}` must now also satisfy {}: downstream impls that chose a type without it break",
                     member.name,
                     parent.path,
                     extra.join(", ")

@@ -1,6 +1,6 @@
 //! trait-method-signature-changed: any change to a trait method's signature.
 
-use super::support::{params, receiver};
+use super::support::{params, receiver, reordered_params};
 use super::{Class, Rule};
 use crate::api::types::bounds_by_param;
 use crate::diff::{CallableKind, DiffCx, Finding};
@@ -25,7 +25,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if c.kind != CallableKind::TraitMethod {
             continue;
         }
-        let types = c.types(cx);
+        // when the trait's parameters were reordered (trait-generics-changed), match them by
+        // name so the methods are not reported again for the same change
+        let reordered = match (c.old_outer, c.new_outer) {
+            (Some(o), Some(n)) => reordered_params(o, n).is_some(),
+            _ => false,
+        };
+        let types = if reordered { cx.types.with_generics(&[&c.old.generics], &[&c.new.generics]) } else { c.types(cx) };
         let mut changes = Vec::new();
         if receiver(c.old) != receiver(c.new) {
             changes.push(format!(

@@ -15,7 +15,7 @@ pub static RULE: Rule = Rule {
     explanation: "Every use of a generic type must meet its bounds: after `struct Set<T: Ord>`, \
 `Set<f64>` stops compiling, and so does generic code that names `Set<T>` without `T: Ord`. Bounds \
 from `<T: A>` and `where T: B` are merged into one set per parameter before comparing, so moving a \
-bound between the two forms is not a change. Dropping a bound is additive.",
+bound between the two forms is not a change. Dropping a bound, or relaxing one with `?Sized`, is additive.",
     example_before: "pub struct Set<T> { items: Vec<T> }",
     example_after: "pub struct Set<T: Ord> { items: Vec<T> }",
     fix: "keep the type's bounds; require the extra bound on the methods that need it",

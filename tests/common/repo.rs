@@ -27,6 +27,42 @@ impl TestRepo {
         repo
     }
 
+    /// `git init` with `files` (paths relative to the repository root, contents), committed as
+    /// "initial": for workspaces and other layouts `new` does not cover. `name` names the
+    /// repository directory.
+    pub fn workspace(name: &str, files: &[(&str, &str)]) -> TestRepo {
+        let tmp = tempfile::Builder::new().prefix("semgate-e2e-").tempdir().expect("tempdir");
+        let dir = tmp.path().join(name);
+        fs::create_dir_all(&dir).expect("mkdir");
+        let repo = TestRepo { _tmp: tmp, dir };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo.write(".gitignore", "/target\n");
+        repo.write_all(files);
+        repo.commit("initial");
+        repo
+    }
+
+    pub fn write_all(&self, files: &[(&str, &str)]) {
+        for (rel, content) in files {
+            self.write(rel, content);
+        }
+    }
+
+    /// Writes Cargo.lock for the workspace as it is (offline: path dependencies only).
+    pub fn lock(&self) {
+        let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .current_dir(&self.dir)
+            .args(["generate-lockfile", "--offline", "--quiet"])
+            .output()
+            .expect("cargo runs");
+        assert!(out.status.success(), "cargo generate-lockfile: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// The abbreviated hash of HEAD.
+    pub fn short_head(&self) -> String {
+        self.git(&["rev-parse", "--short", "HEAD"])
+    }
+
     pub fn write(&self, rel: &str, content: &str) {
         let path = self.dir.join(rel);
         fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
@@ -82,12 +118,18 @@ pub fn manifest(name: &str, version: &str) -> String {
 
 /// Runs the semgate binary in `dir` with the shared test target directory.
 pub fn semgate(dir: &Path, args: &[&str]) -> Output {
+    semgate_env(dir, args, &[])
+}
+
+/// [`semgate`] with extra environment variables (e.g. `CARGO_NET_OFFLINE`).
+pub fn semgate_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_semgate"))
         .current_dir(dir)
         .args(args)
         .env("CARGO_TERM_COLOR", "never")
         .env_remove("NO_COLOR")
         .env("SEMGATE_TARGET_DIR", super::shared_target())
+        .envs(env.iter().copied())
         .output()
         .expect("semgate runs")
 }
