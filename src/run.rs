@@ -283,13 +283,25 @@ struct Diffed {
 /// Loads both sides' APIs (in parallel) and diffs them.
 fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiOptions, progress: &Progress) -> Result<Diffed> {
     progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
+    let loading = std::time::Instant::now();
     let (old, new) = rayon::join(|| load_api(baseline, options), || load_api(current, options));
     let (old, new) = (old?, new?);
+    let diffing = std::time::Instant::now();
     let mut findings = diff(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    if progress.is_verbose() {
+        progress.note(format!(
+            "loaded {} + {} items in {:.2}s, diffed {} public paths in {:.2}s",
+            old.krate.index.len(),
+            new.krate.index.len(),
+            (diffing - loading).as_secs_f64(),
+            new.paths.len(),
+            diffing.elapsed().as_secs_f64()
+        ));
+    }
     for f in &mut findings {
         for span in [&mut f.baseline_span, &mut f.current_span].into_iter().flatten() {
             span.file = package_relative(&span.file);
@@ -297,13 +309,17 @@ fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiO
     }
     let baseline_version = side_version(baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
-    Ok(Diffed {
+    let diffed = Diffed {
         name: name.map(str::to_string).unwrap_or_else(|| new.name.clone()),
         findings,
         exposed: crate::api::uses::exposed_crates(&new),
         baseline: side_report(baseline, Some(baseline_version)),
         current: side_report(current, side_version(current, &new)),
-    })
+    };
+    // freeing two large models is hundreds of thousands of deallocations: do it off the
+    // critical path (if the process exits first, the OS reclaims the memory at once)
+    std::thread::spawn(move || drop((old, new)));
+    Ok(diffed)
 }
 
 /// Spans of crates built from the registry are absolute paths into cargo's source cache

@@ -2,25 +2,63 @@
 //!
 //! The format version is read before the full deserialisation so that a file from another
 //! toolchain gets a message naming both versions instead of a serde error deep in the tree.
+//!
+//! The index is deserialised item by item and slimmed on the way in, because the largest
+//! crates are dominated by what no rule reads: in aws-sdk-ec2, 282k of 538k items are blanket
+//! impls (`impl<T> From<T> for T` and friends, repeated for every type) and the JSON of those
+//! alone is 60% of the file. Dropped: blanket impls and the items only they contain, the
+//! unstable `Freeze`/`UnsafeUnpin` auto-trait impls, doc strings and intra-doc link maps. Ids
+//! that point at dropped items simply resolve to nothing, which every lookup already handles.
 
 use std::path::Path;
 
+use std::fmt;
+
 use anyhow::{bail, Context, Result};
-use rustdoc_types::{Crate, FORMAT_VERSION};
+use rustc_hash::{FxHashMap, FxHashSet};
+use rustdoc_types::{Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target, FORMAT_VERSION};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
 
 /// The rustdoc JSON format versions this build of semgate reads.
 pub const SUPPORTED_FORMAT_VERSIONS: &[u32] = &[FORMAT_VERSION];
 
 /// Loads and validates one rustdoc JSON file.
+///
+/// The file is streamed rather than read whole: for the largest crates the raw bytes of both
+/// sides would otherwise be held alongside the parsed models (2 x 440 MB for aws-sdk-ec2).
 pub fn load_crate(path: &Path) -> Result<Crate> {
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read rustdoc JSON file `{}`", path.display()))?;
-    parse_crate(&bytes).with_context(|| format!("invalid rustdoc JSON file `{}`", path.display()))
+    use std::io::{Read, Seek, SeekFrom};
+    let context = || format!("cannot read rustdoc JSON file `{}`", path.display());
+    let mut file = std::fs::File::open(path).with_context(context)?;
+    let len = file.metadata().with_context(context)?.len();
+    let mut tail = Vec::new();
+    file.seek(SeekFrom::Start(len.saturating_sub(64))).with_context(context)?;
+    file.read_to_end(&mut tail).with_context(context)?;
+    let parsed = match version_in_tail(&tail) {
+        Some(version) => {
+            check_version(version)?;
+            file.seek(SeekFrom::Start(0)).with_context(context)?;
+            let reader = std::io::BufReader::with_capacity(1 << 20, file);
+            serde_json::from_reader::<_, SlimCrate>(reader)
+                .map(SlimCrate::into_crate)
+                .context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")
+        }
+        // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
+        None => std::fs::read(path).with_context(context).and_then(|bytes| parse_crate(&bytes)),
+    };
+    parsed.with_context(|| format!("invalid rustdoc JSON file `{}`", path.display()))
 }
 
 /// Parses rustdoc JSON bytes, refusing unsupported format versions with an actionable message.
 pub fn parse_crate(bytes: &[u8]) -> Result<Crate> {
-    let version = format_version(bytes)?;
+    check_version(format_version(bytes)?)?;
+    let slim: SlimCrate = serde_json::from_slice(bytes)
+        .context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")?;
+    Ok(slim.into_crate())
+}
+
+fn check_version(version: u32) -> Result<()> {
     if !SUPPORTED_FORMAT_VERSIONS.contains(&version) {
         bail!(
             "rustdoc JSON format_version {version} is not supported: this semgate reads format_version {}\n\
@@ -30,7 +68,83 @@ pub fn parse_crate(bytes: &[u8]) -> Result<Crate> {
             FORMAT_VERSION
         );
     }
-    serde_json::from_slice(bytes).context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")
+    Ok(())
+}
+
+/// `rustdoc_types::Crate` with a streaming, slimming index (see the module docs).
+#[derive(Deserialize)]
+struct SlimCrate {
+    root: Id,
+    crate_version: Option<String>,
+    includes_private: bool,
+    #[serde(deserialize_with = "slim_index")]
+    index: FxHashMap<Id, Item>,
+    paths: FxHashMap<Id, ItemSummary>,
+    external_crates: FxHashMap<u32, ExternalCrate>,
+    target: TargetTriple,
+    format_version: u32,
+}
+
+/// The target's triple; the long list of target features is not needed.
+#[derive(Deserialize)]
+struct TargetTriple {
+    triple: String,
+}
+
+impl SlimCrate {
+    fn into_crate(self) -> Crate {
+        Crate {
+            root: self.root,
+            crate_version: self.crate_version,
+            includes_private: self.includes_private,
+            index: self.index,
+            paths: self.paths,
+            external_crates: self.external_crates,
+            target: Target { triple: self.target.triple, target_features: Vec::new() },
+            format_version: self.format_version,
+        }
+    }
+}
+
+fn slim_index<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FxHashMap<Id, Item>, D::Error> {
+    struct IndexVisitor;
+
+    impl<'de> Visitor<'de> for IndexVisitor {
+        type Value = FxHashMap<Id, Item>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("the rustdoc index: a map from item id to item")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut index = FxHashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
+            let mut blanket_members: FxHashSet<Id> = FxHashSet::default();
+            while let Some(id) = map.next_key::<Id>()? {
+                let mut item: Item = map.next_value()?;
+                if let ItemEnum::Impl(imp) = &item.inner {
+                    if imp.blanket_impl.is_some() {
+                        blanket_members.extend(imp.items.iter().copied());
+                        continue;
+                    }
+                    let unstable_auto = imp.is_synthetic
+                        && imp.trait_.as_ref().is_some_and(|t| matches!(t.path.as_str(), "Freeze" | "UnsafeUnpin"));
+                    if unstable_auto {
+                        continue;
+                    }
+                }
+                item.docs = None;
+                item.links = Default::default();
+                index.insert(id, item);
+            }
+            for id in blanket_members {
+                index.remove(&id);
+            }
+            index.shrink_to_fit();
+            Ok(index)
+        }
+    }
+
+    deserializer.deserialize_map(IndexVisitor)
 }
 
 /// Finds `format_version` without deserialising the whole document.

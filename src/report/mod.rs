@@ -54,6 +54,11 @@ pub struct PackageReport {
     pub verdict: Verdict,
     pub notes: Vec<String>,
     pub findings: Vec<Finding>,
+    /// the package's directory relative to the repository root (e.g. `crates/core`), when known:
+    /// CI formats prefix it to [`crate::diff::Location::file`] (relative to the package) so
+    /// annotations land on repository paths
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_dir: Option<String>,
 }
 
 impl PackageReport {
@@ -77,6 +82,7 @@ impl PackageReport {
             verdict: decision.verdict,
             notes: decision.notes,
             findings,
+            package_dir: None,
         }
     }
 
@@ -87,6 +93,15 @@ impl PackageReport {
         self.minimum_version = decision.minimum_version;
         self.verdict = decision.verdict;
         self.notes = decision.notes;
+    }
+
+    /// `location`'s file as a repository path: `package_dir/file` when the package directory is
+    /// known (and not the root itself), else the file as reported.
+    pub fn repo_path(&self, location: &crate::diff::Location) -> String {
+        match self.package_dir.as_deref().map(|d| d.trim_end_matches('/')) {
+            Some(dir) if !dir.is_empty() && dir != "." => format!("{dir}/{}", location.file),
+            _ => location.file.clone(),
+        }
     }
 
     pub fn count(&self, class: crate::rules::Class) -> usize {

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{impls_of, AUTO_TRAITS};
+use super::support::{impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -26,7 +26,7 @@ not reported. A new `Copy` impl is reported by copy-impl-added.",
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
     for pair in cx.pairs_where(is_type) {
-        let old_impls = impls_of(cx.old, pair.old);
+        let old_impls = TraitImpls::new(&impls_of(cx.old, pair.old));
         for (ni, new) in impls_of(cx.new, pair.new) {
             let Some(trait_) = &new.trait_ else { continue };
             if new.is_synthetic || new.blanket_impl.is_some() || new.is_negative || cx.new.is_hidden(ni) {
@@ -43,14 +43,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if local && !cx.new.is_nameable(trait_.id) {
                 continue;
             }
-            let existed = old_impls.iter().any(|(_, old)| {
-                let Some(ot) = &old.trait_ else { return false };
-                if old.is_negative {
-                    return false;
-                }
-                let types = cx.types.with_generics(&[&old.generics], &[&new.generics]);
-                types.eq_path(ot, trait_) && types.eq_ty(&old.for_, &new.for_)
-            });
+            let existed = old_impls.contains(cx, new, false);
             if existed {
                 continue;
             }

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{impls_of, AUTO_TRAITS};
+use super::support::{impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -25,7 +25,7 @@ breaks all of those. Auto traits are reported by auto-trait-lost.",
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
     for pair in cx.pairs_where(is_type) {
-        let new_impls = impls_of(cx.new, pair.new);
+        let new_impls = TraitImpls::new(&impls_of(cx.new, pair.new));
         for (oi, old) in impls_of(cx.old, pair.old) {
             let Some(trait_) = &old.trait_ else { continue };
             if old.is_synthetic || old.blanket_impl.is_some() || old.is_negative || cx.old.is_hidden(oi) {
@@ -42,14 +42,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if local && !cx.old.paths_of(trait_.id).iter().any(|p| cx.new.paths.contains_key(p)) {
                 continue;
             }
-            let kept = new_impls.iter().any(|(_, new)| {
-                let Some(nt) = &new.trait_ else { return false };
-                if new.is_negative {
-                    return false;
-                }
-                let types = cx.types.with_generics(&[&old.generics], &[&new.generics]);
-                types.eq_path(trait_, nt) && types.eq_ty(&old.for_, &new.for_)
-            });
+            let kept = new_impls.contains(cx, old, true);
             if !kept {
                 let shown = crate::api::types::render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
                 let for_ = render_type(&old.for_);

@@ -582,3 +582,65 @@ pub fn bound_changes(
     }
     (tightened, loosened)
 }
+
+/// Whether two positive trait impls implement the same trait (with the same generic arguments)
+/// for the same type.
+pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> bool {
+    let (Some(ot), Some(nt)) = (&old.trait_, &new.trait_) else { return false };
+    if old.is_negative || new.is_negative || trait_name(old) != trait_name(new) {
+        return false;
+    }
+    let types = cx.types.with_generics(&[&old.generics], &[&new.generics]);
+    types.eq_path(ot, nt) && types.eq_ty(&old.for_, &new.for_)
+}
+
+/// The trait impls of one type, indexed so that finding "the same impl" on the other side is
+/// cheap: types in large crates carry dozens of impls of one trait (`From<A>`, `From<B>`...),
+/// and comparing every pair structurally is quadratic.
+pub struct TraitImpls<'a> {
+    by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>>,
+    by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>>,
+}
+
+impl<'a> TraitImpls<'a> {
+    pub fn new(impls: &[(&'a Item, &'a Impl)]) -> TraitImpls<'a> {
+        let mut by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>> = Default::default();
+        let mut by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>> = Default::default();
+        for (_, imp) in impls {
+            if imp.trait_.is_none() || imp.is_negative {
+                continue;
+            }
+            by_text.entry(impl_text(imp)).or_default().push(imp);
+            by_name.entry(trait_name(imp).unwrap_or_default().to_string()).or_default().push(imp);
+        }
+        TraitImpls { by_text, by_name }
+    }
+
+    /// Whether an impl on this side matches `other` (from the other side). Impls whose text
+    /// is identical are tried first; the rest of the same trait only when none of those match.
+    pub fn contains(&self, cx: &crate::diff::DiffCx<'_>, other: &Impl, other_is_old: bool) -> bool {
+        let matches = |candidate: &&Impl| {
+            if other_is_old {
+                same_trait_impl(cx, other, candidate)
+            } else {
+                same_trait_impl(cx, candidate, other)
+            }
+        };
+        if self.by_text.get(&impl_text(other)).is_some_and(|list| list.iter().any(matches)) {
+            return true;
+        }
+        let name = trait_name(other).unwrap_or_default();
+        self.by_name.get(name).is_some_and(|list| list.iter().any(matches))
+    }
+}
+
+/// `(trait name with arguments, implementing type)` as text: equal for the common case of an
+/// unchanged impl, and only a shortcut (never the verdict) otherwise.
+fn impl_text(imp: &Impl) -> (String, String) {
+    let trait_text = imp
+        .trait_
+        .as_ref()
+        .map(|t| crate::api::types::render_type(&Type::ResolvedPath(t.clone())))
+        .unwrap_or_default();
+    (trait_text, crate::api::types::render_type(&imp.for_))
+}
