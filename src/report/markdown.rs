@@ -158,10 +158,10 @@ fn details(out: &mut String, p: &PackageReport) {
     // the summary is HTML, not markdown: escape for HTML and use HTML markup
     let _ = writeln!(out, "<details>\n<summary><strong>{}</strong>: {}</summary>\n", html(&p.name), counts.join(", "));
 
-    let mut sides = format!("Baseline {}; current {}", side(&p.baseline), side(&p.current));
+    let mut sides = format!("Baseline: {}; current: {}", side(&p.baseline), side(&p.current));
     if let Some(proposed) = &p.proposed_version {
         let from = p.proposed_from.as_deref().unwrap_or("Cargo.toml");
-        let _ = write!(sides, "; proposed {proposed} (from {from})");
+        let _ = write!(sides, "; proposed: {proposed} (from {from})");
     }
     let _ = writeln!(out, "{}.\n", text(&sides));
     for note in &p.notes {

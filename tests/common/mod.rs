@@ -48,9 +48,19 @@ pub fn fixture_side(name: &str, side: &str) -> build::Side {
 }
 
 pub fn side_for_manifest(manifest: &Path) -> build::Side {
-    static LOCK: OnceLock<std::sync::Mutex<()>> = OnceLock::new();
-    // one build at a time: the fixtures share crate names and a target directory
-    let _guard = LOCK.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    // one build at a time (the fixtures share crate names and a target directory), and each
+    // side once per test process: even a cache hit costs a `cargo metadata`
+    static SIDES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, build::Side>>> = OnceLock::new();
+    let mut sides = SIDES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(side) = sides.get(manifest) {
+        return side.clone();
+    }
+    let side = build_side_for_manifest(manifest);
+    sides.insert(manifest.to_path_buf(), side.clone());
+    side
+}
+
+fn build_side_for_manifest(manifest: &Path) -> build::Side {
     let ctx = BuildContext::discover(Some(manifest), None).expect("fixture manifest is valid");
     let target = shared_target();
     let opts = BuildOptions::with_target_dir(target);
