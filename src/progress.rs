@@ -97,6 +97,43 @@ pub struct Progress {
     verbose: bool,
     color: bool,
     sink: Sink,
+    /// live spinners, one per running build; only when stderr is a terminal
+    bars: Option<indicatif::MultiProgress>,
+    /// how long each finished build took, for the timing summary
+    timings: Arc<Mutex<Vec<(String, Duration)>>>,
+}
+
+/// A build in progress: a spinner on a terminal, a status line elsewhere.
+pub struct Task {
+    progress: Progress,
+    label: String,
+    started: std::time::Instant,
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Task {
+    /// Records the duration and replaces the spinner by a `Built ... in 3.21s` line (that line
+    /// is printed without a terminal only in verbose mode, where logs want it).
+    pub fn finish(self) {
+        let elapsed = self.started.elapsed();
+        if let Ok(mut t) = self.progress.timings.lock() {
+            t.push((self.label.clone(), elapsed));
+        }
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+        if self.bar.is_some() || self.progress.verbose {
+            self.progress.status("Built", format_args!("{} in {}", self.label, format_duration(elapsed)));
+        }
+    }
+}
+
+impl Drop for Task {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 impl std::fmt::Debug for Progress {
@@ -132,12 +169,8 @@ impl Progress {
             |k| std::env::var(k).ok(),
             std::io::stderr().is_terminal(),
         );
-        Progress {
-            quiet,
-            verbose,
-            color,
-            sink: Sink::Stderr,
-        }
+        let bars = (!quiet && std::io::stderr().is_terminal()).then(indicatif::MultiProgress::new);
+        Progress { quiet, verbose, color, sink: Sink::Stderr, bars, timings: Default::default() }
     }
 
     /// A reporter that prints nothing except warnings and errors (library use, tests).
@@ -147,6 +180,8 @@ impl Progress {
             verbose: false,
             color: false,
             sink: Sink::Stderr,
+            bars: None,
+            timings: Default::default(),
         }
     }
 
@@ -158,6 +193,8 @@ impl Progress {
             verbose: false,
             color: false,
             sink: Sink::Memory(Arc::clone(&buf)),
+            bars: None,
+            timings: Default::default(),
         };
         (p, Captured(buf))
     }
@@ -191,6 +228,36 @@ impl Progress {
             format!("{verb:>12} {msg}\n")
         };
         self.write(&line);
+    }
+
+    /// Starts a build: a spinner with the elapsed time on a terminal, else a status line.
+    pub fn task(&self, verb: &str, label: String) -> Task {
+        let bar = match &self.bars {
+            Some(multi) => {
+                let bar = multi.add(indicatif::ProgressBar::new_spinner());
+                let style = indicatif::ProgressStyle::with_template(if self.color {
+                    "{prefix:>12.green.bold} {msg} {spinner} {elapsed}"
+                } else {
+                    "{prefix:>12} {msg} {spinner} {elapsed}"
+                })
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+                bar.set_style(style);
+                bar.set_prefix(verb.to_string());
+                bar.set_message(label.clone());
+                bar.enable_steady_tick(Duration::from_millis(120));
+                Some(bar)
+            }
+            None => {
+                self.status(verb, &label);
+                None
+            }
+        };
+        Task { progress: self.clone(), label, started: std::time::Instant::now(), bar }
+    }
+
+    /// Durations of the builds finished so far, in the order they finished.
+    pub fn timings(&self) -> Vec<(String, Duration)> {
+        self.timings.lock().map(|t| t.clone()).unwrap_or_default()
     }
 
     /// `    Finished msg in 3.21s`.
@@ -229,6 +296,12 @@ impl Progress {
 
     fn write(&self, line: &str) {
         match &self.sink {
+            Sink::Stderr if self.bars.is_some() => {
+                // above the spinners, which redraw below it
+                if let Some(multi) = &self.bars {
+                    let _ = multi.println(line.trim_end_matches('\n'));
+                }
+            }
             Sink::Stderr => {
                 // One write per line so lines from parallel builds never interleave.
                 let _ = std::io::stderr().lock().write_all(line.as_bytes());
@@ -317,12 +390,25 @@ mod tests {
     }
 
     #[test]
+    fn tasks_record_their_duration_and_print_a_line_without_a_terminal() {
+        let (p, out) = Progress::capture();
+        let task = p.task("Building", "baseline rustdoc for foo".into());
+        task.finish();
+        assert_eq!(out.contents(), "    Building baseline rustdoc for foo\n");
+        let timings = p.timings();
+        assert_eq!(timings.len(), 1);
+        assert_eq!(timings[0].0, "baseline rustdoc for foo");
+    }
+
+    #[test]
     fn colored_status_wraps_the_verb() {
         let p = Progress {
             quiet: false,
             verbose: false,
             color: true,
             sink: Sink::Memory(Arc::new(Mutex::new(Vec::new()))),
+            bars: None,
+            timings: Default::default(),
         };
         p.status("Fresh", "x");
         if let Sink::Memory(buf) = &p.sink {

@@ -184,14 +184,29 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
     Ok(Report::with_problems(packages, problems, selection.skipped))
 }
 
+/// The closing status line, with a timing summary: how long the rustdoc builds took in all,
+/// and how much of that overlapped (packages build in parallel).
 fn finished(progress: &Progress, packages: &[PackageReport], started: std::time::Instant) {
     let findings: usize = packages.iter().map(|p| p.findings.len()).sum();
+    let wall = started.elapsed();
+    let builds = progress.timings();
+    let build_total: std::time::Duration = builds.iter().map(|(_, d)| *d).sum();
+    let timing = if builds.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; {} rustdoc build(s) took {} in all ({:.1}x overlap)",
+            builds.len(),
+            crate::progress::format_duration(build_total),
+            build_total.as_secs_f64() / wall.as_secs_f64().max(0.001)
+        )
+    };
     progress.status(
         "Finished",
         &format!(
-            "{findings} finding(s) in {} package(s) in {:.1}s",
+            "{findings} finding(s) in {} package(s) in {}{timing}",
             packages.len(),
-            started.elapsed().as_secs_f64()
+            crate::progress::format_duration(wall)
         ),
     );
 }

@@ -23,7 +23,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use anyhow::{anyhow, bail, Context, Result};
 
@@ -808,19 +807,9 @@ impl SideBuild<'_> {
         k
     }
 
-    /// Per-side timing, in verbose mode only (the driver prints the run's `Finished` line).
-    fn built(&self, started: Instant) {
-        if self.progress.is_verbose() {
-            self.progress.status(
-                "Built",
-                format_args!(
-                    "{} rustdoc for {} in {}",
-                    self.role,
-                    self.package,
-                    crate::progress::format_duration(started.elapsed())
-                ),
-            );
-        }
+    /// Starts the visible part of a build: a spinner on a terminal, a status line elsewhere.
+    fn start(&self, description: &str) -> crate::progress::Task {
+        self.progress.task("Building", self.verb_line(description))
     }
 
     fn verb_line(&self, description: &str) -> String {
@@ -907,7 +896,6 @@ impl SideBuild<'_> {
 
     /// Working tree (`path_label` None) or another checkout on disk.
     fn local(&self, manifest_path: &Path, path_label: Option<&Path>) -> Result<Side> {
-        let started = Instant::now();
         let is_ctx_manifest = canonical(manifest_path) == canonical(&self.ctx.manifest_path)
             || canonical(manifest_path) == canonical(&self.ctx.workspace_root.join("Cargo.toml"));
         let owned;
@@ -977,8 +965,7 @@ impl SideBuild<'_> {
             return Ok(side(hit.json, true));
         }
 
-        self.progress
-            .status("Building", self.verb_line(&description));
+        let task = self.start(&description);
         let job = Job {
             manifest_path: pkg.manifest_path.as_std_path(),
             package_spec: self.package.to_string(),
@@ -988,7 +975,7 @@ impl SideBuild<'_> {
         };
         let bytes = self.build_in_user_tree(job, &lock_path, &description)?;
         let json = self.store(&key, &bytes, &description, Some(&info), None)?;
-        self.built(started);
+        task.finish();
         Ok(side(json, false))
     }
 
@@ -1031,7 +1018,6 @@ impl SideBuild<'_> {
     }
 
     fn git(&self, rev: &str) -> Result<Side> {
-        let started = Instant::now();
         let repo = self
             .ctx
             .git
@@ -1056,8 +1042,7 @@ impl SideBuild<'_> {
             });
         }
 
-        self.progress
-            .status("Building", self.verb_line(&description));
+        let task = self.start(&description);
         let scratch = self.scratch_dir("semgate-git-")?;
         let tree = scratch.path().join("tree");
         git::export_tree(&repo.root, &resolved.commit, scratch.path(), &tree)?;
@@ -1101,7 +1086,7 @@ impl SideBuild<'_> {
             Some(&resolved.commit),
         )?;
         close_scratch(scratch, self.progress);
-        self.built(started);
+        task.finish();
         Ok(Side {
             json,
             description,

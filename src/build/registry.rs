@@ -6,7 +6,6 @@
 //! `.cargo/config.toml`) and `cargo rustdoc -p name@VERSION` runs in it.
 
 use std::path::Path;
-use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 
@@ -17,7 +16,6 @@ use super::{close_scratch, Side, SideBuild};
 const PLACEHOLDER: &str = "semgate-registry-baseline";
 
 pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side> {
-    let started = Instant::now();
     let package = b.package;
     let registry = publish_registry(b);
     let description = match &registry {
@@ -42,7 +40,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         });
     }
 
-    b.progress.status("Building", b.verb_line(&description));
+    let task = b.start(&description);
     std::fs::create_dir_all(&b.opts.target_dir).with_context(|| {
         format!(
             "failed to create the target directory {}",
@@ -119,7 +117,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     let info = manifest::manifest_info(pkg, Lockfile::read(&dir.join("Cargo.lock")).as_ref());
     let json = b.store(&key, &bytes, &description, Some(&info), None)?;
     close_scratch(scratch, b.progress);
-    b.built(started);
+    task.finish();
     Ok(Side {
         json,
         description,
