@@ -164,10 +164,16 @@ mod tests {
 
     #[test]
     fn level_of_a_proposed_version() {
-        assert_eq!(level_between(&v("1.2.3"), &v("1.3.0-dev")), Some(Level::Minor));
+        assert_eq!(
+            level_between(&v("1.2.3"), &v("1.3.0-dev")),
+            Some(Level::Minor)
+        );
         assert_eq!(level_between(&v("1.2.3"), &v("2.0.0")), Some(Level::Major));
         assert_eq!(level_between(&v("0.4.1"), &v("0.5.0")), Some(Level::Minor));
-        assert_eq!(level_between(&v("0.4.1"), &v("0.4.2+abc.2026-11-22")), Some(Level::Patch));
+        assert_eq!(
+            level_between(&v("0.4.1"), &v("0.4.2+abc.2026-11-22")),
+            Some(Level::Patch)
+        );
         assert_eq!(level_between(&v("0.0.3"), &v("0.0.4")), Some(Level::Patch));
         assert_eq!(level_between(&v("1.2.3"), &v("1.2.3")), None);
         assert_eq!(level_between(&v("1.2.3"), &v("1.2.3-dev")), None);

@@ -88,7 +88,12 @@ pub struct CompareArgs {
     pub baseline_version: Option<Version>,
 
     /// Baseline: another checkout of the package on disk
-    #[arg(long, alias = "baseline-root", value_name = "DIR", help_heading = "What to compare")]
+    #[arg(
+        long,
+        alias = "baseline-root",
+        value_name = "DIR",
+        help_heading = "What to compare"
+    )]
     pub baseline_path: Option<PathBuf>,
 
     /// Baseline: a prebuilt rustdoc JSON file
@@ -96,7 +101,12 @@ pub struct CompareArgs {
     pub baseline_rustdoc: Option<PathBuf>,
 
     /// Current side: a prebuilt rustdoc JSON file instead of building the working tree
-    #[arg(long, value_name = "FILE", conflicts_with = "current_version", help_heading = "What to compare")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "current_version",
+        help_heading = "What to compare"
+    )]
     pub current_rustdoc: Option<PathBuf>,
 
     /// Current side: this published version instead of the working tree (compare two releases)
@@ -117,7 +127,13 @@ pub struct CompareArgs {
     pub baseline_source: BaselineSource,
 
     /// Features to activate on both sides (comma or space separated)
-    #[arg(short = 'F', long, value_delimiter = ',', value_name = "FEATURES", help_heading = "Features")]
+    #[arg(
+        short = 'F',
+        long,
+        value_delimiter = ',',
+        value_name = "FEATURES",
+        help_heading = "Features"
+    )]
     pub features: Vec<String>,
 
     /// Activate all features on both sides
@@ -130,7 +146,13 @@ pub struct CompareArgs {
 
     /// Check several feature sets (default, all, none), comma separated; each finding is
     /// reported once with the sets it appears in
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "SETS", help_heading = "Features")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "SETS",
+        help_heading = "Features"
+    )]
     pub feature_sets: Vec<FeatureSet>,
 
     /// Toolchain to build rustdoc JSON with, e.g. `nightly` (default: the active one, via RUSTC_BOOTSTRAP)
@@ -138,11 +160,23 @@ pub struct CompareArgs {
     pub toolchain: Option<String>,
 
     /// Target directory shared by both builds (default: <workspace>/target/semgate)
-    #[arg(long, env = "SEMGATE_TARGET_DIR", hide_env_values = true, value_name = "DIR", help_heading = "Build")]
+    #[arg(
+        long,
+        env = "SEMGATE_TARGET_DIR",
+        hide_env_values = true,
+        value_name = "DIR",
+        help_heading = "Build"
+    )]
     pub target_dir: Option<PathBuf>,
 
     /// Where built rustdoc JSON is cached (default: <target-dir>/cache)
-    #[arg(long, env = "SEMGATE_CACHE_DIR", hide_env_values = true, value_name = "DIR", help_heading = "Build")]
+    #[arg(
+        long,
+        env = "SEMGATE_CACHE_DIR",
+        hide_env_values = true,
+        value_name = "DIR",
+        help_heading = "Build"
+    )]
     pub cache_dir: Option<PathBuf>,
 
     /// Count #[doc(hidden)] items as public API (by default they are outside the contract)

@@ -45,7 +45,10 @@ pub struct Accept {
 
 impl Config {
     /// Reads the `semgate` tables of workspace and package metadata (cargo metadata's JSON).
-    pub fn from_metadata(workspace: &serde_json::Value, package: &serde_json::Value) -> Result<Config> {
+    pub fn from_metadata(
+        workspace: &serde_json::Value,
+        package: &serde_json::Value,
+    ) -> Result<Config> {
         let ws = parse(workspace.get("semgate"), "[workspace.metadata.semgate]")?;
         let pkg = parse(package.get("semgate"), "[package.metadata.semgate]")?;
         let mut rules = ws.rules;
@@ -87,7 +90,9 @@ impl Config {
     /// nothing, so stale entries can be reported.
     pub fn apply(&self, findings: &mut [Finding]) -> Vec<&Accept> {
         for f in findings.iter_mut() {
-            let Some(rule) = rules::find(f.rule) else { continue };
+            let Some(rule) = rules::find(f.rule) else {
+                continue;
+            };
             // only findings at the rule's own class move: a per-finding downgrade (an enum
             // that is #[non_exhaustive], a sealed trait) stays what it is
             if f.class == rule.class {
@@ -99,13 +104,21 @@ impl Config {
                     }
                 }
             }
-            if let Some(a) = self.accept.iter().find(|a| a.rule == f.rule && path_matches(&a.path, &f.path)) {
+            if let Some(a) = self
+                .accept
+                .iter()
+                .find(|a| a.rule == f.rule && path_matches(&a.path, &f.path))
+            {
                 f.accepted = Some(a.reason.clone());
             }
         }
         self.accept
             .iter()
-            .filter(|a| !findings.iter().any(|f| a.rule == f.rule && path_matches(&a.path, &f.path)))
+            .filter(|a| {
+                !findings
+                    .iter()
+                    .any(|f| a.rule == f.rule && path_matches(&a.path, &f.path))
+            })
             .collect()
     }
 }
@@ -113,12 +126,15 @@ impl Config {
 fn parse(value: Option<&serde_json::Value>, table: &str) -> Result<Config> {
     match value {
         None | Some(serde_json::Value::Null) => Ok(Config::default()),
-        Some(v) => serde_json::from_value(v.clone()).with_context(|| format!("invalid {table} table in Cargo.toml")),
+        Some(v) => serde_json::from_value(v.clone())
+            .with_context(|| format!("invalid {table} table in Cargo.toml")),
     }
 }
 
 fn parse_class(class: &str, key: &str) -> Result<Class> {
-    Class::parse(class).with_context(|| format!("`{key} = \"{class}\"`: the class must be breaking, additive or patch"))
+    Class::parse(class).with_context(|| {
+        format!("`{key} = \"{class}\"`: the class must be breaking, additive or patch")
+    })
 }
 
 fn path_matches(pattern: &str, path: &str) -> bool {
@@ -148,11 +164,22 @@ mod tests {
 
     #[test]
     fn possibly_breaking_rules_can_be_made_breaking() {
-        let c = Config::from_metadata(&json!({}), &json!({"semgate": {"possibly-breaking": "breaking"}})).unwrap();
-        let mut f = vec![finding("trait-defaulted-item-added", "a::T::m"), finding("item-added", "a::f")];
+        let c = Config::from_metadata(
+            &json!({}),
+            &json!({"semgate": {"possibly-breaking": "breaking"}}),
+        )
+        .unwrap();
+        let mut f = vec![
+            finding("trait-defaulted-item-added", "a::T::m"),
+            finding("item-added", "a::f"),
+        ];
         c.apply(&mut f);
         assert_eq!(f[0].class, Class::Breaking);
-        assert_eq!(f[1].class, Class::Additive, "item-added is not possibly-breaking");
+        assert_eq!(
+            f[1].class,
+            Class::Additive,
+            "item-added is not possibly-breaking"
+        );
     }
 
     #[test]
@@ -162,7 +189,10 @@ mod tests {
             {"rule": "item-removed", "path": "a::gone", "reason": "stale"}
         ]}});
         let c = Config::from_metadata(&json!({}), &pkg).unwrap();
-        let mut f = vec![finding("item-removed", "a::old_api"), finding("item-removed", "a::other")];
+        let mut f = vec![
+            finding("item-removed", "a::old_api"),
+            finding("item-removed", "a::other"),
+        ];
         let stale = c.apply(&mut f);
         assert_eq!(f[0].accepted.as_deref(), Some("never documented"));
         assert_eq!(f[1].accepted, None);

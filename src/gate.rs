@@ -38,7 +38,9 @@ pub fn decide(baseline: &Version, proposed: Option<&Version>, findings: &[Findin
     };
     let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();
     if accepted > 0 {
-        notes.push(format!("{accepted} finding(s) accepted by configuration do not count toward the bump"));
+        notes.push(format!(
+            "{accepted} finding(s) accepted by configuration do not count toward the bump"
+        ));
     }
     Decision {
         change,
@@ -60,7 +62,9 @@ fn judge(
 ) -> Verdict {
     let release = release_of(proposed);
     if !proposed.pre.is_empty() {
-        notes.push(format!("pre-release {proposed} is judged as the release it leads to, {release}"));
+        notes.push(format!(
+            "pre-release {proposed} is judged as the release it leads to, {release}"
+        ));
     }
     if !baseline.pre.is_empty() {
         notes.push(format!(
@@ -75,7 +79,9 @@ fn judge(
     }
     if release == release_of(baseline) && proposed.pre.is_empty() {
         if change == Change::None {
-            notes.push(format!("the version was not bumped ({proposed}); no API change requires one"));
+            notes.push(format!(
+                "the version was not bumped ({proposed}); no API change requires one"
+            ));
             return Verdict::Pass;
         }
         notes.push(format!(
@@ -85,11 +91,15 @@ fn judge(
         return Verdict::Fail;
     }
     if release < release_of(baseline) || (release == release_of(baseline)) {
-        notes.push(format!("{proposed} is not newer than the baseline {baseline}"));
+        notes.push(format!(
+            "{proposed} is not newer than the baseline {baseline}"
+        ));
         return Verdict::Fail;
     }
     if release < *minimum {
-        let proposed_level = level_between(baseline, proposed).map(Level::as_str).unwrap_or("no");
+        let proposed_level = level_between(baseline, proposed)
+            .map(Level::as_str)
+            .unwrap_or("no");
         notes.push(format!(
             "{proposed} is a {proposed_level} release, but the API changes are {} and need a {} release: at least {minimum}",
             change.as_str(),
@@ -126,7 +136,10 @@ mod tests {
     #[test]
     fn breaking_change_needs_major() {
         let f = [finding(Class::Breaking)];
-        assert_eq!(decide(&v("1.0.0"), Some(&v("1.1.0")), &f).verdict, Verdict::Fail);
+        assert_eq!(
+            decide(&v("1.0.0"), Some(&v("1.1.0")), &f).verdict,
+            Verdict::Fail
+        );
         let d = decide(&v("1.0.0"), Some(&v("2.0.0")), &f);
         assert_eq!(d.verdict, Verdict::Pass);
         assert_eq!(d.minimum_version, v("2.0.0"));
@@ -135,16 +148,31 @@ mod tests {
     #[test]
     fn dev_prerelease_is_judged_as_its_release() {
         let f = [finding(Class::Additive)];
-        assert_eq!(decide(&v("1.2.0"), Some(&v("1.3.0-dev")), &f).verdict, Verdict::Pass);
-        assert_eq!(decide(&v("1.2.0"), Some(&v("1.2.1-dev+abc.2026-11-22")), &f).verdict, Verdict::Fail);
+        assert_eq!(
+            decide(&v("1.2.0"), Some(&v("1.3.0-dev")), &f).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            decide(&v("1.2.0"), Some(&v("1.2.1-dev+abc.2026-11-22")), &f).verdict,
+            Verdict::Fail
+        );
     }
 
     #[test]
     fn zero_major_rules() {
         let f = [finding(Class::Breaking)];
-        assert_eq!(decide(&v("0.4.1"), Some(&v("0.4.2")), &f).verdict, Verdict::Fail);
-        assert_eq!(decide(&v("0.4.1"), Some(&v("0.5.0")), &f).verdict, Verdict::Pass);
-        assert_eq!(decide(&v("0.0.3"), Some(&v("0.0.4")), &f).verdict, Verdict::Pass);
+        assert_eq!(
+            decide(&v("0.4.1"), Some(&v("0.4.2")), &f).verdict,
+            Verdict::Fail
+        );
+        assert_eq!(
+            decide(&v("0.4.1"), Some(&v("0.5.0")), &f).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            decide(&v("0.0.3"), Some(&v("0.0.4")), &f).verdict,
+            Verdict::Pass
+        );
     }
 
     #[test]
@@ -157,22 +185,38 @@ mod tests {
 
     #[test]
     fn unbumped_version_passes_only_without_api_change() {
-        assert_eq!(decide(&v("1.0.0"), Some(&v("1.0.0")), &[]).verdict, Verdict::Pass);
-        assert_eq!(decide(&v("1.0.0"), Some(&v("1.0.0")), &[finding(Class::Additive)]).verdict, Verdict::Fail);
-        assert_eq!(decide(&v("1.0.0"), Some(&v("1.0.0")), &[finding(Class::Patch)]).verdict, Verdict::Pass);
+        assert_eq!(
+            decide(&v("1.0.0"), Some(&v("1.0.0")), &[]).verdict,
+            Verdict::Pass
+        );
+        assert_eq!(
+            decide(&v("1.0.0"), Some(&v("1.0.0")), &[finding(Class::Additive)]).verdict,
+            Verdict::Fail
+        );
+        assert_eq!(
+            decide(&v("1.0.0"), Some(&v("1.0.0")), &[finding(Class::Patch)]).verdict,
+            Verdict::Pass
+        );
     }
 
     #[test]
     fn accepted_findings_do_not_count() {
         let mut f = finding(Class::Breaking);
         f.accepted = Some("intentional".into());
-        assert_eq!(decide(&v("1.0.0"), Some(&v("1.0.1")), &[f]).verdict, Verdict::Pass);
+        assert_eq!(
+            decide(&v("1.0.0"), Some(&v("1.0.1")), &[f]).verdict,
+            Verdict::Pass
+        );
     }
 
     #[test]
     fn larger_than_needed_is_said() {
         let d = decide(&v("1.0.0"), Some(&v("2.0.0")), &[]);
         assert_eq!(d.verdict, Verdict::Pass);
-        assert!(d.notes.iter().any(|n| n.contains("would be enough")), "{:?}", d.notes);
+        assert!(
+            d.notes.iter().any(|n| n.contains("would be enough")),
+            "{:?}",
+            d.notes
+        );
     }
 }

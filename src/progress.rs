@@ -123,7 +123,10 @@ impl Task {
             bar.finish_and_clear();
         }
         if self.bar.is_some() || self.progress.verbose {
-            self.progress.status("Built", format_args!("{} in {}", self.label, format_duration(elapsed)));
+            self.progress.status(
+                "Built",
+                format_args!("{} in {}", self.label, format_duration(elapsed)),
+            );
         }
     }
 }
@@ -170,7 +173,14 @@ impl Progress {
             std::io::stderr().is_terminal(),
         );
         let bars = (!quiet && std::io::stderr().is_terminal()).then(indicatif::MultiProgress::new);
-        Progress { quiet, verbose, color, sink: Sink::Stderr, bars, timings: Default::default() }
+        Progress {
+            quiet,
+            verbose,
+            color,
+            sink: Sink::Stderr,
+            bars,
+            timings: Default::default(),
+        }
     }
 
     /// A reporter that prints nothing except warnings and errors (library use, tests).
@@ -252,7 +262,12 @@ impl Progress {
                 None
             }
         };
-        Task { progress: self.clone(), label, started: std::time::Instant::now(), bar }
+        Task {
+            progress: self.clone(),
+            label,
+            started: std::time::Instant::now(),
+            bar,
+        }
     }
 
     /// Durations of the builds finished so far, in the order they finished.

@@ -54,7 +54,9 @@ impl std::str::FromStr for Target {
             other => Version::parse(other).map(Target::Version).map_err(|e| {
                 let hint = match other.strip_prefix('v').map(Version::parse) {
                     Some(Ok(v)) => format!("write the version without the `v`: {v}"),
-                    _ => "pass major, minor, patch, release, or a version such as 1.4.0".to_string(),
+                    _ => {
+                        "pass major, minor, patch, release, or a version such as 1.4.0".to_string()
+                    }
                 };
                 anyhow!("`{other}` is neither a bump level nor a version ({e})\nhelp: {hint}")
             }),
@@ -97,7 +99,9 @@ pub fn next_version(
         }
         Some(Target::Version(v)) => {
             if v.cmp_precedence(current) == Ordering::Less {
-                bail!("{v} is older than the current version {current}; a bump cannot go backwards");
+                bail!(
+                    "{v} is older than the current version {current}; a bump cannot go backwards"
+                );
             }
             Some(v.clone())
         }
@@ -154,8 +158,14 @@ pub fn utc_date(unix_secs: u64) -> String {
 /// The one version of a workspace: `reference` (its `[workspace.package] version`) if given,
 /// else the version every package has. `Err` lists the versions and the packages at each,
 /// the reference first, when they differ.
-pub fn shared_version(reference: Option<&Version>, packages: &[(String, Version)]) -> Result<Version, Vec<String>> {
-    let mut versions: Vec<&Version> = reference.into_iter().chain(packages.iter().map(|(_, v)| v)).collect();
+pub fn shared_version(
+    reference: Option<&Version>,
+    packages: &[(String, Version)],
+) -> Result<Version, Vec<String>> {
+    let mut versions: Vec<&Version> = reference
+        .into_iter()
+        .chain(packages.iter().map(|(_, v)| v))
+        .collect();
     versions.dedup();
     let first = versions.first().copied();
     if let Some(v) = first.filter(|f| versions.iter().all(|v| v == f)) {
@@ -195,7 +205,8 @@ pub fn rewrite_requirement(req: &str, new: &Version) -> Result<String> {
     let parsed = VersionReq::parse(trimmed)
         .with_context(|| format!("the requirement `{req}` is not a valid version requirement"))?;
     let digits = trimmed.find(|c: char| c.is_ascii_digit());
-    let single = parsed.comparators.len() == 1 && !trimmed.contains('*') && !trimmed.contains(['x', 'X']);
+    let single =
+        parsed.comparators.len() == 1 && !trimmed.contains('*') && !trimmed.contains(['x', 'X']);
     if let (true, Some(at)) = (single, digits) {
         let operator = &trimmed[..at];
         if matches!(operator.trim(), "" | "=" | "^" | "~" | ">=") {
@@ -243,8 +254,13 @@ pub struct Changes<'a> {
     pub dependency: &'a dyn Fn(&str) -> Option<Version>,
 }
 
-const DEPENDENCY_TABLES: [&str; 5] =
-    ["dependencies", "dev-dependencies", "build-dependencies", "dev_dependencies", "build_dependencies"];
+const DEPENDENCY_TABLES: [&str; 5] = [
+    "dependencies",
+    "dev-dependencies",
+    "build-dependencies",
+    "dev_dependencies",
+    "build_dependencies",
+];
 
 /// The edits `changes` make to the manifest `text`, in document order.
 pub fn manifest_edits(text: &str, changes: &Changes<'_>) -> Result<Vec<Edit>> {
@@ -252,19 +268,31 @@ pub fn manifest_edits(text: &str, changes: &Changes<'_>) -> Result<Vec<Edit>> {
     let root = doc.as_table();
     let mut edits = Vec::new();
     fn package_version(table: Option<&toml_edit::Item>) -> Option<&toml_edit::Value> {
-        table.and_then(|p| p.get("version")).and_then(toml_edit::Item::as_value)
+        table
+            .and_then(|p| p.get("version"))
+            .and_then(toml_edit::Item::as_value)
     }
     if let Some(new) = changes.package {
         let value = package_version(root.get("package"))
             .filter(|v| v.is_str())
             .ok_or_else(|| anyhow!("`[package] version` is not a version string"))?;
-        edits.push(literal_edit(text, value, Location::Package, &new.to_string())?);
+        edits.push(literal_edit(
+            text,
+            value,
+            Location::Package,
+            &new.to_string(),
+        )?);
     }
     if let Some(new) = changes.workspace {
         let value = package_version(root.get("workspace").and_then(|w| w.get("package")))
             .filter(|v| v.is_str())
             .ok_or_else(|| anyhow!("`[workspace.package] version` is not a version string"))?;
-        edits.push(literal_edit(text, value, Location::Workspace, &new.to_string())?);
+        edits.push(literal_edit(
+            text,
+            value,
+            Location::Workspace,
+            &new.to_string(),
+        )?);
     }
     let mut tables: Vec<(String, &dyn toml_edit::TableLike)> = Vec::new();
     for key in DEPENDENCY_TABLES {
@@ -281,22 +309,39 @@ pub fn manifest_edits(text: &str, changes: &Changes<'_>) -> Result<Vec<Edit>> {
             }
         }
     }
-    if let Some(t) = root.get("workspace").and_then(|w| w.get("dependencies")).and_then(toml_edit::Item::as_table_like) {
+    if let Some(t) = root
+        .get("workspace")
+        .and_then(|w| w.get("dependencies"))
+        .and_then(toml_edit::Item::as_table_like)
+    {
         tables.push(("workspace.dependencies".to_string(), t));
     }
     for (table, deps) in tables {
         for (name, dep) in deps.iter() {
-            let Some(dep) = dep.as_table_like() else { continue }; // "1.0": a registry dependency
-            let Some(path) = dep.get("path").and_then(toml_edit::Item::as_str) else { continue };
-            let Some(new) = (changes.dependency)(path) else { continue };
-            let Some(value) = dep.get("version").and_then(toml_edit::Item::as_value).filter(|v| v.is_str()) else {
+            let Some(dep) = dep.as_table_like() else {
+                continue;
+            }; // "1.0": a registry dependency
+            let Some(path) = dep.get("path").and_then(toml_edit::Item::as_str) else {
+                continue;
+            };
+            let Some(new) = (changes.dependency)(path) else {
+                continue;
+            };
+            let Some(value) = dep
+                .get("version")
+                .and_then(toml_edit::Item::as_value)
+                .filter(|v| v.is_str())
+            else {
                 continue; // path-only: nothing to keep in step
             };
             let old = value.as_str().unwrap_or_default();
             let rewritten = rewrite_requirement(old, &new)
                 .with_context(|| format!("cannot update the `{name}` entry of [{table}]"))?;
             if rewritten != old {
-                let location = Location::Requirement { table: table.clone(), dependency: name.to_string() };
+                let location = Location::Requirement {
+                    table: table.clone(),
+                    dependency: name.to_string(),
+                };
                 edits.push(literal_edit(text, value, location, &rewritten)?);
             }
         }
@@ -306,15 +351,28 @@ pub fn manifest_edits(text: &str, changes: &Changes<'_>) -> Result<Vec<Edit>> {
 }
 
 /// Replaces a string literal, keeping its quote style.
-fn literal_edit(text: &str, value: &toml_edit::Value, location: Location, new: &str) -> Result<Edit> {
-    let span = value.span().ok_or_else(|| anyhow!("internal error: no source position for a manifest value"))?;
+fn literal_edit(
+    text: &str,
+    value: &toml_edit::Value,
+    location: Location,
+    new: &str,
+) -> Result<Edit> {
+    let span = value
+        .span()
+        .ok_or_else(|| anyhow!("internal error: no source position for a manifest value"))?;
     let raw = &text[span.clone()];
     let literal = if raw.starts_with('\'') && !raw.starts_with("'''") {
         format!("'{new}'")
     } else {
         format!("\"{new}\"")
     };
-    Ok(Edit { span, literal, location, old: value.as_str().unwrap_or_default().to_string(), new: new.to_string() })
+    Ok(Edit {
+        span,
+        literal,
+        location,
+        old: value.as_str().unwrap_or_default().to_string(),
+        new: new.to_string(),
+    })
 }
 
 /// `text` with the edits applied; every other byte is kept.
@@ -358,13 +416,21 @@ pub fn version_command(args: &VersionArgs, progress: &Progress) -> Result<i32> {
 
 /// `semgate bump`: writes the new version to every manifest that holds it.
 pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
-    let target = args.target.as_deref().map(str::parse::<Target>).transpose()?;
+    let target = args
+        .target
+        .as_deref()
+        .map(str::parse::<Target>)
+        .transpose()?;
     if target.is_none() && !args.dev && !args.metadata {
         bail!("nothing to bump\nhelp: name a level (major, minor, patch), `release`, or a version, or pass --dev or --metadata");
     }
     let ws = Workspace::load(args.compare.manifest_path.as_deref())?;
     let layout = Layout::read(&ws)?;
-    let metadata = if args.metadata { Some(build_metadata(&layout.root)?) } else { None };
+    let metadata = if args.metadata {
+        Some(build_metadata(&layout.root)?)
+    } else {
+        None
+    };
     let scope = layout.scope(&args.compare)?;
 
     // one computation per distinct current version
@@ -398,14 +464,19 @@ pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
     } else {
         crate::interrupt::check()?;
         for file in &files {
-            std::fs::write(&file.path, &file.text).with_context(|| format!("failed to write {}", file.path.display()))?;
+            std::fs::write(&file.path, &file.text)
+                .with_context(|| format!("failed to write {}", file.path.display()))?;
         }
         if !files.is_empty() {
             refresh_lockfile(&layout.root, progress)?;
         }
     }
 
-    let written: BTreeSet<&Version> = packages.values().map(|(_, n)| &n.written).chain(workspace_new.as_ref().map(|n| &n.written)).collect();
+    let written: BTreeSet<&Version> = packages
+        .values()
+        .map(|(_, n)| &n.written)
+        .chain(workspace_new.as_ref().map(|n| &n.written))
+        .collect();
     if written.len() == 1 {
         println!("{}", written.into_iter().next().expect("one version"));
     } else {
@@ -480,11 +551,25 @@ impl Layout {
         let root_text = read(&root_manifest)?;
         let root_doc = toml_edit::ImDocument::parse(root_text.as_str())
             .with_context(|| format!("{} is not valid TOML", root_manifest.display()))?;
-        let workspace_version = match root_doc.get("workspace").and_then(|w| w.get("package")).and_then(|p| p.get("version")) {
+        let workspace_version = match root_doc
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("version"))
+        {
             None => None,
             Some(item) => {
-                let s = item.as_str().ok_or_else(|| anyhow!("`[workspace.package] version` in {} is not a string", root_manifest.display()))?;
-                Some(Version::parse(s).with_context(|| format!("`[workspace.package] version` in {} is not a version", root_manifest.display()))?)
+                let s = item.as_str().ok_or_else(|| {
+                    anyhow!(
+                        "`[workspace.package] version` in {} is not a string",
+                        root_manifest.display()
+                    )
+                })?;
+                Some(Version::parse(s).with_context(|| {
+                    format!(
+                        "`[workspace.package] version` in {} is not a version",
+                        root_manifest.display()
+                    )
+                })?)
             }
         };
         let mut members = Vec::new();
@@ -499,28 +584,45 @@ impl Layout {
                 .and_then(toml_edit::Item::as_bool)
                 .unwrap_or(false);
             let literal = version_item.is_some_and(toml_edit::Item::is_str);
-            let dir = manifest.parent().map(build::canonical).unwrap_or_else(|| root.clone());
+            let dir = manifest
+                .parent()
+                .map(build::canonical)
+                .unwrap_or_else(|| root.clone());
             members.push(Member {
                 name: pkg.name.to_string(),
                 version: pkg.version.clone(),
                 inherits,
                 literal,
                 publishable: crate::workspace::is_publishable(ws, &pkg.name),
-                has_lib: ws.member_manifest(&pkg.name).is_some_and(|m| m.lib_target.is_some()),
+                has_lib: ws
+                    .member_manifest(&pkg.name)
+                    .is_some_and(|m| m.lib_target.is_some()),
                 manifest,
                 dir,
             });
         }
         members.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(Layout { root, root_manifest, workspace_version, members })
+        Ok(Layout {
+            root,
+            root_manifest,
+            workspace_version,
+            members,
+        })
     }
 
     /// Publishable members (all members when none is: a `publish = false` project still has a
     /// version), with their versions.
     fn counted(&self) -> Vec<(String, Version)> {
         let publishable: Vec<&Member> = self.members.iter().filter(|m| m.publishable).collect();
-        let counted = if publishable.is_empty() { self.members.iter().collect() } else { publishable };
-        counted.into_iter().map(|m| (m.name.clone(), m.version.clone())).collect()
+        let counted = if publishable.is_empty() {
+            self.members.iter().collect()
+        } else {
+            publishable
+        };
+        counted
+            .into_iter()
+            .map(|m| (m.name.clone(), m.version.clone()))
+            .collect()
     }
 
     fn shared(&self) -> Result<Version, Vec<String>> {
@@ -539,7 +641,10 @@ impl Layout {
         let names: Vec<String> = self.members.iter().map(|m| m.name.clone()).collect();
         for name in args.package.iter().chain(&args.exclude) {
             if !names.contains(name) {
-                bail!("package `{name}` is not a member of this workspace; its packages are: {}", names.join(", "));
+                bail!(
+                    "package `{name}` is not a member of this workspace; its packages are: {}",
+                    names.join(", ")
+                );
             }
         }
         let holders = |v: &Version| -> BTreeMap<String, Version> {
@@ -556,9 +661,17 @@ impl Layout {
                     lines.join("\n  ")
                 )
             })?;
-            return Ok(Scope { workspace: self.workspace_version.clone(), packages: holders(&shared), named: Vec::new() });
+            return Ok(Scope {
+                workspace: self.workspace_version.clone(),
+                packages: holders(&shared),
+                named: Vec::new(),
+            });
         }
-        let mut scope = Scope { workspace: None, packages: BTreeMap::new(), named: args.package.clone() };
+        let mut scope = Scope {
+            workspace: None,
+            packages: BTreeMap::new(),
+            named: args.package.clone(),
+        };
         for name in &args.package {
             let member = self.member(name).expect("checked above");
             match (&self.workspace_version, member.inherits) {
@@ -579,8 +692,13 @@ impl Layout {
     }
 
     /// The new text of every manifest the bump changes.
-    fn plan(&self, workspace_new: Option<&Version>, packages: &BTreeMap<String, (Version, NewVersion)>) -> Result<Vec<FileEdit>> {
-        let mut manifests: Vec<(PathBuf, Option<&Member>)> = vec![(self.root_manifest.clone(), None)];
+    fn plan(
+        &self,
+        workspace_new: Option<&Version>,
+        packages: &BTreeMap<String, (Version, NewVersion)>,
+    ) -> Result<Vec<FileEdit>> {
+        let mut manifests: Vec<(PathBuf, Option<&Member>)> =
+            vec![(self.root_manifest.clone(), None)];
         for m in &self.members {
             if build::canonical(&m.manifest) == build::canonical(&self.root_manifest) {
                 manifests[0].1 = Some(m);
@@ -606,15 +724,25 @@ impl Layout {
                 workspace: workspace_new.filter(|_| path == self.root_manifest),
                 dependency: &dependency,
             };
-            let edits = manifest_edits(&text, &changes).with_context(|| format!("cannot update {}", path.display()))?;
+            let edits = manifest_edits(&text, &changes)
+                .with_context(|| format!("cannot update {}", path.display()))?;
             if edits.is_empty() {
                 continue;
             }
             let new_text = apply_edits(&text, &edits);
             // the result must still be a manifest (a cheap guard against a bad splice)
-            toml_edit::ImDocument::parse(new_text.as_str())
-                .map_err(|e| anyhow!("internal error: updating {} would make it invalid TOML: {e}", path.display()))?;
-            files.push(FileEdit { path, package: member.map(|m| m.name.clone()), edits, text: new_text });
+            toml_edit::ImDocument::parse(new_text.as_str()).map_err(|e| {
+                anyhow!(
+                    "internal error: updating {} would make it invalid TOML: {e}",
+                    path.display()
+                )
+            })?;
+            files.push(FileEdit {
+                path,
+                package: member.map(|m| m.name.clone()),
+                edits,
+                text: new_text,
+            });
         }
         Ok(files)
     }
@@ -642,7 +770,12 @@ fn report_plan(layout: &Layout, scope: &Scope, files: &[FileEdit], progress: &Pr
             match &e.location {
                 Location::Package => progress.status(
                     "Bumping",
-                    format!("{} {} -> {} ({rel})", file.package.as_deref().unwrap_or("package"), e.old, e.new),
+                    format!(
+                        "{} {} -> {} ({rel})",
+                        file.package.as_deref().unwrap_or("package"),
+                        e.old,
+                        e.new
+                    ),
                 ),
                 Location::Workspace => {
                     let inheriting: Vec<&str> = layout
@@ -651,12 +784,25 @@ fn report_plan(layout: &Layout, scope: &Scope, files: &[FileEdit], progress: &Pr
                         .filter(|m| m.inherits && scope.packages.contains_key(&m.name))
                         .map(|m| m.name.as_str())
                         .collect();
-                    let who = if inheriting.is_empty() { String::new() } else { format!(", inherited by {}", inheriting.join(", ")) };
-                    progress.status("Bumping", format!("workspace {} -> {} ({rel} [workspace.package]{who})", e.old, e.new));
+                    let who = if inheriting.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", inherited by {}", inheriting.join(", "))
+                    };
+                    progress.status(
+                        "Bumping",
+                        format!(
+                            "workspace {} -> {} ({rel} [workspace.package]{who})",
+                            e.old, e.new
+                        ),
+                    );
                 }
                 Location::Requirement { table, dependency } => progress.status(
                     "Updating",
-                    format!("{dependency} requirement {} -> {} ({rel} [{table}])", e.old, e.new),
+                    format!(
+                        "{dependency} requirement {} -> {} ({rel} [{table}])",
+                        e.old, e.new
+                    ),
                 ),
             }
         }
@@ -687,7 +833,9 @@ fn gate(
         .map(|m| m.name.clone())
         .collect();
     if checked.is_empty() {
-        progress.note("none of the bumped packages is a library to check; writing without the API gate");
+        progress.note(
+            "none of the bumped packages is a library to check; writing without the API gate",
+        );
         return Ok(EXIT_PASS);
     }
     let mut compare_args: CompareArgs = args.compare.clone();
@@ -704,8 +852,12 @@ fn gate(
     };
     let mut short = Vec::new();
     for p in &report.packages {
-        let Some(baseline) = &p.baseline.version else { continue }; // first release
-        let Some(release) = packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()) else { continue };
+        let Some(baseline) = &p.baseline.version else {
+            continue;
+        }; // first release
+        let Some(release) = packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()) else {
+            continue;
+        };
         if release_of(release) >= release_of(&p.minimum_version) {
             continue;
         }
@@ -725,7 +877,11 @@ fn gate(
         } else if counts.is_empty() {
             format!("no API change, but a release must come after the baseline {baseline}")
         } else {
-            format!("{} change since {baseline}: {} finding(s)", p.change.as_str(), counts.join(", "))
+            format!(
+                "{} change since {baseline}: {} finding(s)",
+                p.change.as_str(),
+                counts.join(", ")
+            )
         };
         short.push(format!(
             "`{}` needs at least {} ({why}), but this bump releases {release}",
@@ -738,7 +894,9 @@ fn gate(
     let level = report.required_bump.as_str();
     if args.allow_insufficient {
         for line in &short {
-            progress.warn(format!("{line}; writing it anyway because of --allow-insufficient"));
+            progress.warn(format!(
+                "{line}; writing it anyway because of --allow-insufficient"
+            ));
         }
         return Ok(EXIT_PASS);
     }
@@ -760,9 +918,19 @@ fn refresh_lockfile(root: &Path, progress: &Progress) -> Result<()> {
     progress.status("Updating", "Cargo.lock (workspace packages only)");
     let mut last = String::new();
     for offline in [true, false] {
-        let program = std::env::var_os("CARGO").filter(|v| !v.is_empty()).unwrap_or_else(|| "cargo".into());
+        let program = std::env::var_os("CARGO")
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(program);
-        cmd.args(["update", "--workspace", "--color", "never", "--manifest-path"]).arg(root.join("Cargo.toml")).current_dir(root);
+        cmd.args([
+            "update",
+            "--workspace",
+            "--color",
+            "never",
+            "--manifest-path",
+        ])
+        .arg(root.join("Cargo.toml"))
+        .current_dir(root);
         if offline {
             cmd.arg("--offline");
         }
@@ -805,18 +973,35 @@ mod tests {
 
     #[test]
     fn build_metadata_is_dropped_on_bump() {
-        assert_eq!(next("0.4.1-dev+abc1234.2026-11-20", Some("patch"), false).unwrap(), v("0.4.1"));
-        assert_eq!(next("0.4.1-dev+abc1234.2026-11-20", Some("minor"), false).unwrap(), v("0.5.0"));
+        assert_eq!(
+            next("0.4.1-dev+abc1234.2026-11-20", Some("patch"), false).unwrap(),
+            v("0.4.1")
+        );
+        assert_eq!(
+            next("0.4.1-dev+abc1234.2026-11-20", Some("minor"), false).unwrap(),
+            v("0.5.0")
+        );
         assert_eq!(next("1.2.3+abc", Some("patch"), false).unwrap(), v("1.2.4"));
-        assert_eq!(next("1.2.3-dev+abc", Some("release"), false).unwrap(), v("1.2.3"));
+        assert_eq!(
+            next("1.2.3-dev+abc", Some("release"), false).unwrap(),
+            v("1.2.3")
+        );
         assert_eq!(next("0.4.1-dev+abc", None, true).unwrap(), v("0.4.2-dev"));
     }
 
     #[test]
     fn release_drops_the_prerelease_only() {
-        assert_eq!(next("1.2.3-dev", Some("release"), false).unwrap(), v("1.2.3"));
-        assert_eq!(next("2.0.0-rc.1", Some("release"), false).unwrap(), v("2.0.0"));
-        let err = next("1.2.3", Some("release"), false).unwrap_err().to_string();
+        assert_eq!(
+            next("1.2.3-dev", Some("release"), false).unwrap(),
+            v("1.2.3")
+        );
+        assert_eq!(
+            next("2.0.0-rc.1", Some("release"), false).unwrap(),
+            v("2.0.0")
+        );
+        let err = next("1.2.3", Some("release"), false)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("1.2.3 is not a pre-release"), "{err}");
         assert!(err.contains("`semgate bump patch` makes 1.2.4"), "{err}");
     }
@@ -825,35 +1010,85 @@ mod tests {
     fn dev_alone_and_after_a_level() {
         assert_eq!(next("0.5.0", None, true).unwrap(), v("0.5.1-dev"));
         assert_eq!(next("1.2.3-dev", None, true).unwrap(), v("1.2.4-dev"));
-        assert_eq!(next("1.2.3-dev", Some("minor"), true).unwrap(), v("1.3.1-dev"));
-        assert_eq!(next("1.2.3-dev", Some("patch"), true).unwrap(), v("1.2.4-dev"));
-        let n = next_version(&v("1.2.3-dev"), Some(&Target::Level(Level::Minor)), true, None).unwrap();
-        assert_eq!(n.release, Some(v("1.3.0")), "the gate judges the release, not the dev version");
-        assert_eq!(next_version(&v("0.5.0"), None, true, None).unwrap().release, None);
+        assert_eq!(
+            next("1.2.3-dev", Some("minor"), true).unwrap(),
+            v("1.3.1-dev")
+        );
+        assert_eq!(
+            next("1.2.3-dev", Some("patch"), true).unwrap(),
+            v("1.2.4-dev")
+        );
+        let n = next_version(
+            &v("1.2.3-dev"),
+            Some(&Target::Level(Level::Minor)),
+            true,
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            n.release,
+            Some(v("1.3.0")),
+            "the gate judges the release, not the dev version"
+        );
+        assert_eq!(
+            next_version(&v("0.5.0"), None, true, None).unwrap().release,
+            None
+        );
     }
 
     #[test]
     fn explicit_versions_and_metadata() {
         assert_eq!(next("1.2.3-dev", Some("1.4.0"), false).unwrap(), v("1.4.0"));
-        assert_eq!(next("1.2.3-dev", Some("2.0.0-rc.1"), false).unwrap(), v("2.0.0-rc.1"));
-        let err = next("1.2.4-dev", Some("1.2.3"), false).unwrap_err().to_string();
-        assert!(err.contains("older than the current version 1.2.4-dev"), "{err}");
+        assert_eq!(
+            next("1.2.3-dev", Some("2.0.0-rc.1"), false).unwrap(),
+            v("2.0.0-rc.1")
+        );
+        let err = next("1.2.4-dev", Some("1.2.3"), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("older than the current version 1.2.4-dev"),
+            "{err}"
+        );
         let meta = metadata_for("abc1234", "2026-11-22").unwrap();
-        let n = next_version(&v("1.2.3-dev"), Some(&Target::Level(Level::Patch)), true, Some(&meta)).unwrap();
+        let n = next_version(
+            &v("1.2.3-dev"),
+            Some(&Target::Level(Level::Patch)),
+            true,
+            Some(&meta),
+        )
+        .unwrap();
         assert_eq!(n.written, v("1.2.4-dev+abc1234.2026-11-22"));
         let n = next_version(&v("1.2.3-dev+old.2026-01-01"), None, false, Some(&meta)).unwrap();
-        assert_eq!(n.written, v("1.2.3-dev+abc1234.2026-11-22"), "--metadata alone re-stamps");
-        assert!(next("1.2.3", None, false).unwrap_err().to_string().contains("nothing to bump"));
+        assert_eq!(
+            n.written,
+            v("1.2.3-dev+abc1234.2026-11-22"),
+            "--metadata alone re-stamps"
+        );
+        assert!(next("1.2.3", None, false)
+            .unwrap_err()
+            .to_string()
+            .contains("nothing to bump"));
     }
 
     #[test]
     fn targets_parse() {
-        assert_eq!("minor".parse::<Target>().unwrap(), Target::Level(Level::Minor));
+        assert_eq!(
+            "minor".parse::<Target>().unwrap(),
+            Target::Level(Level::Minor)
+        );
         assert_eq!("release".parse::<Target>().unwrap(), Target::Release);
-        assert_eq!("1.0.0".parse::<Target>().unwrap(), Target::Version(v("1.0.0")));
+        assert_eq!(
+            "1.0.0".parse::<Target>().unwrap(),
+            Target::Version(v("1.0.0"))
+        );
         let err = "v1.0.0".parse::<Target>().unwrap_err().to_string();
         assert!(err.contains("without the `v`: 1.0.0"), "{err}");
-        assert!("huge".parse::<Target>().unwrap_err().to_string().contains("major, minor, patch, release"));
+        assert!("huge"
+            .parse::<Target>()
+            .unwrap_err()
+            .to_string()
+            .contains("major, minor, patch, release"));
     }
 
     #[test]
@@ -866,12 +1101,28 @@ mod tests {
 
     #[test]
     fn one_shared_version_or_the_differences() {
-        let pk = |list: &[(&str, &str)]| list.iter().map(|(n, s)| (n.to_string(), v(s))).collect::<Vec<_>>();
-        assert_eq!(shared_version(None, &pk(&[("a", "1.0.0"), ("b", "1.0.0")])), Ok(v("1.0.0")));
-        assert_eq!(shared_version(Some(&v("0.5.1-dev")), &[]), Ok(v("0.5.1-dev")));
+        let pk = |list: &[(&str, &str)]| {
+            list.iter()
+                .map(|(n, s)| (n.to_string(), v(s)))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            shared_version(Some(&v("0.5.1-dev")), &pk(&[("a", "0.5.1-dev"), ("b", "0.6.0"), ("c", "0.5.1-dev")])),
-            Err(vec!["0.5.1-dev: the workspace version ([workspace.package]), a, c".to_string(), "0.6.0: b".to_string()])
+            shared_version(None, &pk(&[("a", "1.0.0"), ("b", "1.0.0")])),
+            Ok(v("1.0.0"))
+        );
+        assert_eq!(
+            shared_version(Some(&v("0.5.1-dev")), &[]),
+            Ok(v("0.5.1-dev"))
+        );
+        assert_eq!(
+            shared_version(
+                Some(&v("0.5.1-dev")),
+                &pk(&[("a", "0.5.1-dev"), ("b", "0.6.0"), ("c", "0.5.1-dev")])
+            ),
+            Err(vec![
+                "0.5.1-dev: the workspace version ([workspace.package]), a, c".to_string(),
+                "0.6.0: b".to_string()
+            ])
         );
         assert_eq!(
             shared_version(None, &pk(&[("app", "0.1.0"), ("core", "0.2.0")])),
@@ -888,10 +1139,19 @@ mod tests {
         assert_eq!(rewrite_requirement("^0.4", &new).unwrap(), "^0.5.0");
         assert_eq!(rewrite_requirement("~0.4.1", &new).unwrap(), "~0.5.0");
         assert_eq!(rewrite_requirement(">=0.4.1", &new).unwrap(), ">=0.5.0");
-        assert_eq!(rewrite_requirement("0.5.0", &v("0.5.1-dev+abc.2026-01-01")).unwrap(), "0.5.1-dev");
-        assert_eq!(rewrite_requirement(">=0.4, <0.6", &new).unwrap(), ">=0.4, <0.6", "still satisfied: kept");
+        assert_eq!(
+            rewrite_requirement("0.5.0", &v("0.5.1-dev+abc.2026-01-01")).unwrap(),
+            "0.5.1-dev"
+        );
+        assert_eq!(
+            rewrite_requirement(">=0.4, <0.6", &new).unwrap(),
+            ">=0.4, <0.6",
+            "still satisfied: kept"
+        );
         assert_eq!(rewrite_requirement("0.*", &new).unwrap(), "0.*");
-        let err = rewrite_requirement(">=0.3, <0.5", &new).unwrap_err().to_string();
+        let err = rewrite_requirement(">=0.3, <0.5", &new)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("does not allow 0.5.0"), "{err}");
     }
 
@@ -935,21 +1195,30 @@ mid = { version = "0.4.1-dev", path = "../mid" }
     #[test]
     fn workspace_manifest_edits_keep_every_other_byte() {
         let new = v("0.5.0");
-        let changes = Changes { package: None, workspace: Some(&new), dependency: &bumped };
+        let changes = Changes {
+            package: None,
+            workspace: Some(&new),
+            dependency: &bumped,
+        };
         let edits = manifest_edits(ROOT, &changes).unwrap();
         assert_eq!(edits.len(), 2);
         assert_eq!(edits[0].location, Location::Workspace);
         assert_eq!(edits[0].old, "0.4.1-dev+abc.2026-11-20");
         assert_eq!(
             apply_edits(ROOT, &edits),
-            ROOT.replace("\"0.4.1-dev+abc.2026-11-20\"", "\"0.5.0\"").replace("\"0.4.1-dev\"", "\"0.5.0\"")
+            ROOT.replace("\"0.4.1-dev+abc.2026-11-20\"", "\"0.5.0\"")
+                .replace("\"0.4.1-dev\"", "\"0.5.0\"")
         );
     }
 
     #[test]
     fn member_manifest_edits_every_dependency_table() {
         let new = v("0.5.0");
-        let changes = Changes { package: Some(&new), workspace: None, dependency: &bumped };
+        let changes = Changes {
+            package: Some(&new),
+            workspace: None,
+            dependency: &bumped,
+        };
         let edits = manifest_edits(MEMBER, &changes).unwrap();
         let locations: Vec<String> = edits
             .iter()
@@ -960,7 +1229,12 @@ mid = { version = "0.4.1-dev", path = "../mid" }
             .collect();
         assert_eq!(
             locations,
-            ["Package", "dependencies.mid", "dev-dependencies.core-alias", "target.cfg(unix).build-dependencies.mid"]
+            [
+                "Package",
+                "dependencies.mid",
+                "dev-dependencies.core-alias",
+                "target.cfg(unix).build-dependencies.mid"
+            ]
         );
         let expected = MEMBER
             .replace("'0.4.1-dev'", "'0.5.0'")
@@ -972,10 +1246,21 @@ mid = { version = "0.4.1-dev", path = "../mid" }
     #[test]
     fn inherited_and_unrelated_manifests_are_not_touched() {
         let text = "[package]\nname = \"core\"\nversion.workspace = true\n\n[dependencies]\nother = { path = \"../other\", version = \"0.1\" }\n";
-        let changes = Changes { package: None, workspace: None, dependency: &bumped };
+        let changes = Changes {
+            package: None,
+            workspace: None,
+            dependency: &bumped,
+        };
         assert!(manifest_edits(text, &changes).unwrap().is_empty());
         let new = v("0.5.0");
-        let changes = Changes { package: Some(&new), workspace: None, dependency: &bumped };
-        assert!(manifest_edits(text, &changes).unwrap_err().to_string().contains("not a version string"));
+        let changes = Changes {
+            package: Some(&new),
+            workspace: None,
+            dependency: &bumped,
+        };
+        assert!(manifest_edits(text, &changes)
+            .unwrap_err()
+            .to_string()
+            .contains("not a version string"));
     }
 }

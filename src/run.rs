@@ -10,8 +10,8 @@ use semver::Version;
 use crate::api::{load::load_crate, Api, ApiOptions};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
-use crate::config::Config;
 use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs, FeatureSet};
+use crate::config::Config;
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
@@ -30,7 +30,7 @@ pub fn run(cli: Cli) -> i32 {
     match dispatch(&cli, &progress) {
         Ok(code) => code,
         Err(err) => {
-            progress.error(&format_error(&err));
+            progress.error(format_error(&err));
             EXIT_ERROR
         }
     }
@@ -75,7 +75,11 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             crate::interrupt::install()?;
             let report = compare(&args.compare, Some(args), progress)?;
             print!("{}", render(&report, args.compare.format, cli));
-            Ok(if report.verdict == Verdict::Pass { EXIT_PASS } else { EXIT_REFUSED })
+            Ok(if report.verdict == Verdict::Pass {
+                EXIT_PASS
+            } else {
+                EXIT_REFUSED
+            })
         }
         Some(Command::Suggest(args)) => {
             crate::interrupt::install()?;
@@ -83,16 +87,25 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             match args.compare.format {
                 Format::Human => {
                     for p in &report.packages {
-                        progress.note(&format!(
+                        progress.note(format!(
                             "{}: {} change since {} -> {} release (at least {})",
                             p.name,
                             p.change.as_str(),
-                            p.baseline.version.as_ref().map(ToString::to_string).unwrap_or_default(),
+                            p.baseline
+                                .version
+                                .as_ref()
+                                .map(ToString::to_string)
+                                .unwrap_or_default(),
                             p.required_bump.as_str(),
                             p.minimum_version
                         ));
                         for f in p.findings.iter().filter(|f| f.accepted.is_none()) {
-                            progress.note(&format!("  {} [{}] {}", f.class.as_str(), f.rule, f.message));
+                            progress.note(format!(
+                                "  {} [{}] {}",
+                                f.class.as_str(),
+                                f.rule,
+                                f.message
+                            ));
                         }
                     }
                     println!("{}", report.required_bump.as_str());
@@ -111,19 +124,35 @@ fn render(report: &Report, format: Format, cli: &Cli) -> String {
         Format::Github => report::github::render(report),
         Format::GithubOutput => report::github_output(report),
         Format::Human => {
-            let color = resolve_color(cli.color, |k| std::env::var(k).ok(), std::io::stdout().is_terminal());
+            let color = resolve_color(
+                cli.color,
+                |k| std::env::var(k).ok(),
+                std::io::stdout().is_terminal(),
+            );
             report::human::render(report, report::human::Paint { color })
         }
     }
 }
 
 /// Resolves every package's two sides, builds what needs building, diffs and decides.
-pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progress) -> Result<Report> {
+pub fn compare(
+    args: &CompareArgs,
+    check: Option<&CheckArgs>,
+    progress: &Progress,
+) -> Result<Report> {
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no cargo, no git
-        let options = ApiOptions { include_hidden: args.include_hidden };
-        let diffed = diff_sides(None, &Side::from_rustdoc(b), &Side::from_rustdoc(c), options, progress)?;
+        let options = ApiOptions {
+            include_hidden: args.include_hidden,
+        };
+        let diffed = diff_sides(
+            None,
+            &Side::from_rustdoc(b),
+            &Side::from_rustdoc(c),
+            options,
+            progress,
+        )?;
         let package = conclude(diffed, &Config::default(), check, progress)?;
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
@@ -144,10 +173,16 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
             }
         }
     }
-    let contexts: Vec<BuildContext> =
-        selection.packages.iter().map(|name| ws.context(Some(name))).collect::<Result<_>>()?;
+    let contexts: Vec<BuildContext> = selection
+        .packages
+        .iter()
+        .map(|name| ws.context(Some(name)))
+        .collect::<Result<_>>()?;
     let Some(first) = contexts.first() else {
-        bail!("no package to check: every member was skipped ({})", selection.skipped.join("; "));
+        bail!(
+            "no package to check: every member was skipped ({})",
+            selection.skipped.join("; ")
+        );
     };
     let opts = build_options(args, first);
 
@@ -169,13 +204,25 @@ pub fn compare(args: &CompareArgs, check: Option<&CheckArgs>, progress: &Progres
         if let Some(shared) = workspace::shared_version(&ws) {
             let differing = workspace::non_uniform(&ws, &shared);
             if !differing.is_empty() {
-                problems.push(format!("the workspace shares one version, but: {}", differing.join("; ")));
+                problems.push(format!(
+                    "the workspace shares one version, but: {}",
+                    differing.join("; ")
+                ));
             }
         }
         if check.release {
             for ctx in &contexts {
-                for blocker in workspace::release_blockers(&ws, ctx, &opts, &selection.packages, args.tag_pattern.as_deref())? {
-                    problems.push(format!("`{}` cannot be released: {blocker}", ctx.package_name()));
+                for blocker in workspace::release_blockers(
+                    &ws,
+                    ctx,
+                    &opts,
+                    &selection.packages,
+                    args.tag_pattern.as_deref(),
+                )? {
+                    problems.push(format!(
+                        "`{}` cannot be released: {blocker}",
+                        ctx.package_name()
+                    ));
                 }
             }
         }
@@ -203,7 +250,7 @@ fn finished(progress: &Progress, packages: &[PackageReport], started: std::time:
     };
     progress.status(
         "Finished",
-        &format!(
+        format!(
             "{findings} finding(s) in {} package(s) in {}{timing}",
             packages.len(),
             crate::progress::format_duration(wall)
@@ -228,22 +275,44 @@ fn compare_package(
     let name = ctx.package_name().to_string();
     let config = package_config(ctx)?;
     let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
-        return Ok(Compared { report: first_release(ctx), exposed: Default::default() });
+        return Ok(Compared {
+            report: first_release(ctx),
+            exposed: Default::default(),
+        });
     };
     let current_source = match (&args.current_rustdoc, &args.current_version) {
         (Some(file), _) => Source::Rustdoc { file: file.clone() },
-        (None, Some(version)) => Source::Registry { version: version.clone() },
-        (None, None) => Source::WorkingTree { manifest_path: ctx.manifest_path().to_path_buf() },
+        (None, Some(version)) => Source::Registry {
+            version: version.clone(),
+        },
+        (None, None) => Source::WorkingTree {
+            manifest_path: ctx.manifest_path().to_path_buf(),
+        },
     };
     if matches!(current_source, Source::WorkingTree { .. }) && ctx.is_dirty() {
-        progress.warn(format!("{name}: the working tree has uncommitted changes: comparing the working tree as it is"));
+        progress.warn(format!(
+            "{name}: the working tree has uncommitted changes: comparing the working tree as it is"
+        ));
     }
-    let options = ApiOptions { include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false) };
+    let options = ApiOptions {
+        include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
+    };
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
-        let baseline = build::build_side(&name, &baseline_source, ctx, &opts, Role::Baseline, progress)?;
-        let current = build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
-        runs.push((label, diff_sides(Some(&name), &baseline, &current, options, progress)?));
+        let baseline = build::build_side(
+            &name,
+            &baseline_source,
+            ctx,
+            &opts,
+            Role::Baseline,
+            progress,
+        )?;
+        let current =
+            build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
+        runs.push((
+            label,
+            diff_sides(Some(&name), &baseline, &current, options, progress)?,
+        ));
     }
     conclude(merge_feature_sets(runs), &config, check, progress)
 }
@@ -279,11 +348,17 @@ fn package_config(ctx: &BuildContext) -> Result<Config> {
         .metadata
         .packages
         .iter()
-        .find(|p| p.name.as_str() == ctx.package_name() && ctx.metadata.workspace_members.contains(&p.id))
+        .find(|p| {
+            p.name.as_str() == ctx.package_name() && ctx.metadata.workspace_members.contains(&p.id)
+        })
         .map(|p| p.metadata.clone())
         .unwrap_or_default();
-    Config::from_metadata(&ctx.metadata.workspace_metadata, &package)
-        .with_context(|| format!("reading semgate's configuration in {}", ctx.manifest_path().display()))
+    Config::from_metadata(&ctx.metadata.workspace_metadata, &package).with_context(|| {
+        format!(
+            "reading semgate's configuration in {}",
+            ctx.manifest_path().display()
+        )
+    })
 }
 
 /// One comparison of a package's two sides, under one feature set.
@@ -296,10 +371,22 @@ struct Diffed {
 }
 
 /// Loads both sides' APIs (in parallel) and diffs them.
-fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiOptions, progress: &Progress) -> Result<Diffed> {
-    progress.status("Comparing", &format!("public APIs of {}", name.unwrap_or("the crate")));
+fn diff_sides(
+    name: Option<&str>,
+    baseline: &Side,
+    current: &Side,
+    options: ApiOptions,
+    progress: &Progress,
+) -> Result<Diffed> {
+    progress.status(
+        "Comparing",
+        format!("public APIs of {}", name.unwrap_or("the crate")),
+    );
     let loading = std::time::Instant::now();
-    let (old, new) = rayon::join(|| load_api(baseline, options), || load_api(current, options));
+    let (old, new) = rayon::join(
+        || load_api(baseline, options),
+        || load_api(current, options),
+    );
     let (old, new) = (old?, new?);
     let diffing = std::time::Instant::now();
     let mut findings = diff(
@@ -318,7 +405,10 @@ fn diff_sides(name: Option<&str>, baseline: &Side, current: &Side, options: ApiO
         ));
     }
     for f in &mut findings {
-        for span in [&mut f.baseline_span, &mut f.current_span].into_iter().flatten() {
+        for span in [&mut f.baseline_span, &mut f.current_span]
+            .into_iter()
+            .flatten()
+        {
             span.file = package_relative(&span.file);
         }
     }
@@ -371,7 +461,11 @@ fn merge_feature_sets(mut runs: Vec<(String, Diffed)>) -> Diffed {
             merged.exposed.entry(exposed.0).or_insert(exposed.1);
         }
         for mut f in run.findings {
-            match merged.findings.iter_mut().find(|m| m.rule == f.rule && m.path == f.path && m.message == f.message) {
+            match merged
+                .findings
+                .iter_mut()
+                .find(|m| m.rule == f.rule && m.path == f.path && m.message == f.message)
+            {
                 Some(m) => m.feature_sets.push(label.clone()),
                 None => {
                     f.feature_sets.push(label.clone());
@@ -384,8 +478,19 @@ fn merge_feature_sets(mut runs: Vec<(String, Diffed)>) -> Diffed {
 }
 
 /// Applies configuration, works out the proposed version and decides.
-fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>, progress: &Progress) -> Result<Compared> {
-    let Diffed { name, mut findings, exposed, baseline, current } = diffed;
+fn conclude(
+    diffed: Diffed,
+    config: &Config,
+    check: Option<&CheckArgs>,
+    progress: &Progress,
+) -> Result<Compared> {
+    let Diffed {
+        name,
+        mut findings,
+        exposed,
+        baseline,
+        current,
+    } = diffed;
     for stale in config.apply(&mut findings) {
         progress.warn(format!(
             "{name}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
@@ -393,15 +498,25 @@ fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>, progress
         ));
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let baseline_version = baseline.version.clone().context("the baseline has no version")?;
+    let baseline_version = baseline
+        .version
+        .clone()
+        .context("the baseline has no version")?;
     let (proposed, proposed_from) = match check {
-        Some(CheckArgs { proposed: Some(v), .. }) => (Some(v.clone()), Some("--proposed".to_string())),
-        Some(CheckArgs { bump: Some(level), .. }) => {
-            (Some(apply(*level, &baseline_version)), Some(format!("--bump {}", level.as_str())))
-        }
+        Some(CheckArgs {
+            proposed: Some(v), ..
+        }) => (Some(v.clone()), Some("--proposed".to_string())),
+        Some(CheckArgs {
+            bump: Some(level), ..
+        }) => (
+            Some(apply(*level, &baseline_version)),
+            Some(format!("--bump {}", level.as_str())),
+        ),
         Some(_) => match &current.version {
             Some(v) => (Some(v.clone()), Some("Cargo.toml".to_string())),
-            None => bail!("cannot tell the proposed version: pass --proposed VERSION or --bump LEVEL"),
+            None => {
+                bail!("cannot tell the proposed version: pass --proposed VERSION or --bump LEVEL")
+            }
         },
         None => (None, None),
     };
@@ -416,11 +531,21 @@ fn first_release(ctx: &BuildContext) -> PackageReport {
     let mut decision = decide(&version, None, &[]);
     decision.minimum_version = version.clone();
     decision.proposed_version = Some(version.clone());
-    decision.notes.push("first release: no release tag or published version to compare with".into());
+    decision
+        .notes
+        .push("first release: no release tag or published version to compare with".into());
     PackageReport::new(
         ctx.package_name().to_string(),
-        SideReport { version: None, source: "none".into(), description: "no earlier release".into() },
-        SideReport { version: Some(version), source: "working-tree".into(), description: "working tree".into() },
+        SideReport {
+            version: None,
+            source: "none".into(),
+            description: "no earlier release".into(),
+        },
+        SideReport {
+            version: Some(version),
+            source: "working-tree".into(),
+            description: "working tree".into(),
+        },
         Some("Cargo.toml".into()),
         decision,
         Vec::new(),
@@ -433,16 +558,31 @@ fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
 }
 
 fn side_version(side: &Side, api: &Api) -> Option<Version> {
-    side.version.clone().or_else(|| api.krate.crate_version.as_deref().and_then(|v| Version::parse(v).ok()))
+    side.version.clone().or_else(|| {
+        api.krate
+            .crate_version
+            .as_deref()
+            .and_then(|v| Version::parse(v).ok())
+    })
 }
 
 fn side_report(side: &Side, version: Option<Version>) -> SideReport {
-    SideReport { version, source: side.source_kind.to_string(), description: side.description.clone() }
+    SideReport {
+        version,
+        source: side.source_kind.to_string(),
+        description: side.description.clone(),
+    }
 }
 
 fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
-    let target_dir = args.target_dir.clone().unwrap_or_else(|| ctx.default_target_dir());
-    let cache_dir = args.cache_dir.clone().unwrap_or_else(|| target_dir.join("cache"));
+    let target_dir = args
+        .target_dir
+        .clone()
+        .unwrap_or_else(|| ctx.default_target_dir());
+    let cache_dir = args
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| target_dir.join("cache"));
     BuildOptions {
         toolchain: args.toolchain.clone(),
         features: args.features.clone(),
@@ -467,7 +607,9 @@ fn baseline_source(
         return Ok(Some(Source::GitRev { rev: rev.clone() }));
     }
     if let Some(version) = &args.baseline_version {
-        return Ok(Some(Source::Registry { version: version.clone() }));
+        return Ok(Some(Source::Registry {
+            version: version.clone(),
+        }));
     }
     if let Some(dir) = &args.baseline_path {
         return Ok(Some(Source::Path { dir: dir.clone() }));
@@ -477,14 +619,24 @@ fn baseline_source(
     }
     let name = ctx.package_name();
     if args.baseline_source != BaselineSource::Registry {
-        if let Some(tag) = build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)? {
-            progress.status("Baseline", &format!("{name} {} (git tag {})", tag.version, tag.name));
+        if let Some(tag) =
+            build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?
+        {
+            progress.status(
+                "Baseline",
+                format!("{name} {} (git tag {})", tag.version, tag.name),
+            );
             return Ok(Some(Source::GitRev { rev: tag.name }));
         }
     }
-    if args.baseline_source != BaselineSource::Tag && (multi || args.baseline_source == BaselineSource::Registry) {
+    if args.baseline_source != BaselineSource::Tag
+        && (multi || args.baseline_source == BaselineSource::Registry)
+    {
         if let Some(version) = build::newest_version(ctx, opts, name, &ctx.current_version)? {
-            progress.status("Baseline", &format!("{name} {version} (newest published version)"));
+            progress.status(
+                "Baseline",
+                format!("{name} {version} (newest published version)"),
+            );
             return Ok(Some(Source::Registry { version }));
         }
         if args.baseline_source == BaselineSource::Registry {
@@ -492,20 +644,28 @@ fn baseline_source(
         }
     }
     if multi {
-        progress.note(format!("{name}: no earlier release found; checking it as a first release"));
+        progress.note(format!(
+            "{name}: no earlier release found; checking it as a first release"
+        ));
         return Ok(None);
     }
     // one package: say exactly what was looked for and how to name a baseline
-    let tag = build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
+    let tag =
+        build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
     Ok(Some(Source::GitRev { rev: tag.name }))
 }
 
 fn version_text(verbose: bool) -> String {
     let mut s = format!("semgate {}\n", env!("CARGO_PKG_VERSION"));
     if verbose {
-        let versions: Vec<String> =
-            crate::api::load::SUPPORTED_FORMAT_VERSIONS.iter().map(ToString::to_string).collect();
-        s.push_str(&format!("rustdoc JSON format_version: {}\n", versions.join(", ")));
+        let versions: Vec<String> = crate::api::load::SUPPORTED_FORMAT_VERSIONS
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        s.push_str(&format!(
+            "rustdoc JSON format_version: {}\n",
+            versions.join(", ")
+        ));
         s.push_str(&format!("rules: {}\n", RULES.len()));
     }
     s
@@ -520,14 +680,21 @@ fn rules_text() -> String {
         } else {
             rule.class.as_str().to_string()
         };
-        s.push_str(&format!("{:width$}  {:9}  {}\n", rule.id, class, rule.summary));
+        s.push_str(&format!(
+            "{:width$}  {:9}  {}\n",
+            rule.id, class, rule.summary
+        ));
     }
     s.push_str("\n* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
     s
 }
 
 fn explain_text(rule: &rules::Rule) -> String {
-    let indent = |code: &str| code.lines().map(|l| format!("    {l}\n")).collect::<String>();
+    let indent = |code: &str| {
+        code.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
     format!(
         "{id} ({class}{possibly})\n\n{summary}.\n\n{explanation}\n\nBefore:\n{before}\nAfter:\n{after}\nHow to avoid the break:\n    {fix}\n\nReference: {reference}\n",
         id = rule.id,
@@ -549,4 +716,3 @@ fn capitalise(s: &str) -> String {
         None => String::new(),
     }
 }
-

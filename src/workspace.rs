@@ -28,7 +28,10 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
     let members = ws.member_names();
     for name in args.package.iter().chain(&args.exclude) {
         if !members.contains(name) {
-            bail!("package `{name}` is not a member of this workspace; its packages are: {}", members.join(", "));
+            bail!(
+                "package `{name}` is not a member of this workspace; its packages are: {}",
+                members.join(", ")
+            );
         }
     }
     if !args.workspace {
@@ -42,7 +45,11 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
             ),
         };
         let multi = packages.len() > 1;
-        return Ok(Selection { packages, skipped: Vec::new(), multi });
+        return Ok(Selection {
+            packages,
+            skipped: Vec::new(),
+            multi,
+        });
     }
     let mut packages = Vec::new();
     let mut skipped = Vec::new();
@@ -51,7 +58,9 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
             skipped.push(format!("{name}: excluded"));
             continue;
         }
-        let Some(info) = ws.member_manifest(&name) else { continue };
+        let Some(info) = ws.member_manifest(&name) else {
+            continue;
+        };
         if info.lib_target.is_none() {
             skipped.push(format!("{name}: no library target"));
         } else if !is_publishable(ws, &name) && !args.package.contains(&name) {
@@ -60,7 +69,11 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
             packages.push(name);
         }
     }
-    Ok(Selection { packages, skipped, multi: true })
+    Ok(Selection {
+        packages,
+        skipped,
+        multi: true,
+    })
 }
 
 /// Whether a member may be published (`publish = false` or `publish = []` say no).
@@ -69,7 +82,11 @@ pub fn is_publishable(ws: &Workspace, name: &str) -> bool {
         .packages
         .iter()
         .find(|p| p.name.as_str() == name && ws.metadata.workspace_members.contains(&p.id))
-        .is_none_or(|p| p.publish.as_ref().is_none_or(|registries| !registries.is_empty()))
+        .is_none_or(|p| {
+            p.publish
+                .as_ref()
+                .is_none_or(|registries| !registries.is_empty())
+        })
 }
 
 /// The version every member shares in a shared-version workspace (`[workspace.package]
@@ -78,7 +95,11 @@ pub fn shared_version(ws: &Workspace) -> Option<semver::Version> {
     let root = ws.metadata.workspace_root.as_std_path().join("Cargo.toml");
     let text = std::fs::read_to_string(root).ok()?;
     let doc: toml_edit::DocumentMut = text.parse().ok()?;
-    let v = doc.get("workspace")?.get("package")?.get("version")?.as_str()?;
+    let v = doc
+        .get("workspace")?
+        .get("package")?
+        .get("version")?
+        .as_str()?;
     semver::Version::parse(v).ok()
 }
 
@@ -90,8 +111,16 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
             continue;
         }
         if let Some(info) = ws.member_manifest(&name) {
-            if info.version != *shared {
-                out.push(format!("{name} is at {} (the workspace version is {shared})", info.version));
+            // build metadata never distinguishes versions (semver: it has no precedence)
+            let same = info.version.major == shared.major
+                && info.version.minor == shared.minor
+                && info.version.patch == shared.patch
+                && info.version.pre == shared.pre;
+            if !same {
+                out.push(format!(
+                    "{name} is at {} (the workspace version is {shared})",
+                    info.version
+                ));
             }
         }
     }
@@ -109,7 +138,16 @@ pub fn release_blockers(
 ) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let mut visited = BTreeSet::new();
-    walk_release_deps(ws, ctx, opts, releasing, tag_pattern, &[ctx.package.clone()], &mut visited, &mut out)?;
+    walk_release_deps(
+        ws,
+        ctx,
+        opts,
+        releasing,
+        tag_pattern,
+        std::slice::from_ref(&ctx.package),
+        &mut visited,
+        &mut out,
+    )?;
     Ok(out)
 }
 
@@ -125,7 +163,9 @@ fn walk_release_deps(
     out: &mut Vec<String>,
 ) -> Result<()> {
     let members = ws.member_names();
-    let Some(here) = chain.last().and_then(|n| ws.member_manifest(n)) else { return Ok(()) };
+    let Some(here) = chain.last().and_then(|n| ws.member_manifest(n)) else {
+        return Ok(());
+    };
     for dep in &here.dependencies {
         if dep.kind == DepKind::Dev || !visited.insert(dep.package.clone()) {
             continue;
@@ -140,9 +180,14 @@ fn walk_release_deps(
             }
             continue;
         }
-        let Some(info) = ws.member_manifest(&dep.package) else { continue };
+        let Some(info) = ws.member_manifest(&dep.package) else {
+            continue;
+        };
         if !is_publishable(ws, &dep.package) {
-            out.push(format!("{shown}: `{}` is publish = false, so the published crate could not depend on it", dep.package));
+            out.push(format!(
+                "{shown}: `{}` is publish = false, so the published crate could not depend on it",
+                dep.package
+            ));
             continue;
         }
         if dep.req == "*" {
@@ -155,8 +200,10 @@ fn walk_release_deps(
         if releasing.contains(&dep.package) {
             continue; // released in the same run, at the version in its manifest
         }
-        let released = build::release_tag_of(ctx, &dep.package, &info.version, tag_pattern)?.is_some()
-            || build::newest_version(ctx, opts, &dep.package, &info.version)?.as_ref() == Some(&info.version);
+        let released = build::release_tag_of(ctx, &dep.package, &info.version, tag_pattern)?
+            .is_some()
+            || build::newest_version(ctx, opts, &dep.package, &info.version)?.as_ref()
+                == Some(&info.version);
         if !released {
             out.push(format!(
                 "{shown}: `{}` {} has no release tag and is not on the registry; release it first",
@@ -173,7 +220,11 @@ fn walk_release_deps(
 /// manifest says `publish = false`, or the dependency has no version requirement); `None` for
 /// registry and git dependencies.
 fn outside_path_blocker(ws: &Workspace, from: &str, package: &str, req: &str) -> Option<String> {
-    let from = ws.metadata.workspace_packages().into_iter().find(|p| p.name.as_str() == from)?;
+    let from = ws
+        .metadata
+        .workspace_packages()
+        .into_iter()
+        .find(|p| p.name.as_str() == from)?;
     let dir = from
         .dependencies
         .iter()
@@ -184,9 +235,9 @@ fn outside_path_blocker(ws: &Workspace, from: &str, package: &str, req: &str) ->
         .parse::<toml_edit::DocumentMut>()
         .ok()
         .and_then(|doc| doc.get("package")?.get("publish").cloned());
-    let unpublished = publish.as_ref().is_some_and(|p| {
-        p.as_bool() == Some(false) || p.as_array().is_some_and(|a| a.is_empty())
-    });
+    let unpublished = publish
+        .as_ref()
+        .is_some_and(|p| p.as_bool() == Some(false) || p.as_array().is_some_and(|a| a.is_empty()));
     if unpublished {
         Some(format!("`{package}` (path {dir}) is publish = false, so the published crate could not depend on it"))
     } else if req == "*" {
@@ -204,7 +255,9 @@ pub type Exposed = BTreeMap<String, String>;
 /// re-decides it; repeats until nothing changes, so chains propagate.
 pub fn propagate(ws: &Workspace, packages: &mut [PackageReport], exposed: &[Exposed]) {
     let lib_name = |pkg: &str| -> String {
-        ws.member_manifest(pkg).and_then(|m| m.lib_target).unwrap_or_else(|| pkg.replace('-', "_"))
+        ws.member_manifest(pkg)
+            .and_then(|m| m.lib_target)
+            .unwrap_or_else(|| pkg.replace('-', "_"))
     };
     let rule = rules::find("public-dependency-major-bump").expect("registered");
     loop {
@@ -215,16 +268,26 @@ pub fn propagate(ws: &Workspace, packages: &mut [PackageReport], exposed: &[Expo
             .collect();
         let mut changed = false;
         for (i, package) in packages.iter_mut().enumerate() {
-            let Some(deps) = ws.member_manifest(&package.name).map(|m| m.dependencies) else { continue };
+            let Some(deps) = ws.member_manifest(&package.name).map(|m| m.dependencies) else {
+                continue;
+            };
             for (dep_name, dep_lib) in &breaking {
                 if *dep_name == package.name
-                    || !deps.iter().any(|d| d.kind == DepKind::Normal && &d.package == dep_name)
+                    || !deps
+                        .iter()
+                        .any(|d| d.kind == DepKind::Normal && &d.package == dep_name)
                 {
                     continue;
                 }
-                let Some(example) = exposed[i].get(dep_lib) else { continue };
+                let Some(example) = exposed[i].get(dep_lib) else {
+                    continue;
+                };
                 let path = format!("{}/{dep_name}", package.name);
-                if package.findings.iter().any(|f| f.rule == rule.id && f.path == path) {
+                if package
+                    .findings
+                    .iter()
+                    .any(|f| f.rule == rule.id && f.path == path)
+                {
                     continue;
                 }
                 package.findings.push(
@@ -237,9 +300,15 @@ pub fn propagate(ws: &Workspace, packages: &mut [PackageReport], exposed: &[Expo
                     )
                     .class(Class::Breaking),
                 );
-                package.findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                package
+                    .findings
+                    .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
                 if let Some(baseline) = package.baseline.version.clone() {
-                    let decision = decide(&baseline, package.proposed_version.as_ref(), &package.findings);
+                    let decision = decide(
+                        &baseline,
+                        package.proposed_version.as_ref(),
+                        &package.findings,
+                    );
                     package.apply(decision);
                 }
                 changed = true;

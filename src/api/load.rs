@@ -16,7 +16,9 @@ use std::fmt;
 
 use anyhow::{bail, Context, Result};
 use rustc_hash::{FxHashMap, FxHashSet};
-use rustdoc_types::{Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target, FORMAT_VERSION};
+use rustdoc_types::{
+    Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target, FORMAT_VERSION,
+};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
@@ -33,7 +35,8 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
     let mut file = std::fs::File::open(path).with_context(context)?;
     let len = file.metadata().with_context(context)?.len();
     let mut tail = Vec::new();
-    file.seek(SeekFrom::Start(len.saturating_sub(64))).with_context(context)?;
+    file.seek(SeekFrom::Start(len.saturating_sub(64)))
+        .with_context(context)?;
     file.read_to_end(&mut tail).with_context(context)?;
     let parsed = match version_in_tail(&tail) {
         Some(version) => {
@@ -45,7 +48,9 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
                 .context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")
         }
         // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
-        None => std::fs::read(path).with_context(context).and_then(|bytes| parse_crate(&bytes)),
+        None => std::fs::read(path)
+            .with_context(context)
+            .and_then(|bytes| parse_crate(&bytes)),
     };
     parsed.with_context(|| format!("invalid rustdoc JSON file `{}`", path.display()))
 }
@@ -100,7 +105,10 @@ impl SlimCrate {
             index: self.index,
             paths: self.paths,
             external_crates: self.external_crates,
-            target: Target { triple: self.target.triple, target_features: Vec::new() },
+            target: Target {
+                triple: self.target.triple,
+                target_features: Vec::new(),
+            },
             format_version: self.format_version,
         }
     }
@@ -117,7 +125,10 @@ fn slim_index<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FxHashMap<Id
         }
 
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut index = FxHashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
+            let mut index = FxHashMap::with_capacity_and_hasher(
+                map.size_hint().unwrap_or(0),
+                Default::default(),
+            );
             let mut blanket_members: FxHashSet<Id> = FxHashSet::default();
             while let Some(id) = map.next_key::<Id>()? {
                 let mut item: Item = map.next_value()?;
@@ -127,7 +138,10 @@ fn slim_index<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FxHashMap<Id
                         continue;
                     }
                     let unstable_auto = imp.is_synthetic
-                        && imp.trait_.as_ref().is_some_and(|t| matches!(t.path.as_str(), "Freeze" | "UnsafeUnpin"));
+                        && imp
+                            .trait_
+                            .as_ref()
+                            .is_some_and(|t| matches!(t.path.as_str(), "Freeze" | "UnsafeUnpin"));
                     if unstable_auto {
                         continue;
                     }

@@ -61,12 +61,24 @@ impl Api {
             stack: Vec::new(),
         };
         walker.walk_module(krate.root, &name, false, &HashSet::new());
-        let Walker { paths, hidden_paths, mut item_paths, .. } = walker;
+        let Walker {
+            paths,
+            hidden_paths,
+            mut item_paths,
+            ..
+        } = walker;
         for list in item_paths.values_mut() {
             list.sort_by(|a, b| path_order(a, b));
             list.dedup();
         }
-        Api { krate, name, options, paths, hidden_paths, item_paths }
+        Api {
+            krate,
+            name,
+            options,
+            paths,
+            hidden_paths,
+            item_paths,
+        }
     }
 
     pub fn item(&self, id: Id) -> Option<&Item> {
@@ -85,7 +97,10 @@ impl Api {
 
     /// The path where the item is defined, as rustdoc records it (`alloc::string::String`).
     pub fn definition_path(&self, id: Id) -> Option<String> {
-        self.krate.paths.get(&id).map(|summary| summary.path.join("::"))
+        self.krate
+            .paths
+            .get(&id)
+            .map(|summary| summary.path.join("::"))
     }
 
     /// The name of the crate an item comes from.
@@ -97,7 +112,10 @@ impl Api {
         if crate_id == 0 {
             Some(&self.name)
         } else {
-            self.krate.external_crates.get(&crate_id).map(|c| c.name.as_str())
+            self.krate
+                .external_crates
+                .get(&crate_id)
+                .map(|c| c.name.as_str())
         }
     }
 
@@ -136,7 +154,9 @@ impl Identity<'_> {
                 segs.iter().all(|s| parts.next() == Some(s.as_str())) && parts.next().is_none()
             })
         };
-        self.paths.iter().any(|p| other.paths.contains(p) || joined_eq(p, other.definition))
+        self.paths
+            .iter()
+            .any(|p| other.paths.contains(p) || joined_eq(p, other.definition))
             || other.paths.iter().any(|p| joined_eq(p, self.definition))
     }
 }
@@ -158,12 +178,19 @@ pub fn is_doc_hidden(item: &Item) -> bool {
 }
 
 pub fn is_non_exhaustive(item: &Item) -> bool {
-    item.attrs.iter().any(|a| matches!(a, Attribute::NonExhaustive))
+    item.attrs
+        .iter()
+        .any(|a| matches!(a, Attribute::NonExhaustive))
 }
 
 /// `file:line:column` of a span, for reports.
 pub fn span_text(span: &Span) -> String {
-    format!("{}:{}:{}", span.filename.display(), span.begin.0, span.begin.1)
+    format!(
+        "{}:{}:{}",
+        span.filename.display(),
+        span.begin.0,
+        span.begin.1
+    )
 }
 
 struct Walker<'a> {
@@ -188,7 +215,9 @@ impl Walker<'_> {
         let mut explicit: HashSet<String> = shadowed.clone();
         let mut globs = Vec::new();
         for child_id in &m.items {
-            let Some(child) = self.krate.index.get(child_id) else { continue };
+            let Some(child) = self.krate.index.get(child_id) else {
+                continue;
+            };
             if let ItemEnum::Use(u) = &child.inner {
                 if u.is_glob {
                     globs.push(child);
@@ -200,7 +229,9 @@ impl Walker<'_> {
             }
         }
         for child_id in &m.items {
-            let Some(child) = self.krate.index.get(child_id) else { continue };
+            let Some(child) = self.krate.index.get(child_id) else {
+                continue;
+            };
             let child_hidden = hidden || is_doc_hidden(child);
             match &child.inner {
                 ItemEnum::Use(u) if u.is_glob => {}
@@ -227,13 +258,16 @@ impl Walker<'_> {
             }
         }
         for glob in globs {
-            let ItemEnum::Use(u) = &glob.inner else { continue };
+            let ItemEnum::Use(u) = &glob.inner else {
+                continue;
+            };
             if let Some(target) = u.id {
                 let glob_hidden = hidden || is_doc_hidden(glob);
                 // a glob brings in the target module's names, except those defined here
                 self.walk_module(target, prefix, glob_hidden, &explicit);
                 // names a glob brought in shadow later globs' names too (first wins)
-                if let Some(ItemEnum::Module(tm)) = self.krate.index.get(&target).map(|i| &i.inner) {
+                if let Some(ItemEnum::Module(tm)) = self.krate.index.get(&target).map(|i| &i.inner)
+                {
                     for id in &tm.items {
                         if let Some(item) = self.krate.index.get(id) {
                             match &item.inner {

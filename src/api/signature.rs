@@ -28,11 +28,14 @@ pub fn signature(api: &Api, item: &Item) -> String {
                         .collect();
                     format!("pub struct {name}{g}({}){w};", fs.join(", "))
                 }
-                StructKind::Plain { fields, has_stripped_fields } => {
+                StructKind::Plain {
+                    fields,
+                    has_stripped_fields,
+                } => {
                     let mut fs: Vec<String> = fields
                         .iter()
                         .filter_map(|id| api.item(*id))
-                        .map(|fi| field(fi))
+                        .map(field)
                         .collect();
                     if *has_stripped_fields {
                         fs.push("/* private fields */".into());
@@ -130,7 +133,9 @@ pub fn function(name: &str, f: &Function) -> String {
         .sig
         .inputs
         .iter()
-        .map(|(pname, ty)| receiver_text(pname, ty).unwrap_or_else(|| format!("{pname}: {}", render_type(ty))))
+        .map(|(pname, ty)| {
+            receiver_text(pname, ty).unwrap_or_else(|| format!("{pname}: {}", render_type(ty)))
+        })
         .collect();
     s.push_str(&params.join(", "));
     if f.sig.is_c_variadic {
@@ -153,8 +158,15 @@ fn receiver_text(name: &str, ty: &rustdoc_types::Type) -> Option<String> {
     }
     Some(match ty {
         Type::Generic(g) if g == "Self" => "self".into(),
-        Type::BorrowedRef { is_mutable, type_, lifetime } if matches!(&**type_, Type::Generic(g) if g == "Self") => {
-            let l = lifetime.as_deref().map(|l| format!("{l} ")).unwrap_or_default();
+        Type::BorrowedRef {
+            is_mutable,
+            type_,
+            lifetime,
+        } if matches!(&**type_, Type::Generic(g) if g == "Self") => {
+            let l = lifetime
+                .as_deref()
+                .map(|l| format!("{l} "))
+                .unwrap_or_default();
             format!("&{l}{}self", if *is_mutable { "mut " } else { "" })
         }
         other => format!("self: {}", render_type(other)),
@@ -174,13 +186,21 @@ pub fn abi_text(abi: &Abi) -> Option<String> {
         Abi::System { unwind } => ("system", *unwind),
         Abi::Other(s) => return Some(s.clone()),
     };
-    Some(if unwind { format!("{name}-unwind") } else { name.to_string() })
+    Some(if unwind {
+        format!("{name}-unwind")
+    } else {
+        name.to_string()
+    })
 }
 
 fn field(item: &Item) -> String {
     match &item.inner {
         ItemEnum::StructField(t) => {
-            format!("pub {}: {}", item.name.as_deref().unwrap_or("_"), render_type(t))
+            format!(
+                "pub {}: {}",
+                item.name.as_deref().unwrap_or("_"),
+                render_type(t)
+            )
         }
         _ => String::new(),
     }
@@ -188,7 +208,9 @@ fn field(item: &Item) -> String {
 
 fn variant(api: &Api, item: &Item) -> String {
     let name = item.name.as_deref().unwrap_or("_");
-    let ItemEnum::Variant(v) = &item.inner else { return name.to_string() };
+    let ItemEnum::Variant(v) = &item.inner else {
+        return name.to_string();
+    };
     let field_ty = |id: &rustdoc_types::Id| match api.item(*id).map(|i| &i.inner) {
         Some(ItemEnum::StructField(t)) => render_type(t),
         _ => "_".into(),
@@ -196,11 +218,16 @@ fn variant(api: &Api, item: &Item) -> String {
     let body = match &v.kind {
         VariantKind::Plain => String::new(),
         VariantKind::Tuple(fields) => {
-            let fs: Vec<String> =
-                fields.iter().map(|f| f.as_ref().map(field_ty).unwrap_or_else(|| "_".into())).collect();
+            let fs: Vec<String> = fields
+                .iter()
+                .map(|f| f.as_ref().map(field_ty).unwrap_or_else(|| "_".into()))
+                .collect();
             format!("({})", fs.join(", "))
         }
-        VariantKind::Struct { fields, has_stripped_fields } => {
+        VariantKind::Struct {
+            fields,
+            has_stripped_fields,
+        } => {
             let mut fs: Vec<String> = fields
                 .iter()
                 .filter_map(|id| api.item(*id))
@@ -212,6 +239,10 @@ fn variant(api: &Api, item: &Item) -> String {
             format!(" {{ {} }}", fs.join(", "))
         }
     };
-    let disc = v.discriminant.as_ref().map(|d| format!(" = {}", d.expr)).unwrap_or_default();
+    let disc = v
+        .discriminant
+        .as_ref()
+        .map(|d| format!(" = {}", d.expr))
+        .unwrap_or_default();
     format!("{name}{body}{disc}")
 }

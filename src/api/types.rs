@@ -27,18 +27,32 @@ pub struct TypeCx<'a> {
 
 impl<'a> TypeCx<'a> {
     pub fn new(old: &'a Api, new: &'a Api) -> Self {
-        TypeCx { old, new, renames: Vec::new(), self_types: None, elided_is_static: false }
+        TypeCx {
+            old,
+            new,
+            renames: Vec::new(),
+            self_types: None,
+            elided_is_static: false,
+        }
     }
 
     /// A context in which `Self` means these types (an inherent impl's self type, per side),
     /// so `-> Self` and `-> Widget` compare equal.
     pub fn with_self(&self, old: &'a Type, new: &'a Type) -> TypeCx<'a> {
-        TypeCx { renames: self.renames.clone(), self_types: Some((old, new)), ..*self }
+        TypeCx {
+            renames: self.renames.clone(),
+            self_types: Some((old, new)),
+            ..*self
+        }
     }
 
     /// A context for const and static types, where `&str` means `&'static str`.
     pub fn for_statics(&self) -> TypeCx<'a> {
-        TypeCx { renames: self.renames.clone(), elided_is_static: true, ..*self }
+        TypeCx {
+            renames: self.renames.clone(),
+            elided_is_static: true,
+            ..*self
+        }
     }
 
     /// A comparison context in which the given generic parameter lists correspond by position.
@@ -53,7 +67,13 @@ impl<'a> TypeCx<'a> {
                 }
             }
         }
-        TypeCx { old: self.old, new: self.new, renames, self_types: self.self_types, elided_is_static: self.elided_is_static }
+        TypeCx {
+            old: self.old,
+            new: self.new,
+            renames,
+            self_types: self.self_types,
+            elided_is_static: self.elided_is_static,
+        }
     }
 
     pub fn same_item(&self, old: rustdoc_types::Id, new: rustdoc_types::Id) -> bool {
@@ -81,9 +101,9 @@ impl<'a> TypeCx<'a> {
             (ResolvedPath(x), ResolvedPath(y)) => self.eq_path(x, y),
             (DynTrait(x), DynTrait(y)) => {
                 x.traits.len() == y.traits.len()
-                    && x.traits.iter().all(|t| {
-                        y.traits.iter().any(|u| self.eq_path(&t.trait_, &u.trait_))
-                    })
+                    && x.traits
+                        .iter()
+                        .all(|t| y.traits.iter().any(|u| self.eq_path(&t.trait_, &u.trait_)))
                     && is_static(x.lifetime.as_deref()) == is_static(y.lifetime.as_deref())
             }
             (Generic(x), Generic(y)) => self.same_generic(x, y),
@@ -97,12 +117,27 @@ impl<'a> TypeCx<'a> {
             (Pat { type_: t1, .. }, Pat { type_: t2, .. }) => self.eq_ty(t1, t2),
             (ImplTrait(x), ImplTrait(y)) => self.eq_bounds(x, y),
             (Infer, Infer) => true,
-            (RawPointer { is_mutable: m1, type_: t1 }, RawPointer { is_mutable: m2, type_: t2 }) => {
-                m1 == m2 && self.eq_ty(t1, t2)
-            }
             (
-                BorrowedRef { lifetime: l1, is_mutable: m1, type_: t1 },
-                BorrowedRef { lifetime: l2, is_mutable: m2, type_: t2 },
+                RawPointer {
+                    is_mutable: m1,
+                    type_: t1,
+                },
+                RawPointer {
+                    is_mutable: m2,
+                    type_: t2,
+                },
+            ) => m1 == m2 && self.eq_ty(t1, t2),
+            (
+                BorrowedRef {
+                    lifetime: l1,
+                    is_mutable: m1,
+                    type_: t1,
+                },
+                BorrowedRef {
+                    lifetime: l2,
+                    is_mutable: m2,
+                    type_: t2,
+                },
             ) => {
                 let lifetime = |l: &Option<String>| match l {
                     None => self.elided_is_static,
@@ -111,8 +146,18 @@ impl<'a> TypeCx<'a> {
                 m1 == m2 && lifetime(l1) == lifetime(l2) && self.eq_ty(t1, t2)
             }
             (
-                QualifiedPath { name: n1, args: a1, self_type: s1, trait_: t1 },
-                QualifiedPath { name: n2, args: a2, self_type: s2, trait_: t2 },
+                QualifiedPath {
+                    name: n1,
+                    args: a1,
+                    self_type: s1,
+                    trait_: t1,
+                },
+                QualifiedPath {
+                    name: n2,
+                    args: a2,
+                    self_type: s2,
+                    trait_: t2,
+                },
             ) => {
                 n1 == n2
                     && self.eq_ty(s1, s2)
@@ -163,12 +208,24 @@ impl<'a> TypeCx<'a> {
     fn eq_args(&self, a: &GenericArgs, b: &GenericArgs) -> bool {
         match (a, b) {
             (
-                GenericArgs::AngleBracketed { args: a1, constraints: c1 },
-                GenericArgs::AngleBracketed { args: a2, constraints: c2 },
+                GenericArgs::AngleBracketed {
+                    args: a1,
+                    constraints: c1,
+                },
+                GenericArgs::AngleBracketed {
+                    args: a2,
+                    constraints: c2,
+                },
             ) => {
                 // lifetimes elided on one side only are not a change for callers
-                let a1: Vec<_> = a1.iter().filter(|g| !matches!(g, GenericArg::Lifetime(_))).collect();
-                let a2: Vec<_> = a2.iter().filter(|g| !matches!(g, GenericArg::Lifetime(_))).collect();
+                let a1: Vec<_> = a1
+                    .iter()
+                    .filter(|g| !matches!(g, GenericArg::Lifetime(_)))
+                    .collect();
+                let a2: Vec<_> = a2
+                    .iter()
+                    .filter(|g| !matches!(g, GenericArg::Lifetime(_)))
+                    .collect();
                 a1.len() == a2.len()
                     && a1.iter().zip(&a2).all(|(x, y)| self.eq_arg(x, y))
                     && c1.len() == c2.len()
@@ -191,8 +248,14 @@ impl<'a> TypeCx<'a> {
                     })
             }
             (
-                GenericArgs::Parenthesized { inputs: i1, output: o1 },
-                GenericArgs::Parenthesized { inputs: i2, output: o2 },
+                GenericArgs::Parenthesized {
+                    inputs: i1,
+                    output: o1,
+                },
+                GenericArgs::Parenthesized {
+                    inputs: i2,
+                    output: o2,
+                },
             ) => self.eq_list(i1, i2) && self.eq_opt_ty(o1.as_ref(), o2.as_ref()),
             (GenericArgs::ReturnTypeNotation, GenericArgs::ReturnTypeNotation) => true,
             _ => false,
@@ -227,15 +290,26 @@ impl<'a> TypeCx<'a> {
     pub fn eq_sig(&self, a: &FunctionSignature, b: &FunctionSignature) -> bool {
         a.is_c_variadic == b.is_c_variadic
             && a.inputs.len() == b.inputs.len()
-            && a.inputs.iter().zip(&b.inputs).all(|((_, x), (_, y))| self.eq_ty(x, y))
+            && a.inputs
+                .iter()
+                .zip(&b.inputs)
+                .all(|((_, x), (_, y))| self.eq_ty(x, y))
             && self.eq_opt_ty(a.output.as_ref(), b.output.as_ref())
     }
 
     pub fn eq_bound(&self, a: &GenericBound, b: &GenericBound) -> bool {
         match (a, b) {
             (
-                GenericBound::TraitBound { trait_: t1, modifier: m1, .. },
-                GenericBound::TraitBound { trait_: t2, modifier: m2, .. },
+                GenericBound::TraitBound {
+                    trait_: t1,
+                    modifier: m1,
+                    ..
+                },
+                GenericBound::TraitBound {
+                    trait_: t2,
+                    modifier: m2,
+                    ..
+                },
             ) => m1 == m2 && self.eq_path(t1, t2),
             (GenericBound::Outlives(x), GenericBound::Outlives(y)) => {
                 is_static(Some(x)) == is_static(Some(y))
@@ -252,13 +326,27 @@ impl<'a> TypeCx<'a> {
     }
 
     /// Bounds of `b` that no bound of `a` matches (what the new side requires in addition).
-    pub fn extra_bounds<'b>(&self, a: &[&GenericBound], b: &[&'b GenericBound]) -> Vec<&'b GenericBound> {
-        b.iter().filter(|y| !a.iter().any(|x| self.eq_bound(x, y))).copied().collect()
+    pub fn extra_bounds<'b>(
+        &self,
+        a: &[&GenericBound],
+        b: &[&'b GenericBound],
+    ) -> Vec<&'b GenericBound> {
+        b.iter()
+            .filter(|y| !a.iter().any(|x| self.eq_bound(x, y)))
+            .copied()
+            .collect()
     }
 
     /// Bounds of `a` missing from `b` (what the new side no longer provides or requires).
-    pub fn missing_bounds<'b>(&self, a: &[&'b GenericBound], b: &[&GenericBound]) -> Vec<&'b GenericBound> {
-        a.iter().filter(|x| !b.iter().any(|y| self.eq_bound(x, y))).copied().collect()
+    pub fn missing_bounds<'b>(
+        &self,
+        a: &[&'b GenericBound],
+        b: &[&GenericBound],
+    ) -> Vec<&'b GenericBound> {
+        a.iter()
+            .filter(|x| !b.iter().any(|y| self.eq_bound(x, y)))
+            .copied()
+            .collect()
     }
 }
 
@@ -289,7 +377,12 @@ pub fn bounds_by_param(generics: &Generics) -> Vec<(&str, Vec<&GenericBound>)> {
         }
     }
     for pred in &generics.where_predicates {
-        if let WherePredicate::BoundPredicate { type_: Type::Generic(name), bounds, .. } = pred {
+        if let WherePredicate::BoundPredicate {
+            type_: Type::Generic(name),
+            bounds,
+            ..
+        } = pred
+        {
             match out.iter_mut().find(|(n, _)| n == name) {
                 Some((_, list)) => list.extend(bounds.iter()),
                 None => out.push((name.as_str(), bounds.iter().collect())),
@@ -378,7 +471,11 @@ fn write_type(s: &mut String, ty: &Type) {
             s.push_str(if *is_mutable { "*mut " } else { "*const " });
             write_type(s, type_);
         }
-        Type::BorrowedRef { lifetime, is_mutable, type_ } => {
+        Type::BorrowedRef {
+            lifetime,
+            is_mutable,
+            type_,
+        } => {
             s.push('&');
             if let Some(l) = lifetime {
                 s.push_str(l);
@@ -389,7 +486,12 @@ fn write_type(s: &mut String, ty: &Type) {
             }
             write_type(s, type_);
         }
-        Type::QualifiedPath { name, args, self_type, trait_ } => {
+        Type::QualifiedPath {
+            name,
+            args,
+            self_type,
+            trait_,
+        } => {
             match trait_ {
                 Some(t) => {
                     s.push('<');
@@ -493,7 +595,11 @@ fn write_bounds(s: &mut String, bounds: &[GenericBound]) {
             s.push_str(" + ");
         }
         match b {
-            GenericBound::TraitBound { trait_, modifier, generic_params } => {
+            GenericBound::TraitBound {
+                trait_,
+                modifier,
+                generic_params,
+            } => {
                 if !generic_params.is_empty() {
                     s.push_str("for<");
                     let names: Vec<&str> = generic_params.iter().map(|p| p.name.as_str()).collect();
@@ -529,11 +635,23 @@ pub fn render_generic_params(generics: &Generics) -> String {
     let params: Vec<String> = generics
         .params
         .iter()
-        .filter(|p| !matches!(p.kind, GenericParamDefKind::Type { is_synthetic: true, .. }))
+        .filter(|p| {
+            !matches!(
+                p.kind,
+                GenericParamDefKind::Type {
+                    is_synthetic: true,
+                    ..
+                }
+            )
+        })
         .map(|p| match &p.kind {
             GenericParamDefKind::Lifetime { outlives } if outlives.is_empty() => p.name.clone(),
-            GenericParamDefKind::Lifetime { outlives } => format!("{}: {}", p.name, outlives.join(" + ")),
-            GenericParamDefKind::Type { bounds, default, .. } => {
+            GenericParamDefKind::Lifetime { outlives } => {
+                format!("{}: {}", p.name, outlives.join(" + "))
+            }
+            GenericParamDefKind::Type {
+                bounds, default, ..
+            } => {
                 let mut s = p.name.clone();
                 if !bounds.is_empty() {
                     s.push_str(": ");

@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use rustdoc_types::{GenericArg, GenericArgs, GenericBound, Id, Item, ItemEnum, Term, Type, VariantKind, WherePredicate};
+use rustdoc_types::{
+    GenericArg, GenericArgs, GenericBound, Id, Item, ItemEnum, Term, Type, VariantKind,
+    WherePredicate,
+};
 
 use super::model::{Api, Target};
 
@@ -21,7 +24,11 @@ pub fn exposed_crates(api: &Api) -> BTreeMap<String, String> {
                     if item.crate_id != 0 {
                         found.push(*id); // inlined re-export of a dependency's item
                     } else {
-                        Visitor { api, found: &mut found }.item(item);
+                        Visitor {
+                            api,
+                            found: &mut found,
+                        }
+                        .item(item);
                     }
                 }
             }
@@ -80,7 +87,9 @@ impl Visitor<'_, '_> {
             }
             ItemEnum::Variant(v) => match &v.kind {
                 VariantKind::Plain => {}
-                VariantKind::Tuple(f) => self.children(&f.iter().flatten().copied().collect::<Vec<_>>()),
+                VariantKind::Tuple(f) => {
+                    self.children(&f.iter().flatten().copied().collect::<Vec<_>>())
+                }
                 VariantKind::Struct { fields, .. } => self.children(fields),
             },
             ItemEnum::StructField(t) => self.ty(t),
@@ -134,7 +143,10 @@ impl Visitor<'_, '_> {
 
     fn generics(&mut self, g: &rustdoc_types::Generics) {
         for p in &g.params {
-            if let rustdoc_types::GenericParamDefKind::Type { bounds, default, .. } = &p.kind {
+            if let rustdoc_types::GenericParamDefKind::Type {
+                bounds, default, ..
+            } = &p.kind
+            {
                 self.bounds(bounds);
                 if let Some(d) = default {
                     self.ty(d);
@@ -168,7 +180,9 @@ impl Visitor<'_, '_> {
                 }
                 for c in constraints {
                     match &c.binding {
-                        rustdoc_types::AssocItemConstraintKind::Equality(Term::Type(t)) => self.ty(t),
+                        rustdoc_types::AssocItemConstraintKind::Equality(Term::Type(t)) => {
+                            self.ty(t)
+                        }
                         rustdoc_types::AssocItemConstraintKind::Constraint(b) => self.bounds(b),
                         _ => {}
                     }
@@ -211,7 +225,12 @@ impl Visitor<'_, '_> {
             Type::Array { type_, .. } | Type::Pat { type_, .. } => self.ty(type_),
             Type::ImplTrait(b) => self.bounds(b),
             Type::RawPointer { type_, .. } | Type::BorrowedRef { type_, .. } => self.ty(type_),
-            Type::QualifiedPath { self_type, trait_, args, .. } => {
+            Type::QualifiedPath {
+                self_type,
+                trait_,
+                args,
+                ..
+            } => {
                 self.ty(self_type);
                 if let Some(t) = trait_ {
                     self.found.push(t.id);

@@ -80,7 +80,9 @@ pub(crate) fn head(root: &Path) -> Result<Option<String>> {
 pub(crate) fn short_head(root: &Path) -> Result<String> {
     let mut cmd = git(root);
     cmd.args(["rev-parse", "--short", "HEAD"]);
-    Ok(run_ok(cmd, "run `git rev-parse --short HEAD`")?.trim().to_string())
+    Ok(run_ok(cmd, "run `git rev-parse --short HEAD`")?
+        .trim()
+        .to_string())
 }
 
 /// Whether the repository is a shallow clone (CI checkouts often are, and lack tags).

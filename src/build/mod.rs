@@ -258,7 +258,10 @@ impl Workspace {
 
     /// Names of the workspace members, sorted.
     pub fn member_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = manifest::members(&self.metadata).iter().map(|p| p.name.clone()).collect();
+        let mut names: Vec<String> = manifest::members(&self.metadata)
+            .iter()
+            .map(|p| p.name.clone())
+            .collect();
         names.sort();
         names
     }
@@ -271,7 +274,11 @@ impl Workspace {
         members
             .iter()
             .find(|p| canonical(p.manifest_path.as_std_path()) == manifest_c)
-            .or(if members.len() == 1 { members.first() } else { None })
+            .or(if members.len() == 1 {
+                members.first()
+            } else {
+                None
+            })
             .map(|p| p.name.clone())
     }
 
@@ -422,7 +429,9 @@ impl BuildContext {
 /// The abbreviated hash of HEAD in the git repository around `dir`; `None` outside a
 /// repository (or without git) and before the first commit. Read-only, like all git use here.
 pub fn short_head(dir: &Path) -> Result<Option<String>> {
-    let Some(root) = git::toplevel(dir)? else { return Ok(None) };
+    let Some(root) = git::toplevel(dir)? else {
+        return Ok(None);
+    };
     if git::head(&root)?.is_none() {
         return Ok(None);
     }
@@ -517,7 +526,12 @@ pub fn baseline_tag_shapes(package: &str, pattern: Option<&str>) -> Result<Vec<S
 }
 
 /// The release tag of `package` at exactly `version`, on any branch, if the repository has one.
-pub fn release_tag_of(ctx: &BuildContext, package: &str, version: &semver::Version, pattern: Option<&str>) -> Result<Option<String>> {
+pub fn release_tag_of(
+    ctx: &BuildContext,
+    package: &str,
+    version: &semver::Version,
+    pattern: Option<&str>,
+) -> Result<Option<String>> {
     let matcher = TagMatcher::new(package, pattern)?;
     let Some(git) = &ctx.git else { return Ok(None) };
     let mut found: Vec<(bool, String)> = git::all_tags(&git.root)?
@@ -738,7 +752,8 @@ pub fn build_side(
             // cargo runs in other directories; a relative path means relative to ours (the
             // report keeps the path as the user wrote it)
             let label = dir;
-            let dir = &std::path::absolute(dir).with_context(|| format!("invalid path {}", dir.display()))?;
+            let dir = &std::path::absolute(dir)
+                .with_context(|| format!("invalid path {}", dir.display()))?;
             let manifest = if dir.file_name().is_some_and(|n| n == "Cargo.toml") && dir.is_file() {
                 dir.clone()
             } else {

@@ -139,19 +139,41 @@ pub fn newest_version(
     at_most: &semver::Version,
 ) -> Result<Option<semver::Version>> {
     let tc = ctx.toolchain(opts.toolchain.as_deref())?;
-    std::fs::create_dir_all(&opts.target_dir)
-        .with_context(|| format!("failed to create the target directory {}", opts.target_dir.display()))?;
+    std::fs::create_dir_all(&opts.target_dir).with_context(|| {
+        format!(
+            "failed to create the target directory {}",
+            opts.target_dir.display()
+        )
+    })?;
     let scratch = tempfile::Builder::new()
         .prefix("semgate-registry-probe-")
         .tempdir_in(&opts.target_dir)
-        .with_context(|| format!("failed to create a temporary directory in {}", opts.target_dir.display()))?;
+        .with_context(|| {
+            format!(
+                "failed to create a temporary directory in {}",
+                opts.target_dir.display()
+            )
+        })?;
     let dir = scratch.path();
-    std::fs::write(dir.join("lib.rs"), "").with_context(|| format!("failed to write {}", dir.display()))?;
+    std::fs::write(dir.join("lib.rs"), "")
+        .with_context(|| format!("failed to write {}", dir.display()))?;
     let manifest_path = dir.join("Cargo.toml");
-    let registry = manifest::find_member(&ctx.metadata, package)
-        .and_then(|p| p.publish.as_ref()?.first().filter(|r| r.as_str() != "crates-io").cloned());
+    let registry = manifest::find_member(&ctx.metadata, package).and_then(|p| {
+        p.publish
+            .as_ref()?
+            .first()
+            .filter(|r| r.as_str() != "crates-io")
+            .cloned()
+    });
     let bound = format!("<={}.{}.{}", at_most.major, at_most.minor, at_most.patch);
-    write_placeholder(&manifest_path, package, &bound, registry.as_deref(), &[], true)?;
+    write_placeholder(
+        &manifest_path,
+        package,
+        &bound,
+        registry.as_deref(),
+        &[],
+        true,
+    )?;
     match manifest::cargo_metadata(tc.cargo(), &manifest_path, false) {
         Ok(metadata) => Ok(metadata
             .packages
@@ -162,11 +184,16 @@ pub fn newest_version(
         Err(e) => {
             let unpublished = e
                 .downcast_ref::<manifest::MetadataError>()
-                .is_some_and(|m| m.stderr.contains("no matching package named") || m.stderr.contains("failed to select a version"));
+                .is_some_and(|m| {
+                    m.stderr.contains("no matching package named")
+                        || m.stderr.contains("failed to select a version")
+                });
             if unpublished {
                 Ok(None)
             } else {
-                Err(e.context(format!("failed to look up the published versions of `{package}` through cargo")))
+                Err(e.context(format!(
+                    "failed to look up the published versions of `{package}` through cargo"
+                )))
             }
         }
     }

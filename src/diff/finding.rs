@@ -106,6 +106,11 @@ impl Finding {
 
     /// The order reports list findings in: most severe first, then by path and rule.
     pub fn sort_key(&self) -> impl Ord + '_ {
-        (std::cmp::Reverse(self.class), &self.path, self.rule, &self.message)
+        (
+            std::cmp::Reverse(self.class),
+            &self.path,
+            self.rule,
+            &self.message,
+        )
     }
 }

@@ -15,8 +15,8 @@ use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
 pub use finding::{Finding, Location};
 
 use crate::api::types::TypeCx;
-use crate::build::ManifestInfo;
 use crate::api::{Api, Target};
+use crate::build::ManifestInfo;
 use crate::rules::Rule;
 
 /// An item present under the same public path on both sides.
@@ -93,7 +93,10 @@ impl<'a> Input<'a> {
 
     /// A side with no manifest (a bare rustdoc JSON file): manifest rules stay silent.
     pub fn api(api: &'a Api) -> Input<'a> {
-        Input { api, manifest: None }
+        Input {
+            api,
+            manifest: None,
+        }
     }
 }
 
@@ -136,12 +139,20 @@ impl<'a> DiffCx<'a> {
             if seen.insert((o, n)) {
                 if let (Some(oi), Some(ni)) = (old.item(o), new.item(n)) {
                     let (ni, via_alias) = match alias_target(new, ni) {
-                        Some(target) if !matches!(oi.inner, ItemEnum::TypeAlias(_)) && same_kind(oi, target) => {
+                        Some(target)
+                            if !matches!(oi.inner, ItemEnum::TypeAlias(_))
+                                && same_kind(oi, target) =>
+                        {
                             (target, true)
                         }
                         _ => (ni, false),
                     };
-                    pairs.push(Pair { path, old: oi, new: ni, via_alias });
+                    pairs.push(Pair {
+                        path,
+                        old: oi,
+                        new: ni,
+                        via_alias,
+                    });
                 }
             }
         }
@@ -153,19 +164,27 @@ impl<'a> DiffCx<'a> {
             .filter(|p| !new.paths.contains_key(*p))
             .map(String::as_str)
             .collect();
-        let (now_hidden, removed): (Vec<&str>, Vec<&str>) =
-            gone.into_iter().partition(|p| new.hidden_paths.contains(*p));
+        let (now_hidden, removed): (Vec<&str>, Vec<&str>) = gone
+            .into_iter()
+            .partition(|p| new.hidden_paths.contains(*p));
         let removed = outermost(removed, &old.paths);
         let now_hidden = outermost(now_hidden, &old.paths);
         let added = outermost(
-            new.paths.keys().filter(|p| !old.paths.contains_key(*p)).map(String::as_str).collect(),
+            new.paths
+                .keys()
+                .filter(|p| !old.paths.contains_key(*p))
+                .map(String::as_str)
+                .collect(),
             &new.paths,
         );
 
         let mut members = Vec::new();
         let mut trait_members = Vec::new();
         for (index, pair) in pairs.iter().enumerate() {
-            if let (Some(o), Some(n)) = (inherent_members(old, pair.old), inherent_members(new, pair.new)) {
+            if let (Some(o), Some(n)) = (
+                inherent_members(old, pair.old),
+                inherent_members(new, pair.new),
+            ) {
                 members.extend(match_members(pair.path, index, o, n));
             }
             if let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) {
@@ -204,7 +223,9 @@ impl<'a> DiffCx<'a> {
     pub fn callables(&self) -> Vec<Callable<'_>> {
         let mut out = Vec::new();
         for pair in &self.pairs {
-            if let (ItemEnum::Function(o), ItemEnum::Function(n)) = (&pair.old.inner, &pair.new.inner) {
+            if let (ItemEnum::Function(o), ItemEnum::Function(n)) =
+                (&pair.old.inner, &pair.new.inner)
+            {
                 out.push(Callable {
                     kind: CallableKind::Function,
                     path: pair.path,
@@ -219,7 +240,10 @@ impl<'a> DiffCx<'a> {
                 });
             }
         }
-        for (list, kind) in [(&self.members, CallableKind::Method), (&self.trait_members, CallableKind::TraitMethod)] {
+        for (list, kind) in [
+            (&self.members, CallableKind::Method),
+            (&self.trait_members, CallableKind::TraitMethod),
+        ] {
             for m in list {
                 if let (Some(oi), Some(ni)) = (m.old, m.new) {
                     if let (ItemEnum::Function(o), ItemEnum::Function(n)) = (&oi.inner, &ni.inner) {
@@ -244,7 +268,9 @@ impl<'a> DiffCx<'a> {
 
     /// Pairs whose items are both of the given shape, e.g. `cx.pairs_of(|i| matches!(i, ItemEnum::Struct(_)))`.
     pub fn pairs_where(&self, f: impl Fn(&ItemEnum) -> bool) -> impl Iterator<Item = &Pair<'a>> {
-        self.pairs.iter().filter(move |p| f(&p.old.inner) && f(&p.new.inner))
+        self.pairs
+            .iter()
+            .filter(move |p| f(&p.old.inner) && f(&p.new.inner))
     }
 }
 
@@ -321,12 +347,16 @@ fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<
     };
     let mut out = Vec::new();
     for impl_id in impls {
-        let Some(ItemEnum::Impl(imp)) = api.item(*impl_id).map(|i| &i.inner) else { continue };
+        let Some(ItemEnum::Impl(imp)) = api.item(*impl_id).map(|i| &i.inner) else {
+            continue;
+        };
         if imp.trait_.is_some() || imp.is_synthetic || imp.blanket_impl.is_some() {
             continue;
         }
         for id in &imp.items {
-            let Some(member) = api.item(*id) else { continue };
+            let Some(member) = api.item(*id) else {
+                continue;
+            };
             if member.visibility != rustdoc_types::Visibility::Public || api.is_hidden(member) {
                 continue;
             }
@@ -348,7 +378,9 @@ fn match_members<'a>(
 ) -> Vec<Member<'a>> {
     let mut out = Vec::new();
     for (name, oi, og, os) in &old {
-        let found = new.iter().find(|(n, ni, ..)| n == name && same_member_kind(oi, ni));
+        let found = new
+            .iter()
+            .find(|(n, ni, ..)| n == name && same_member_kind(oi, ni));
         out.push(Member {
             path: format!("{parent_path}::{name}"),
             name,
@@ -362,7 +394,10 @@ fn match_members<'a>(
         });
     }
     for (name, ni, ng, ns) in &new {
-        if !old.iter().any(|(n, oi, ..)| n == name && same_member_kind(oi, ni)) {
+        if !old
+            .iter()
+            .any(|(n, oi, ..)| n == name && same_member_kind(oi, ni))
+        {
             out.push(Member {
                 path: format!("{parent_path}::{name}"),
                 name,
@@ -382,14 +417,20 @@ fn match_members<'a>(
 /// The type a non-generic alias names, when it is an item of this crate's index
 /// (`pub type Config = Settings;`).
 fn alias_target<'a>(api: &'a Api, item: &'a Item) -> Option<&'a Item> {
-    let ItemEnum::TypeAlias(alias) = &item.inner else { return None };
+    let ItemEnum::TypeAlias(alias) = &item.inner else {
+        return None;
+    };
     if !alias.generics.params.is_empty() {
         return None;
     }
-    let Type::ResolvedPath(path) = &alias.type_ else { return None };
+    let Type::ResolvedPath(path) = &alias.type_ else {
+        return None;
+    };
     let no_args = match path.args.as_deref() {
         None => true,
-        Some(rustdoc_types::GenericArgs::AngleBracketed { args, constraints }) => args.is_empty() && constraints.is_empty(),
+        Some(rustdoc_types::GenericArgs::AngleBracketed { args, constraints }) => {
+            args.is_empty() && constraints.is_empty()
+        }
         Some(_) => false,
     };
     if no_args {

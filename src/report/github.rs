@@ -22,14 +22,29 @@ pub fn render(report: &Report) -> String {
             annotation(&mut out, package, f);
         }
         for note in &package.notes {
-            command(&mut out, "notice", &[("title", format!("semgate {}", package.name))], note);
+            command(
+                &mut out,
+                "notice",
+                &[("title", format!("semgate {}", package.name))],
+                note,
+            );
         }
     }
     for problem in &report.problems {
-        command(&mut out, "error", &[("title", "semgate".to_string())], problem);
+        command(
+            &mut out,
+            "error",
+            &[("title", "semgate".to_string())],
+            problem,
+        );
     }
     for skipped in &report.skipped {
-        command(&mut out, "notice", &[("title", "semgate".to_string())], &format!("skipped: {skipped}"));
+        command(
+            &mut out,
+            "notice",
+            &[("title", "semgate".to_string())],
+            &format!("skipped: {skipped}"),
+        );
     }
     let verdict = super::markdown::headline(report);
     let kind = match report.verdict {
@@ -66,7 +81,11 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
     }
     props.push(("title", format!("semgate {}", f.rule)));
     if let Some(reason) = &f.accepted {
-        let _ = write!(message, "\naccepted ({} change): {reason}", f.class.as_str());
+        let _ = write!(
+            message,
+            "\naccepted ({} change): {reason}",
+            f.class.as_str()
+        );
     }
     if !f.feature_sets.is_empty() {
         let _ = write!(message, "\nfeature sets: {}", f.feature_sets.join(", "));
@@ -80,7 +99,11 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
                     ChangeTag::Insert => "+ ",
                     ChangeTag::Equal => "  ",
                 };
-                let _ = write!(message, "\n{sign}{}", change.value().trim_end_matches(['\n', '\r']));
+                let _ = write!(
+                    message,
+                    "\n{sign}{}",
+                    change.value().trim_end_matches(['\n', '\r'])
+                );
             }
         }
     }
@@ -91,14 +114,21 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
 fn command(out: &mut String, kind: &str, props: &[(&str, String)], message: &str) {
     let _ = write!(out, "::{kind}");
     for (i, (key, value)) in props.iter().enumerate() {
-        let _ = write!(out, "{}{key}={}", if i == 0 { ' ' } else { ',' }, escape_property(value));
+        let _ = write!(
+            out,
+            "{}{key}={}",
+            if i == 0 { ' ' } else { ',' },
+            escape_property(value)
+        );
     }
     let _ = writeln!(out, "::{}", escape_data(message));
 }
 
 /// GitHub's escaping of a command's message: `%` first, so the escapes themselves survive.
 pub(crate) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A property value also ends at `,` (next property) and `:` (the message).
@@ -113,15 +143,27 @@ mod tests {
     #[test]
     fn escaping_follows_githubs_rules() {
         assert_eq!(escape_data("100% a\r\nb"), "100%25 a%0D%0Ab");
-        assert_eq!(escape_data("%0A"), "%250A", "an escape in the input stays literal");
+        assert_eq!(
+            escape_data("%0A"),
+            "%250A",
+            "an escape in the input stays literal"
+        );
         assert_eq!(escape_property("a:b,c%"), "a%3Ab%2Cc%25");
     }
 
     #[test]
     fn one_command_per_line() {
         let mut out = String::new();
-        command(&mut out, "error", &[("file", "dir,x/a:b.rs".into()), ("line", "3".into())], "two\nlines :: ::error::x");
-        assert_eq!(out, "::error file=dir%2Cx/a%3Ab.rs,line=3::two%0Alines :: ::error::x\n");
+        command(
+            &mut out,
+            "error",
+            &[("file", "dir,x/a:b.rs".into()), ("line", "3".into())],
+            "two\nlines :: ::error::x",
+        );
+        assert_eq!(
+            out,
+            "::error file=dir%2Cx/a%3Ab.rs,line=3::two%0Alines :: ::error::x\n"
+        );
         let mut out = String::new();
         command(&mut out, "notice", &[], "done");
         assert_eq!(out, "::notice::done\n");

@@ -61,7 +61,13 @@ pub fn render(report: &Report, paint: Paint) -> String {
             Verdict::Pass => paint.green("PASS"),
             Verdict::Fail => paint.red("FAIL"),
         };
-        let _ = writeln!(out, "{}: {verdict} ({} packages, largest bump needed: {})", paint.bold("overall"), report.packages.len(), report.required_bump.as_str());
+        let _ = writeln!(
+            out,
+            "{}: {verdict} ({} packages, largest bump needed: {})",
+            paint.bold("overall"),
+            report.packages.len(),
+            report.required_bump.as_str()
+        );
     }
     out
 }
@@ -73,7 +79,12 @@ fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
         (Class::Additive, _) => paint.yellow("additive"),
         (Class::Patch, _) => paint.cyan("note"),
     };
-    let _ = writeln!(out, "{label}{}: {}", paint.bold(&format!("[{}]", f.rule)), paint.bold(&f.message));
+    let _ = writeln!(
+        out,
+        "{label}{}: {}",
+        paint.bold(&format!("[{}]", f.rule)),
+        paint.bold(&f.message)
+    );
     let gutter = paint.blue("   |");
     match (&f.current_span, &f.baseline_span) {
         (Some(cur), _) => {
@@ -111,7 +122,12 @@ fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
         }
     }
     if !f.feature_sets.is_empty() {
-        let _ = writeln!(out, "   {} feature sets: {}", paint.blue("="), f.feature_sets.join(", "));
+        let _ = writeln!(
+            out,
+            "   {} feature sets: {}",
+            paint.blue("="),
+            f.feature_sets.join(", ")
+        );
     }
     if let Some(reason) = &f.accepted {
         let _ = writeln!(out, "   {} accepted: {reason}", paint.blue("="));
@@ -141,7 +157,12 @@ fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
             n => format!(", {n} accepted"),
         }
     );
-    let _ = writeln!(out, "    required: {} release, at least {}", p.required_bump.as_str(), p.minimum_version);
+    let _ = writeln!(
+        out,
+        "    required: {} release, at least {}",
+        p.required_bump.as_str(),
+        p.minimum_version
+    );
     if let Some(proposed) = &p.proposed_version {
         let from = p.proposed_from.as_deref().unwrap_or("Cargo.toml");
         let _ = writeln!(out, "    proposed: {proposed} (from {from})");
@@ -156,7 +177,10 @@ fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
         };
         let why = match p.verdict {
             Verdict::Pass => "the proposed version is large enough for these changes".to_string(),
-            Verdict::Fail => format!("the proposed version is too small: release at least {}", p.minimum_version),
+            Verdict::Fail => format!(
+                "the proposed version is too small: release at least {}",
+                p.minimum_version
+            ),
         };
         let _ = writeln!(out, "     verdict: {verdict}: {why}");
     }

@@ -53,9 +53,14 @@ pub(crate) fn headline(report: &Report) -> String {
             let mut line = match (&p.proposed_version, p.verdict) {
                 (Some(v), Verdict::Fail) => format!("semgate: {} {v} is too small: {need}", p.name),
                 (Some(v), Verdict::Pass) if problems.is_some() => {
-                    format!("semgate refused the release: {} {v} is large enough, but see below", p.name)
+                    format!(
+                        "semgate refused the release: {} {v} is large enough, but see below",
+                        p.name
+                    )
                 }
-                (Some(v), Verdict::Pass) => format!("semgate: {} {v} is large enough: {need}", p.name),
+                (Some(v), Verdict::Pass) => {
+                    format!("semgate: {} {v} is large enough: {need}", p.name)
+                }
                 (None, _) => format!("semgate: {}: {need}", p.name),
             };
             if let Some(problems) = problems {
@@ -65,16 +70,24 @@ pub(crate) fn headline(report: &Report) -> String {
         }
         packages => {
             let total = packages.len();
-            let failed = packages.iter().filter(|p| p.verdict == Verdict::Fail).count();
+            let failed = packages
+                .iter()
+                .filter(|p| p.verdict == Verdict::Fail)
+                .count();
             let largest = format!("largest bump needed: {}", report.required_bump.as_str());
             let mut reasons = Vec::new();
             if failed > 0 {
                 let verb = if failed == 1 { "needs" } else { "need" };
-                reasons.push(format!("{failed} of {total} crates {verb} a larger version"));
+                reasons.push(format!(
+                    "{failed} of {total} crates {verb} a larger version"
+                ));
             }
             reasons.extend(problems);
             if !reasons.is_empty() {
-                format!("semgate refused the release: {} ({largest})", reasons.join("; "))
+                format!(
+                    "semgate refused the release: {} ({largest})",
+                    reasons.join("; ")
+                )
             } else if judged(report) {
                 format!("semgate: all {total} crates have large enough versions ({largest})")
             } else {
@@ -104,10 +117,16 @@ fn need(p: &PackageReport) -> String {
 }
 
 fn table(out: &mut String, report: &Report) {
-    out.push_str("| Crate | Baseline | Proposed | Change | Required bump | Minimum version | Verdict |\n");
+    out.push_str(
+        "| Crate | Baseline | Proposed | Change | Required bump | Minimum version | Verdict |\n",
+    );
     out.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
     for p in &report.packages {
-        let version = |v: &Option<semver::Version>| v.as_ref().map(ToString::to_string).unwrap_or_else(|| "—".into());
+        let version = |v: &Option<semver::Version>| {
+            v.as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_else(|| "—".into())
+        };
         let verdict = match (&p.proposed_version, p.verdict) {
             (None, _) => "—",
             (Some(_), Verdict::Pass) => "✅ pass",
@@ -142,13 +161,17 @@ fn list(out: &mut String, title: &str, items: &[String]) {
 /// findings grouped by class. Accepted findings get their own group: shown, never hidden.
 fn details(out: &mut String, p: &PackageReport) {
     let accepted = p.findings.iter().filter(|f| f.accepted.is_some()).count();
-    let mut counts: Vec<String> = [(Class::Breaking, "breaking"), (Class::Additive, "additive"), (Class::Patch, "patch-level")]
-        .into_iter()
-        .filter_map(|(class, label)| match p.count(class) {
-            0 => None,
-            n => Some(format!("{n} {label}")),
-        })
-        .collect();
+    let mut counts: Vec<String> = [
+        (Class::Breaking, "breaking"),
+        (Class::Additive, "additive"),
+        (Class::Patch, "patch-level"),
+    ]
+    .into_iter()
+    .filter_map(|(class, label)| match p.count(class) {
+        0 => None,
+        n => Some(format!("{n} {label}")),
+    })
+    .collect();
     if accepted > 0 {
         counts.push(format!("{accepted} accepted"));
     }
@@ -156,9 +179,18 @@ fn details(out: &mut String, p: &PackageReport) {
         counts.push("no API changes".to_string());
     }
     // the summary is HTML, not markdown: escape for HTML and use HTML markup
-    let _ = writeln!(out, "<details>\n<summary><strong>{}</strong>: {}</summary>\n", html(&p.name), counts.join(", "));
+    let _ = writeln!(
+        out,
+        "<details>\n<summary><strong>{}</strong>: {}</summary>\n",
+        html(&p.name),
+        counts.join(", ")
+    );
 
-    let mut sides = format!("Baseline: {}; current: {}", side(&p.baseline), side(&p.current));
+    let mut sides = format!(
+        "Baseline: {}; current: {}",
+        side(&p.baseline),
+        side(&p.current)
+    );
     if let Some(proposed) = &p.proposed_version {
         let from = p.proposed_from.as_deref().unwrap_or("Cargo.toml");
         let _ = write!(sides, "; proposed: {proposed} (from {from})");
@@ -183,8 +215,12 @@ fn details(out: &mut String, p: &PackageReport) {
 }
 
 /// Finding groups, in order; accepted findings are listed, apart, whatever their class.
-const GROUPS: [&str; 4] =
-    ["Breaking changes", "Additive changes", "Patch-level changes", "Accepted by configuration (not counted)"];
+const GROUPS: [&str; 4] = [
+    "Breaking changes",
+    "Additive changes",
+    "Patch-level changes",
+    "Accepted by configuration (not counted)",
+];
 
 fn group(f: &Finding) -> usize {
     match (&f.accepted, f.class) {
@@ -223,10 +259,19 @@ fn finding(out: &mut String, p: &PackageReport, f: &Finding) {
         (None, None) => {}
     }
     if !f.feature_sets.is_empty() {
-        let _ = writeln!(out, "  - feature sets: {}", text(&f.feature_sets.join(", ")));
+        let _ = writeln!(
+            out,
+            "  - feature sets: {}",
+            text(&f.feature_sets.join(", "))
+        );
     }
     if let Some(reason) = &f.accepted {
-        let _ = writeln!(out, "  - accepted ({} change): {}", f.class.as_str(), inline(reason));
+        let _ = writeln!(
+            out,
+            "  - accepted ({} change): {}",
+            f.class.as_str(),
+            inline(reason)
+        );
     }
     if let (Some(old), Some(new)) = (&f.baseline_signature, &f.current_signature) {
         if old != new {
@@ -251,7 +296,11 @@ fn diff_block(out: &mut String, old: &str, new: &str, indent: &str) {
         })
         .collect();
     // the fence must be longer than any backtick run inside, or the block would end early
-    let longest = lines.iter().map(|l| longest_backtick_run(l)).max().unwrap_or(0);
+    let longest = lines
+        .iter()
+        .map(|l| longest_backtick_run(l))
+        .max()
+        .unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     let _ = writeln!(out, "{indent}{fence}diff");
     for line in &lines {
@@ -277,7 +326,10 @@ pub(crate) fn text(s: &str) -> String {
             }
             // `_` only emphasises at a word boundary; keeping `snake_case` readable in the raw text
             '_' => {
-                let inner = |j: Option<usize>| j.and_then(|j| chars.get(j)).is_some_and(|c| c.is_alphanumeric());
+                let inner = |j: Option<usize>| {
+                    j.and_then(|j| chars.get(j))
+                        .is_some_and(|c| c.is_alphanumeric())
+                };
                 if !(inner(i.checked_sub(1)) && inner(Some(i + 1))) {
                     out.push('\\');
                 }
@@ -296,7 +348,9 @@ pub(crate) fn code(s: &str) -> String {
     let fence = "`".repeat(longest_backtick_run(&s) + 1);
     // a span's content loses one space at each end when both are there, and a backtick next to
     // the fence would lengthen it: pad in both cases
-    let pad = s.starts_with('`') || s.ends_with('`') || (s.len() > 1 && s.starts_with(' ') && s.ends_with(' '));
+    let pad = s.starts_with('`')
+        || s.ends_with('`')
+        || (s.len() > 1 && s.starts_with(' ') && s.ends_with(' '));
     let pad = if pad { " " } else { "" };
     format!("{fence}{pad}{s}{pad}{fence}")
 }
@@ -336,7 +390,10 @@ fn cell(markdown: &str) -> String {
 }
 
 fn html(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -346,7 +403,10 @@ mod tests {
     #[test]
     fn text_escapes_markdown_and_html() {
         assert_eq!(text("a | b"), "a \\| b");
-        assert_eq!(text("<script> & *x* [l](u) ~s~ \\"), "\\<script> \\& \\*x\\* \\[l\\](u) \\~s\\~ \\\\");
+        assert_eq!(
+            text("<script> & *x* [l](u) ~s~ \\"),
+            "\\<script> \\& \\*x\\* \\[l\\](u) \\~s\\~ \\\\"
+        );
         assert_eq!(text("one\ntwo"), "one two");
         // intraword underscores cannot emphasise; boundary ones can
         assert_eq!(text("example_config _x_"), "example_config \\_x\\_");
@@ -364,7 +424,10 @@ mod tests {
 
     #[test]
     fn messages_keep_their_code_spans() {
-        assert_eq!(inline("type `Vec<T>` changed to <U>"), "type `Vec<T>` changed to \\<U>");
+        assert_eq!(
+            inline("type `Vec<T>` changed to <U>"),
+            "type `Vec<T>` changed to \\<U>"
+        );
         assert_eq!(inline("odd ` backtick"), "odd \\` backtick");
         assert_eq!(inline("empty `` span"), "empty \\`\\` span");
     }

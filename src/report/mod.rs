@@ -105,7 +105,10 @@ impl PackageReport {
     }
 
     pub fn count(&self, class: crate::rules::Class) -> usize {
-        self.findings.iter().filter(|f| f.class == class && f.accepted.is_none()).count()
+        self.findings
+            .iter()
+            .filter(|f| f.class == class && f.accepted.is_none())
+            .count()
     }
 }
 
@@ -132,10 +135,18 @@ impl Report {
         Report::with_problems(packages, Vec::new(), Vec::new())
     }
 
-    pub fn with_problems(packages: Vec<PackageReport>, problems: Vec<String>, skipped: Vec<String>) -> Report {
+    pub fn with_problems(
+        packages: Vec<PackageReport>,
+        problems: Vec<String>,
+        skipped: Vec<String>,
+    ) -> Report {
         let failed = packages.iter().any(|p| p.verdict == Verdict::Fail) || !problems.is_empty();
         let verdict = if failed { Verdict::Fail } else { Verdict::Pass };
-        let required_bump = packages.iter().map(|p| p.required_bump).max().unwrap_or(Level::Patch);
+        let required_bump = packages
+            .iter()
+            .map(|p| p.required_bump)
+            .max()
+            .unwrap_or(Level::Patch);
         Report {
             schema_version: SCHEMA_VERSION,
             semgate_version: env!("CARGO_PKG_VERSION"),
@@ -148,7 +159,11 @@ impl Report {
     }
 
     pub fn change(&self) -> Change {
-        self.packages.iter().map(|p| p.change).max().unwrap_or(Change::None)
+        self.packages
+            .iter()
+            .map(|p| p.change)
+            .max()
+            .unwrap_or(Change::None)
     }
 }
 
@@ -159,6 +174,13 @@ pub fn github_output(report: &Report) -> String {
     if let [only] = report.packages.as_slice() {
         s.push_str(&format!("minimumVersion={}\n", only.minimum_version));
     }
-    s.push_str(&format!("verdict={}\n", if report.verdict == Verdict::Pass { "pass" } else { "fail" }));
+    s.push_str(&format!(
+        "verdict={}\n",
+        if report.verdict == Verdict::Pass {
+            "pass"
+        } else {
+            "fail"
+        }
+    ));
     s
 }

@@ -60,8 +60,6 @@ pub struct Rule {
     pub check: fn(&DiffCx<'_>, &mut Vec<Finding>),
 }
 
-
-
 macro_rules! registry {
     ($($module:ident),* $(,)?) => {
         $(mod $module;)*
@@ -163,9 +161,17 @@ mod tests {
     fn ids_match_file_names_and_are_unique() {
         let mut seen = std::collections::HashSet::new();
         for (rule, module) in RULES.iter().zip(MODULES) {
-            assert_eq!(rule.id.replace('-', "_"), *module, "rule id must match its file name");
+            assert_eq!(
+                rule.id.replace('-', "_"),
+                *module,
+                "rule id must match its file name"
+            );
             assert!(seen.insert(rule.id), "duplicate rule id {}", rule.id);
-            assert!(rule.reference.starts_with("https://"), "{} has no reference link", rule.id);
+            assert!(
+                rule.reference.starts_with("https://"),
+                "{} has no reference link",
+                rule.id
+            );
             assert!(!rule.explanation.is_empty() && !rule.summary.is_empty());
         }
     }
@@ -175,11 +181,16 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
         for entry in std::fs::read_dir(dir).unwrap() {
             let name = entry.unwrap().file_name().into_string().unwrap();
-            let Some(stem) = name.strip_suffix(".rs") else { continue };
+            let Some(stem) = name.strip_suffix(".rs") else {
+                continue;
+            };
             if stem == "mod" || stem == "support" {
                 continue;
             }
-            assert!(MODULES.contains(&stem), "src/rules/{name} is not in the registry");
+            assert!(
+                MODULES.contains(&stem),
+                "src/rules/{name} is not in the registry"
+            );
         }
     }
 }

@@ -78,20 +78,38 @@ impl<'a> Fields<'a> {
 }
 
 pub fn struct_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
-    let ItemEnum::Struct(s) = &item.inner else { return None };
+    let ItemEnum::Struct(s) = &item.inner else {
+        return None;
+    };
     Some(match &s.kind {
-        StructKind::Unit => Fields { shape: Shape::Unit, public: Vec::new(), has_private: false },
+        StructKind::Unit => Fields {
+            shape: Shape::Unit,
+            public: Vec::new(),
+            has_private: false,
+        },
         StructKind::Tuple(ids) => tuple_fields(api, ids),
-        StructKind::Plain { fields, has_stripped_fields } => plain_fields(api, fields, *has_stripped_fields),
+        StructKind::Plain {
+            fields,
+            has_stripped_fields,
+        } => plain_fields(api, fields, *has_stripped_fields),
     })
 }
 
 pub fn variant_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
-    let ItemEnum::Variant(v) = &item.inner else { return None };
+    let ItemEnum::Variant(v) = &item.inner else {
+        return None;
+    };
     Some(match &v.kind {
-        VariantKind::Plain => Fields { shape: Shape::Unit, public: Vec::new(), has_private: false },
+        VariantKind::Plain => Fields {
+            shape: Shape::Unit,
+            public: Vec::new(),
+            has_private: false,
+        },
         VariantKind::Tuple(ids) => tuple_fields(api, ids),
-        VariantKind::Struct { fields, has_stripped_fields } => plain_fields(api, fields, *has_stripped_fields),
+        VariantKind::Struct {
+            fields,
+            has_stripped_fields,
+        } => plain_fields(api, fields, *has_stripped_fields),
     })
 }
 
@@ -104,7 +122,11 @@ fn tuple_fields<'a>(api: &'a Api, ids: &[Option<Id>]) -> Fields<'a> {
             _ => has_private = true,
         }
     }
-    Fields { shape: Shape::Tuple, public, has_private }
+    Fields {
+        shape: Shape::Tuple,
+        public,
+        has_private,
+    }
 }
 
 fn plain_fields<'a>(api: &'a Api, ids: &[Id], stripped: bool) -> Fields<'a> {
@@ -118,12 +140,18 @@ fn plain_fields<'a>(api: &'a Api, ids: &[Id], stripped: bool) -> Fields<'a> {
             _ => has_private = true,
         }
     }
-    Fields { shape: Shape::Plain, public, has_private }
+    Fields {
+        shape: Shape::Plain,
+        public,
+        has_private,
+    }
 }
 
 /// The variants of an enum users can name, by name.
 pub fn variants<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a str, &'a Item)> {
-    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
+    let ItemEnum::Enum(e) = &item.inner else {
+        return Vec::new();
+    };
     e.variants
         .iter()
         .filter_map(|id| api.item(*id))
@@ -156,15 +184,25 @@ impl Receiver {
 }
 
 pub fn receiver(f: &Function) -> Receiver {
-    let Some((name, ty)) = f.sig.inputs.first() else { return Receiver::None };
+    let Some((name, ty)) = f.sig.inputs.first() else {
+        return Receiver::None;
+    };
     if name != "self" {
         return Receiver::None;
     }
     let is_self = |t: &Type| matches!(t, Type::Generic(g) if g == "Self");
     match ty {
         t if is_self(t) => Receiver::Value,
-        Type::BorrowedRef { is_mutable: false, type_, .. } if is_self(type_) => Receiver::Ref,
-        Type::BorrowedRef { is_mutable: true, type_, .. } if is_self(type_) => Receiver::RefMut,
+        Type::BorrowedRef {
+            is_mutable: false,
+            type_,
+            ..
+        } if is_self(type_) => Receiver::Ref,
+        Type::BorrowedRef {
+            is_mutable: true,
+            type_,
+            ..
+        } if is_self(type_) => Receiver::RefMut,
         other => Receiver::Typed(crate::api::types::render_type(other)),
     }
 }
@@ -191,7 +229,9 @@ pub fn has_default(item: &Item) -> bool {
 /// (the usual `private::Sealed` pattern), or a required method whose signature names a type
 /// they cannot name.
 pub fn is_sealed(api: &Api, item: &Item) -> bool {
-    let ItemEnum::Trait(t) = &item.inner else { return false };
+    let ItemEnum::Trait(t) = &item.inner else {
+        return false;
+    };
     let unnameable_trait = |b: &GenericBound| match b {
         GenericBound::TraitBound { trait_, .. } => is_local_unnameable(api, trait_.id),
         _ => false,
@@ -200,20 +240,27 @@ pub fn is_sealed(api: &Api, item: &Item) -> bool {
         return true;
     }
     let self_bounds = t.generics.where_predicates.iter().any(|p| match p {
-        WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } if g == "Self" => {
-            bounds.iter().any(unnameable_trait)
-        }
+        WherePredicate::BoundPredicate {
+            type_: Type::Generic(g),
+            bounds,
+            ..
+        } if g == "Self" => bounds.iter().any(unnameable_trait),
         _ => false,
     });
     if self_bounds {
         return true;
     }
-    t.items.iter().filter_map(|id| api.item(*id)).any(|member| match &member.inner {
-        ItemEnum::Function(f) if !f.has_body => {
-            f.sig.inputs.iter().any(|(_, ty)| mentions_unnameable(api, ty))
-        }
-        _ => false,
-    })
+    t.items
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .any(|member| match &member.inner {
+            ItemEnum::Function(f) if !f.has_body => f
+                .sig
+                .inputs
+                .iter()
+                .any(|(_, ty)| mentions_unnameable(api, ty)),
+            _ => false,
+        })
 }
 
 fn is_local_unnameable(api: &Api, id: Id) -> bool {
@@ -225,10 +272,12 @@ fn mentions_unnameable(api: &Api, ty: &Type) -> bool {
         Type::ResolvedPath(p) => {
             is_local_unnameable(api, p.id)
                 || match p.args.as_deref() {
-                    Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) => args.iter().any(|a| match a {
-                        rustdoc_types::GenericArg::Type(t) => mentions_unnameable(api, t),
-                        _ => false,
-                    }),
+                    Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) => {
+                        args.iter().any(|a| match a {
+                            rustdoc_types::GenericArg::Type(t) => mentions_unnameable(api, t),
+                            _ => false,
+                        })
+                    }
                     _ => false,
                 }
         }
@@ -264,18 +313,24 @@ pub const AUTO_TRAITS: &[&str] = &["Send", "Sync", "Unpin", "UnwindSafe", "RefUn
 
 /// The last segment of a trait path as written (`Send` for `core::marker::Send`).
 pub fn trait_name(imp: &Impl) -> Option<&str> {
-    imp.trait_.as_ref().map(|p| p.path.rsplit("::").next().unwrap_or(&p.path))
+    imp.trait_
+        .as_ref()
+        .map(|p| p.path.rsplit("::").next().unwrap_or(&p.path))
 }
 
 /// Explicit (not `impl Trait`-synthesised) type and const parameters, and lifetime parameters.
-pub fn explicit_params(g: &rustdoc_types::Generics) -> (Vec<&rustdoc_types::GenericParamDef>, usize) {
+pub fn explicit_params(
+    g: &rustdoc_types::Generics,
+) -> (Vec<&rustdoc_types::GenericParamDef>, usize) {
     use rustdoc_types::GenericParamDefKind as K;
     let mut tc = Vec::new();
     let mut lifetimes = 0;
     for p in &g.params {
         match &p.kind {
             K::Lifetime { .. } => lifetimes += 1,
-            K::Type { is_synthetic: true, .. } => {}
+            K::Type {
+                is_synthetic: true, ..
+            } => {}
             _ => tc.push(p),
         }
     }
@@ -314,7 +369,8 @@ pub fn compare_params(
     let (op, ol) = explicit_params(old);
     let (np, nl) = explicit_params(new);
     if !callable && ol != nl {
-        out.breaking.push(format!("{ol} lifetime parameter(s) -> {nl}"));
+        out.breaking
+            .push(format!("{ol} lifetime parameter(s) -> {nl}"));
     }
     let kind = |p: &rustdoc_types::GenericParamDef| match &p.kind {
         K::Type { .. } => "type",
@@ -323,24 +379,39 @@ pub fn compare_params(
     };
     for (i, (a, b)) in op.iter().zip(&np).enumerate() {
         if kind(a) != kind(b) {
-            out.breaking.push(format!("parameter {} changed from a {} to a {} parameter", i + 1, kind(a), kind(b)));
-        } else if let (K::Const { type_: t1, .. }, K::Const { type_: t2, .. }) = (&a.kind, &b.kind) {
+            out.breaking.push(format!(
+                "parameter {} changed from a {} to a {} parameter",
+                i + 1,
+                kind(a),
+                kind(b)
+            ));
+        } else if let (K::Const { type_: t1, .. }, K::Const { type_: t2, .. }) = (&a.kind, &b.kind)
+        {
             if !types.eq_ty(t1, t2) {
-                out.breaking.push(format!("const parameter `{}` changed type", b.name));
+                out.breaking
+                    .push(format!("const parameter `{}` changed type", b.name));
             }
         } else if has_default_param(a) && !has_default_param(b) {
-            out.breaking.push(format!("parameter `{}` lost its default", b.name));
+            out.breaking
+                .push(format!("parameter `{}` lost its default", b.name));
         }
     }
     if np.len() < op.len() {
         let gone: Vec<&str> = op[np.len()..].iter().map(|p| p.name.as_str()).collect();
-        out.breaking.push(format!("generic parameter(s) `{}` removed", gone.join("`, `")));
+        out.breaking.push(format!(
+            "generic parameter(s) `{}` removed",
+            gone.join("`, `")
+        ));
     }
     for p in np.iter().skip(op.len()) {
         if has_default_param(p) || (callable && op.is_empty()) {
-            out.additive.push(format!("generic parameter `{}` added", p.name));
+            out.additive
+                .push(format!("generic parameter `{}` added", p.name));
         } else {
-            out.breaking.push(format!("generic parameter `{}` added without a default", p.name));
+            out.breaking.push(format!(
+                "generic parameter `{}` added without a default",
+                p.name
+            ));
         }
     }
     out
@@ -374,24 +445,36 @@ pub fn member_noun(item: &Item) -> &'static str {
 
 /// The fields of a union as users see them (a union is always struct-like).
 pub fn union_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
-    let ItemEnum::Union(u) = &item.inner else { return None };
+    let ItemEnum::Union(u) = &item.inner else {
+        return None;
+    };
     Some(plain_fields(api, &u.fields, u.has_stripped_fields))
 }
 
 /// Why downstream crates cannot implement a trait, in words (None when they can). Mirrors
 /// [`is_sealed`].
 pub fn seal_reason(api: &Api, item: &Item) -> Option<String> {
-    let ItemEnum::Trait(t) = &item.inner else { return None };
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
     for bound in supertraits(&t.bounds, &t.generics) {
         if let GenericBound::TraitBound { trait_, .. } = bound {
             if is_local_unnameable(api, trait_.id) {
-                return Some(format!("its supertrait `{}` cannot be named outside the crate", trait_.path));
+                return Some(format!(
+                    "its supertrait `{}` cannot be named outside the crate",
+                    trait_.path
+                ));
             }
         }
     }
     for member in t.items.iter().filter_map(|id| api.item(*id)) {
         if let ItemEnum::Function(f) = &member.inner {
-            if !f.has_body && f.sig.inputs.iter().any(|(_, ty)| mentions_unnameable(api, ty)) {
+            if !f.has_body
+                && f.sig
+                    .inputs
+                    .iter()
+                    .any(|(_, ty)| mentions_unnameable(api, ty))
+            {
                 return Some(format!(
                     "its required method `{}` takes a type that cannot be named outside the crate",
                     member.name.as_deref().unwrap_or("_")
@@ -409,10 +492,18 @@ pub fn is_unnameable_trait(api: &Api, id: Id) -> bool {
 
 /// A trait's supertraits: the bounds after `trait Name:` together with `where Self: ...`
 /// predicates, which mean the same.
-pub fn supertraits<'a>(bounds: &'a [GenericBound], generics: &'a rustdoc_types::Generics) -> Vec<&'a GenericBound> {
+pub fn supertraits<'a>(
+    bounds: &'a [GenericBound],
+    generics: &'a rustdoc_types::Generics,
+) -> Vec<&'a GenericBound> {
     let mut out: Vec<&GenericBound> = bounds.iter().collect();
     for p in &generics.where_predicates {
-        if let WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } = p {
+        if let WherePredicate::BoundPredicate {
+            type_: Type::Generic(g),
+            bounds,
+            ..
+        } = p
+        {
             if g == "Self" {
                 out.extend(bounds.iter());
             }
@@ -424,14 +515,19 @@ pub fn supertraits<'a>(bounds: &'a [GenericBound], generics: &'a rustdoc_types::
 /// Type and const parameters that kept their names but moved (`Table<K, V>` -> `Table<V, K>`):
 /// compared by position a reorder looks like a rename, so the names tell them apart. A rename
 /// (`T` -> `Item`) gives no names that exist on both sides at different positions.
-pub fn reordered_params(old: &rustdoc_types::Generics, new: &rustdoc_types::Generics) -> Option<String> {
+pub fn reordered_params(
+    old: &rustdoc_types::Generics,
+    new: &rustdoc_types::Generics,
+) -> Option<String> {
     let (op, _) = explicit_params(old);
     let (np, _) = explicit_params(new);
     let moved: Vec<&str> = op
         .iter()
         .enumerate()
         .filter(|(i, p)| {
-            np.iter().position(|q| q.name == p.name).is_some_and(|j| j != *i)
+            np.iter()
+                .position(|q| q.name == p.name)
+                .is_some_and(|j| j != *i)
                 && np.get(*i).is_some_and(|q| q.name != p.name)
         })
         .map(|(_, p)| p.name.as_str())
@@ -439,8 +535,17 @@ pub fn reordered_params(old: &rustdoc_types::Generics, new: &rustdoc_types::Gene
     if moved.len() < 2 {
         return None;
     }
-    let list = |ps: &[&rustdoc_types::GenericParamDef]| ps.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
-    Some(format!("parameters reordered from `<{}>` to `<{}>`", list(&op), list(&np)))
+    let list = |ps: &[&rustdoc_types::GenericParamDef]| {
+        ps.iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    Some(format!(
+        "parameters reordered from `<{}>` to `<{}>`",
+        list(&op),
+        list(&np)
+    ))
 }
 
 /// A variant and its discriminant: the explicit value, or the previous one plus one (from 0).
@@ -454,29 +559,42 @@ pub struct Discriminant<'a> {
 /// Discriminants of every variant of an enum (hidden ones included: they count for the
 /// implicit values of the variants after them), in declaration order.
 pub fn discriminants<'a>(api: &'a Api, item: &'a Item) -> Vec<Discriminant<'a>> {
-    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
+    let ItemEnum::Enum(e) = &item.inner else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut next: Option<i128> = Some(0);
     for v in e.variants.iter().filter_map(|id| api.item(*id)) {
-        let ItemEnum::Variant(var) = &v.inner else { continue };
+        let ItemEnum::Variant(var) = &v.inner else {
+            continue;
+        };
         let (value, explicit) = match &var.discriminant {
             Some(d) => (parse_discriminant(&d.value), true),
             None => (next, false),
         };
         next = value.and_then(|x| x.checked_add(1));
-        out.push(Discriminant { name: v.name.as_deref().unwrap_or("_"), item: v, value, explicit });
+        out.push(Discriminant {
+            name: v.name.as_deref().unwrap_or("_"),
+            item: v,
+            value,
+            explicit,
+        });
     }
     out
 }
 
 fn parse_discriminant(value: &str) -> Option<i128> {
     let v = value.trim();
-    v.parse::<i128>().ok().or_else(|| v.parse::<u128>().ok().map(|u| u as i128))
+    v.parse::<i128>()
+        .ok()
+        .or_else(|| v.parse::<u128>().ok().map(|u| u as i128))
 }
 
 /// Whether every variant of the enum is a unit variant (so `as` casts to integers compile).
 pub fn is_unit_only(item: &Item, api: &Api) -> bool {
-    let ItemEnum::Enum(e) = &item.inner else { return false };
+    let ItemEnum::Enum(e) = &item.inner else {
+        return false;
+    };
     !e.variants.is_empty()
         && e.variants.iter().filter_map(|id| api.item(*id)).all(|v| {
             matches!(&v.inner, ItemEnum::Variant(var) if matches!(var.kind, VariantKind::Plain))
@@ -488,7 +606,9 @@ pub fn derives(api: &Api, item: &Item, trait_: &str) -> bool {
     impls_of(api, item).iter().any(|(i, imp)| {
         trait_name(imp) == Some(trait_)
             && !imp.is_synthetic
-            && i.attrs.iter().any(|a| matches!(a, rustdoc_types::Attribute::AutomaticallyDerived))
+            && i.attrs
+                .iter()
+                .any(|a| matches!(a, rustdoc_types::Attribute::AutomaticallyDerived))
     })
 }
 
@@ -503,8 +623,12 @@ pub fn shifted_tuple_fields<'a>(
     new_api: &'a Api,
     new: &'a Item,
 ) -> Vec<(usize, usize, &'a Item, &'a Item)> {
-    let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&old.inner, &new.inner) else { return Vec::new() };
-    let (StructKind::Tuple(oids), StructKind::Tuple(nids)) = (&os.kind, &ns.kind) else { return Vec::new() };
+    let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&old.inner, &new.inner) else {
+        return Vec::new();
+    };
+    let (StructKind::Tuple(oids), StructKind::Tuple(nids)) = (&os.kind, &ns.kind) else {
+        return Vec::new();
+    };
     if nids.len() <= oids.len() {
         return Vec::new();
     }
@@ -519,8 +643,14 @@ pub fn shifted_tuple_fields<'a>(
     let shift = nids.len() - oids.len();
     let mut out = Vec::new();
     for (i, oid) in oids.iter().enumerate() {
-        let Some((oi, ot)) = public(old_api, oid) else { continue };
-        let same_at = |j: usize| nids.get(j).and_then(|id| public(new_api, id)).filter(|(_, nt)| types.eq_ty(ot, nt));
+        let Some((oi, ot)) = public(old_api, oid) else {
+            continue;
+        };
+        let same_at = |j: usize| {
+            nids.get(j)
+                .and_then(|id| public(new_api, id))
+                .filter(|(_, nt)| types.eq_ty(ot, nt))
+        };
         if same_at(i).is_some() {
             continue;
         }
@@ -561,7 +691,13 @@ pub fn bound_changes(
 ) -> (Vec<String>, Vec<String>) {
     use crate::api::types::render_bound;
     let relaxing = |b: &GenericBound| {
-        matches!(b, GenericBound::TraitBound { modifier: rustdoc_types::TraitBoundModifier::Maybe, .. })
+        matches!(
+            b,
+            GenericBound::TraitBound {
+                modifier: rustdoc_types::TraitBoundModifier::Maybe,
+                ..
+            }
+        )
     };
     let strip = |b: &GenericBound| render_bound(b).trim_start_matches('?').to_string();
     let mut tightened = Vec::new();
@@ -586,7 +722,9 @@ pub fn bound_changes(
 /// Whether two positive trait impls implement the same trait (with the same generic arguments)
 /// for the same type.
 pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> bool {
-    let (Some(ot), Some(nt)) = (&old.trait_, &new.trait_) else { return false };
+    let (Some(ot), Some(nt)) = (&old.trait_, &new.trait_) else {
+        return false;
+    };
     if old.is_negative || new.is_negative || trait_name(old) != trait_name(new) {
         return false;
     }
@@ -604,14 +742,18 @@ pub struct TraitImpls<'a> {
 
 impl<'a> TraitImpls<'a> {
     pub fn new(impls: &[(&'a Item, &'a Impl)]) -> TraitImpls<'a> {
-        let mut by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>> = Default::default();
+        let mut by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>> =
+            Default::default();
         let mut by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>> = Default::default();
         for (_, imp) in impls {
             if imp.trait_.is_none() || imp.is_negative {
                 continue;
             }
             by_text.entry(impl_text(imp)).or_default().push(imp);
-            by_name.entry(trait_name(imp).unwrap_or_default().to_string()).or_default().push(imp);
+            by_name
+                .entry(trait_name(imp).unwrap_or_default().to_string())
+                .or_default()
+                .push(imp);
         }
         TraitImpls { by_text, by_name }
     }
@@ -626,11 +768,17 @@ impl<'a> TraitImpls<'a> {
                 same_trait_impl(cx, candidate, other)
             }
         };
-        if self.by_text.get(&impl_text(other)).is_some_and(|list| list.iter().any(matches)) {
+        if self
+            .by_text
+            .get(&impl_text(other))
+            .is_some_and(|list| list.iter().any(matches))
+        {
             return true;
         }
         let name = trait_name(other).unwrap_or_default();
-        self.by_name.get(name).is_some_and(|list| list.iter().any(matches))
+        self.by_name
+            .get(name)
+            .is_some_and(|list| list.iter().any(matches))
     }
 }
 
