@@ -28,16 +28,34 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
         let types = c.types(cx);
         let equivalent = if c.old.header.is_async {
-            future_output_matches(&types, c.old.sig.output.as_ref(), c.new.sig.output.as_ref(), false)
+            future_output_matches(
+                &types,
+                c.old.sig.output.as_ref(),
+                c.new.sig.output.as_ref(),
+                false,
+            )
         } else {
-            future_output_matches(&types, c.new.sig.output.as_ref(), c.old.sig.output.as_ref(), true)
+            future_output_matches(
+                &types,
+                c.new.sig.output.as_ref(),
+                c.old.sig.output.as_ref(),
+                true,
+            )
         };
         if !equivalent {
-            let what = if c.old.header.is_async { "is no longer async" } else { "became async" };
+            let what = if c.old.header.is_async {
+                "is no longer async"
+            } else {
+                "became async"
+            };
             out.push(
-                Finding::new(&RULE, c.path, format!("{} `{}` {what}", c.kind.noun(), c.path))
-                    .spans(c.old_item, c.new_item)
-                    .signatures(cx.old, c.old_item, cx.new, c.new_item),
+                Finding::new(
+                    &RULE,
+                    c.path,
+                    format!("{} `{}` {what}", c.kind.noun(), c.path),
+                )
+                .spans(c.old_item, c.new_item)
+                .signatures(cx.old, c.old_item, cx.new, c.new_item),
             );
         }
     }
@@ -45,16 +63,27 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 
 /// Whether `plain` is `impl Future<Output = T>` where `T` is the async side's declared output.
 /// `async_is_new` says which crate each type comes from.
-fn future_output_matches(types: &TypeCx<'_>, async_out: Option<&Type>, plain: Option<&Type>, async_is_new: bool) -> bool {
-    let Some(Type::ImplTrait(bounds)) = plain else { return false };
+fn future_output_matches(
+    types: &TypeCx<'_>,
+    async_out: Option<&Type>,
+    plain: Option<&Type>,
+    async_is_new: bool,
+) -> bool {
+    let Some(Type::ImplTrait(bounds)) = plain else {
+        return false;
+    };
     let unit = Type::Tuple(Vec::new());
     let declared = async_out.unwrap_or(&unit);
     bounds.iter().any(|b| {
-        let GenericBound::TraitBound { trait_, .. } = b else { return false };
+        let GenericBound::TraitBound { trait_, .. } = b else {
+            return false;
+        };
         if !trait_.path.ends_with("Future") {
             return false;
         }
-        let Some(GenericArgs::AngleBracketed { constraints, .. }) = trait_.args.as_deref() else { return false };
+        let Some(GenericArgs::AngleBracketed { constraints, .. }) = trait_.args.as_deref() else {
+            return false;
+        };
         constraints.iter().any(|c| match &c.binding {
             AssocItemConstraintKind::Equality(Term::Type(t)) if c.name == "Output" => {
                 if async_is_new {

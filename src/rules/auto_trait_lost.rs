@@ -23,16 +23,27 @@ the most common breakages shipped in minor releases.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         let has = |api, item, name: &str| {
-            impls_of(api, item).iter().any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
+            impls_of(api, item)
+                .iter()
+                .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
         };
         for name in AUTO_TRAITS {
             if has(cx.old, pair.old, name) && !has(cx.new, pair.new, name) {
                 out.push(
-                    Finding::new(&RULE, pair.path, format!("`{}` is no longer `{name}`", pair.path))
-                        .spans(pair.old, pair.new),
+                    Finding::new(
+                        &RULE,
+                        pair.path,
+                        format!("`{}` is no longer `{name}`", pair.path),
+                    )
+                    .spans(pair.old, pair.new),
                 );
             }
         }

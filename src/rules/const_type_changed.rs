@@ -35,13 +35,19 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         .chain(&cx.trait_members)
         .filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
     for (path, old, new) in pairs.chain(members) {
-        let (Some(a), Some(b)) = (const_type(old), const_type(new)) else { continue };
+        let (Some(a), Some(b)) = (const_type(old), const_type(new)) else {
+            continue;
+        };
         if !cx.types.for_statics().eq_ty(a, b) {
             out.push(
                 Finding::new(
                     &RULE,
                     path,
-                    format!("constant `{path}` changed type from `{}` to `{}`", render_type(a), render_type(b)),
+                    format!(
+                        "constant `{path}` changed type from `{}` to `{}`",
+                        render_type(a),
+                        render_type(b)
+                    ),
                 )
                 .spans(old, new)
                 .signatures(cx.old, old, cx.new, new),

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public constant's value changed (a note: behaviour, not API)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "Changing a constant's value compiles everywhere, but code that relied on the value \
+    explanation:
+        "Changing a constant's value compiles everywhere, but code that relied on the value \
 (buffer sizes, protocol numbers, defaults) may behave differently. semgate shows it so a reviewer \
 can decide; it does not raise the required bump.",
     example_before: "pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;",
@@ -22,7 +23,8 @@ can decide; it does not raise the required bump.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::Constant { const_: a, .. }, ItemEnum::Constant { const_: b, .. }) = (&pair.old.inner, &pair.new.inner)
+        let (ItemEnum::Constant { const_: a, .. }, ItemEnum::Constant { const_: b, .. }) =
+            (&pair.old.inner, &pair.new.inner)
         else {
             continue;
         };
@@ -33,13 +35,18 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             (None, true) => Some(c.expr.clone()),
             (None, false) => None,
         };
-        let (Some(before), Some(after)) = (shown(a), shown(b)) else { continue };
+        let (Some(before), Some(after)) = (shown(a), shown(b)) else {
+            continue;
+        };
         if before != after {
             out.push(
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("constant `{}` changed value from `{before}` to `{after}`", pair.path),
+                    format!(
+                        "constant `{}` changed value from `{before}` to `{after}`",
+                        pair.path
+                    ),
                 )
                 .spans(pair.old, pair.new),
             );

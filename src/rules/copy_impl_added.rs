@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a type became `Copy` (breaking by default: a project policy)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",
-    explanation: "A new `Copy` impl looks additive, but it changes what existing code means: values \
+    explanation:
+        "A new `Copy` impl looks additive, but it changes what existing code means: values \
 that `move` closures, assignments and pattern bindings used to move are now copied, so state \
 changed through the copy no longer reaches the original, and the type can never again get a \
 `Drop` impl or a non-`Copy` field without a major release. semgate treats it as breaking by \
@@ -26,12 +27,19 @@ default, as cargo-semver-checks does; a project that disagrees can set \
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         if copy_impl(cx.old, pair.old).is_some() {
             continue;
         }
-        let Some(imp) = copy_impl(cx.new, pair.new) else { continue };
+        let Some(imp) = copy_impl(cx.new, pair.new) else {
+            continue;
+        };
         out.push(
             Finding::new(
                 &RULE,
@@ -51,6 +59,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 fn copy_impl<'a>(api: &'a Api, item: &'a rustdoc_types::Item) -> Option<&'a rustdoc_types::Item> {
     impls_of(api, item)
         .into_iter()
-        .find(|(i, imp)| !imp.is_negative && imp.blanket_impl.is_none() && trait_name(imp) == Some("Copy") && !api.is_hidden(i))
+        .find(|(i, imp)| {
+            !imp.is_negative
+                && imp.blanket_impl.is_none()
+                && trait_name(imp) == Some("Copy")
+                && !api.is_hidden(i)
+        })
         .map(|(i, _)| i)
 }

@@ -20,12 +20,23 @@ the item in the next major release.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     let pairs = cx.pairs.iter().map(|p| (p.path, p.old, p.new));
-    let members = cx.members.iter().chain(&cx.trait_members).filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
+    let members = cx
+        .members
+        .iter()
+        .chain(&cx.trait_members)
+        .filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
     for (path, old, new) in pairs.chain(members) {
         if old.deprecation.is_none() {
             if let Some(d) = &new.deprecation {
-                let note = d.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                out.push(Finding::new(&RULE, path, format!("`{path}` is now deprecated{note}")).spans(old, new));
+                let note = d
+                    .note
+                    .as_deref()
+                    .map(|n| format!(": {n}"))
+                    .unwrap_or_default();
+                out.push(
+                    Finding::new(&RULE, path, format!("`{path}` is now deprecated{note}"))
+                        .spans(old, new),
+                );
             }
         }
     }

@@ -22,7 +22,9 @@ that attribute becomes an error.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::ProcMacro(old), ItemEnum::ProcMacro(new)) = (&pair.old.inner, &pair.new.inner) else {
+        let (ItemEnum::ProcMacro(old), ItemEnum::ProcMacro(new)) =
+            (&pair.old.inner, &pair.new.inner)
+        else {
             continue;
         };
         for helper in &old.helpers {
@@ -31,7 +33,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         &RULE,
                         pair.path,
-                        format!("derive macro `{}` no longer accepts helper attribute `#[{helper}]`", pair.path),
+                        format!(
+                            "derive macro `{}` no longer accepts helper attribute `#[{helper}]`",
+                            pair.path
+                        ),
                     )
                     .spans(pair.old, pair.new),
                 );

@@ -35,12 +35,20 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let (what, old, new) = match (&pair.old.inner, &pair.new.inner) {
-            (ItemEnum::Struct(_), ItemEnum::Struct(_)) => ("fields", field_order(cx.old, pair.old), field_order(cx.new, pair.new)),
+            (ItemEnum::Struct(_), ItemEnum::Struct(_)) => (
+                "fields",
+                field_order(cx.old, pair.old),
+                field_order(cx.new, pair.new),
+            ),
             (ItemEnum::Enum(_), ItemEnum::Enum(_)) => {
                 if is_unit_only(pair.old, cx.old) && is_unit_only(pair.new, cx.new) {
                     continue; // enum-discriminant-changed
                 }
-                ("variants", variant_order(cx.old, pair.old), variant_order(cx.new, pair.new))
+                (
+                    "variants",
+                    variant_order(cx.old, pair.old),
+                    variant_order(cx.new, pair.new),
+                )
             }
             _ => continue,
         };
@@ -71,16 +79,27 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 /// Names of the visible fields of a struct-like struct, in declaration order. (Tuple fields are
 /// named by position, so a reorder there shows up as changed field types.)
 fn field_order<'a>(api: &'a Api, item: &'a Item) -> Vec<&'a str> {
-    let ItemEnum::Struct(s) = &item.inner else { return Vec::new() };
-    let StructKind::Plain { fields, .. } = &s.kind else { return Vec::new() };
-    fields.iter().filter_map(|id| api.item(*id)).filter_map(|f| f.name.as_deref()).collect()
+    let ItemEnum::Struct(s) = &item.inner else {
+        return Vec::new();
+    };
+    let StructKind::Plain { fields, .. } = &s.kind else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .filter_map(|f| f.name.as_deref())
+        .collect()
 }
 
 /// Variant names in the order the derived comparison sees them: by discriminant, then by
 /// declaration order.
 fn variant_order<'a>(api: &'a Api, item: &'a Item) -> Vec<&'a str> {
-    let mut ds: Vec<(usize, Option<i128>, &str)> =
-        discriminants(api, item).into_iter().enumerate().map(|(i, d)| (i, d.value, d.name)).collect();
+    let mut ds: Vec<(usize, Option<i128>, &str)> = discriminants(api, item)
+        .into_iter()
+        .enumerate()
+        .map(|(i, d)| (i, d.value, d.name))
+        .collect();
     ds.sort_by_key(|(i, v, _)| (v.unwrap_or(i128::MAX), *i));
     ds.into_iter().map(|(.., n)| n).collect()
 }

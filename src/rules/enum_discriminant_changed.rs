@@ -35,7 +35,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             let culprit = blocker(cx.new, pair.new);
             let why = match culprit {
                 Some(v) if is_non_exhaustive(v) => {
-                    format!("variant `{}` is now #[non_exhaustive]", v.name.as_deref().unwrap_or("_"))
+                    format!(
+                        "variant `{}` is now #[non_exhaustive]",
+                        v.name.as_deref().unwrap_or("_")
+                    )
                 }
                 Some(v) => format!("variant `{}` has fields", v.name.as_deref().unwrap_or("_")),
                 None => "it has no variants".to_string(),
@@ -43,7 +46,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 &RULE,
                 pair.path,
-                format!("enum `{}` can no longer be cast to an integer with `as`: {why}", pair.path),
+                format!(
+                    "enum `{}` can no longer be cast to an integer with `as`: {why}",
+                    pair.path
+                ),
             )
             .old_span(pair.old);
             f = match culprit {
@@ -58,8 +64,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if cx.old.is_hidden(od.item) {
                 continue;
             }
-            let Some(nd) = new.iter().find(|d| d.name == od.name) else { continue };
-            let (Some(a), Some(b)) = (od.value, nd.value) else { continue };
+            let Some(nd) = new.iter().find(|d| d.name == od.name) else {
+                continue;
+            };
+            let (Some(a), Some(b)) = (od.value, nd.value) else {
+                continue;
+            };
             if a == b || cx.new.is_hidden(nd.item) {
                 continue;
             }
@@ -97,9 +107,16 @@ fn castable(api: &Api, item: &Item) -> bool {
 
 /// The first variant that stops downstream `as` casts.
 fn blocker<'a>(api: &'a Api, item: &'a Item) -> Option<&'a Item> {
-    let ItemEnum::Enum(e) = &item.inner else { return None };
-    e.variants.iter().filter_map(|id| api.item(*id)).find(|v| match &v.inner {
-        ItemEnum::Variant(var) => !matches!(var.kind, VariantKind::Plain) || is_non_exhaustive(v),
-        _ => false,
-    })
+    let ItemEnum::Enum(e) = &item.inner else {
+        return None;
+    };
+    e.variants
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .find(|v| match &v.inner {
+            ItemEnum::Variant(var) => {
+                !matches!(var.kind, VariantKind::Plain) || is_non_exhaustive(v)
+            }
+            _ => false,
+        })
 }

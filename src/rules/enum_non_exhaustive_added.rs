@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::variants;
+use super::support::variant_pairs;
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::{DiffCx, Finding};
@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "#[non_exhaustive] was added to an enum or an enum variant",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-adding-non-exhaustive",
-    explanation: "Outside the crate, matches on a `#[non_exhaustive]` enum need a wildcard arm, and a \
+    explanation:
+        "Outside the crate, matches on a `#[non_exhaustive]` enum need a wildcard arm, and a \
 `#[non_exhaustive]` variant can no longer be constructed and must be matched with `..`. Existing \
 exhaustive matches and constructions stop compiling.",
     example_before: "pub enum Error { Io, Parse }",
@@ -23,26 +24,28 @@ exhaustive matches and constructions stop compiling.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for v in variant_pairs(cx) {
+        if !is_non_exhaustive(v.old) && is_non_exhaustive(v.new) {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    v.path(),
+                    format!("variant `{}` is now #[non_exhaustive]", v.path()),
+                )
+                .spans(v.old, v.new),
+            );
+        }
+    }
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
         if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) {
             out.push(
-                Finding::new(&RULE, pair.path, format!("enum `{}` is now #[non_exhaustive]", pair.path))
-                    .spans(pair.old, pair.new),
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("enum `{}` is now #[non_exhaustive]", pair.path),
+                )
+                .spans(pair.old, pair.new),
             );
-        }
-        let new = variants(cx.new, pair.new);
-        for (name, ov) in variants(cx.old, pair.old) {
-            let Some((_, nv)) = new.iter().find(|(n, _)| *n == name) else { continue };
-            if !is_non_exhaustive(ov) && is_non_exhaustive(nv) {
-                out.push(
-                    Finding::new(
-                        &RULE,
-                        format!("{}::{name}", pair.path),
-                        format!("variant `{}::{name}` is now #[non_exhaustive]", pair.path),
-                    )
-                    .spans(ov, nv),
-                );
-            }
         }
     }
 }

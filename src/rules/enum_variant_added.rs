@@ -2,7 +2,6 @@
 
 use rustdoc_types::ItemEnum;
 
-
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::{DiffCx, Finding};
@@ -32,13 +31,23 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = if open {
-                format!("variant `{name}` was added to #[non_exhaustive] enum `{}`", pair.path)
+                format!(
+                    "variant `{name}` was added to #[non_exhaustive] enum `{}`",
+                    pair.path
+                )
             } else {
-                format!("variant `{name}` was added to exhaustive enum `{}`: exhaustive matches break", pair.path)
+                format!(
+                    "variant `{name}` was added to exhaustive enum `{}`: exhaustive matches break",
+                    pair.path
+                )
             };
             out.push(
                 Finding::new(&RULE, format!("{}::{name}", pair.path), message)
-                    .class(if open { Class::Additive } else { Class::Breaking })
+                    .class(if open {
+                        Class::Additive
+                    } else {
+                        Class::Breaking
+                    })
                     .old_span(pair.old)
                     .new_span(variant),
             );
@@ -46,7 +55,16 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn all_variants<'a>(api: &'a crate::api::Api, item: &'a rustdoc_types::Item) -> Vec<(&'a str, &'a rustdoc_types::Item)> {
-    let ItemEnum::Enum(e) = &item.inner else { return Vec::new() };
-    e.variants.iter().filter_map(|id| api.item(*id)).filter_map(|v| Some((v.name.as_deref()?, v))).collect()
+fn all_variants<'a>(
+    api: &'a crate::api::Api,
+    item: &'a rustdoc_types::Item,
+) -> Vec<(&'a str, &'a rustdoc_types::Item)> {
+    let ItemEnum::Enum(e) = &item.inner else {
+        return Vec::new();
+    };
+    e.variants
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .filter_map(|v| Some((v.name.as_deref()?, v)))
+        .collect()
 }

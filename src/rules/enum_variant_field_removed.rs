@@ -1,8 +1,6 @@
 //! enum-variant-field-removed: a field of an enum variant was removed.
 
-use rustdoc_types::ItemEnum;
-
-use super::support::{variant_fields, variants};
+use super::support::variant_pairs;
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -20,27 +18,22 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
-        let new = variants(cx.new, pair.new);
-        for (name, ov) in variants(cx.old, pair.old) {
-            let Some((_, nv)) = new.iter().find(|(n, _)| *n == name) else { continue };
-            let (Some(of), Some(nf)) = (variant_fields(cx.old, ov), variant_fields(cx.new, nv)) else { continue };
-            if of.shape != nf.shape {
-                continue; // enum-variant-kind-changed reports it
-            }
-            for (key, field) in &of.public {
-                if nf.get(key).is_none() {
-                    out.push(
-                        Finding::new(
-                            &RULE,
-                            format!("{}::{name}::{key}", pair.path),
-                            format!("field `{key}` of variant `{}::{name}` was removed", pair.path),
-                        )
-                        .old_span(field)
-                        .new_span(nv)
-                        .signatures(cx.old, ov, cx.new, nv),
-                    );
-                }
+    for v in variant_pairs(cx) {
+        if v.old_fields.shape != v.new_fields.shape {
+            continue; // enum-variant-kind-changed reports it
+        }
+        for (key, field) in &v.old_fields.public {
+            if v.new_fields.get(key).is_none() {
+                out.push(
+                    Finding::new(
+                        &RULE,
+                        format!("{}::{key}", v.path()),
+                        format!("field `{key}` of variant `{}` was removed", v.path()),
+                    )
+                    .old_span(field)
+                    .new_span(v.new)
+                    .signatures(cx.old, v.old, cx.new, v.new),
+                );
             }
         }
     }

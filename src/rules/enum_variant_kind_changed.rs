@@ -1,8 +1,6 @@
 //! enum-variant-kind-changed: a variant changed between unit, tuple and struct-like forms.
 
-use rustdoc_types::ItemEnum;
-
-use super::support::{variant_fields, variants};
+use super::support::variant_pairs;
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -21,27 +19,23 @@ changing a variant's form breaks every use of it.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
-        let new = variants(cx.new, pair.new);
-        for (name, ov) in variants(cx.old, pair.old) {
-            let Some((_, nv)) = new.iter().find(|(n, _)| *n == name) else { continue };
-            let (Some(of), Some(nf)) = (variant_fields(cx.old, ov), variant_fields(cx.new, nv)) else { continue };
-            if of.shape != nf.shape {
-                out.push(
-                    Finding::new(
-                        &RULE,
-                        format!("{}::{name}", pair.path),
-                        format!(
-                            "variant `{name}` of enum `{}` changed from a {} variant to a {} variant",
-                            pair.path,
-                            of.shape.noun(),
-                            nf.shape.noun()
-                        ),
-                    )
-                    .spans(ov, nv)
-                    .signatures(cx.old, ov, cx.new, nv),
-                );
-            }
+    for v in variant_pairs(cx) {
+        if v.old_fields.shape != v.new_fields.shape {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    v.path(),
+                    format!(
+                        "variant `{}` of enum `{}` changed from a {} variant to a {} variant",
+                        v.name,
+                        v.parent.path,
+                        v.old_fields.shape.noun(),
+                        v.new_fields.shape.noun()
+                    ),
+                )
+                .spans(v.old, v.new)
+                .signatures(cx.old, v.old, cx.new, v.new),
+            );
         }
     }
 }

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "an extern static now needs unsafe to access",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "A `safe static` in an `unsafe extern` block can be read without `unsafe`; once it \
+    explanation:
+        "A `safe static` in an `unsafe extern` block can be read without `unsafe`; once it \
 is declared unsafe again, every safe read stops compiling.",
     example_before: "unsafe extern \"C\" { pub safe static VERSION: u32; }",
     example_after: "unsafe extern \"C\" { pub static VERSION: u32; }",
@@ -21,11 +22,17 @@ is declared unsafe again, every safe read stops compiling.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if !a.is_unsafe && b.is_unsafe {
             out.push(
-                Finding::new(&RULE, pair.path, format!("static `{}` now needs `unsafe` to access", pair.path))
-                    .spans(pair.old, pair.new),
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("static `{}` now needs `unsafe` to access", pair.path),
+                )
+                .spans(pair.old, pair.new),
             );
         }
     }

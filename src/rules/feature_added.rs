@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a Cargo feature was added",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-add",
-    explanation: "A new feature is new API surface: manifests that enable it do not resolve against \
+    explanation:
+        "A new feature is new API surface: manifests that enable it do not resolve against \
 older releases, so it needs a minor release.",
     example_before: "[features]\njson = []",
     example_after: "[features]\njson = []\nmetrics = []",
@@ -18,10 +19,16 @@ older releases, so it needs a minor release.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
     for name in new.features.keys() {
         if !old.features.contains_key(name) {
-            out.push(Finding::new(&RULE, format!("{}/{name}", new.name), format!("feature `{name}` was added")));
+            out.push(Finding::new(
+                &RULE,
+                format!("{}/{name}", new.name),
+                format!("feature `{name}` was added"),
+            ));
         }
     }
 }

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a feature is no longer enabled by default",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove-another",
-    explanation: "Users who rely on default features get less: the items behind the feature disappear \
+    explanation:
+        "Users who rely on default features get less: the items behind the feature disappear \
 from their build. What counts is everything `default` enables transitively, so dropping a feature \
 from the list while another default feature still enables it is not a change.",
     example_before: "[features]\ndefault = [\"color\", \"std\"]",
@@ -19,7 +20,9 @@ from the list while another default feature still enables it is not a change.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
     let (before, after) = (old.enabled_by("default"), new.enabled_by("default"));
     for name in before.difference(&after) {
         // a removed feature is reported once, by feature-removed

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a feature stopped enabling another feature or optional dependency",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove-another",
-    explanation: "Users who enable `full` expect everything it enabled before; whatever it no longer \
+    explanation:
+        "Users who enable `full` expect everything it enabled before; whatever it no longer \
 turns on disappears from their build. Features are compared by everything they enable \
 transitively, so reaching the same features through a new intermediate feature is not a change.",
     example_before: "[features]\nfull = [\"json\", \"toml\"]",
@@ -19,7 +20,9 @@ transitively, so reaching the same features through a new intermediate feature i
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
     for name in old.features.keys() {
         if name == "default" || !new.features.contains_key(name) {
             continue; // default: feature-default-removed; removed: feature-removed

@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a Cargo feature was removed (explicit, or implicit from an optional dependency)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove",
-    explanation: "Downstream manifests that enable the feature (`features = [\"x\"]`) fail to resolve \
+    explanation:
+        "Downstream manifests that enable the feature (`features = [\"x\"]`) fail to resolve \
 once it is gone. Optional dependencies define an implicit feature of the same name unless a `dep:` \
 entry hides it, so switching to `dep:` syntax removes that feature too.",
     example_before: "[features]\nexperimental = []",
@@ -19,10 +20,16 @@ entry hides it, so switching to `dep:` syntax removes that feature too.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
     for name in old.features.keys() {
         if !new.features.contains_key(name) {
-            out.push(Finding::new(&RULE, format!("{}/{name}", new.name), format!("feature `{name}` was removed")));
+            out.push(Finding::new(
+                &RULE,
+                format!("{}/{name}", new.name),
+                format!("feature `{name}` was removed"),
+            ));
         }
     }
 }

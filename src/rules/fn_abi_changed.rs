@@ -22,12 +22,22 @@ unwinding may cross it.",
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for c in cx.callables() {
         if c.old.header.abi != c.new.header.abi {
-            let show = |a| abi_text(a).map(|s| format!("extern \"{s}\"")).unwrap_or_else(|| "the Rust ABI".into());
+            let show = |a| {
+                abi_text(a)
+                    .map(|s| format!("extern \"{s}\""))
+                    .unwrap_or_else(|| "the Rust ABI".into())
+            };
             out.push(
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!("{} `{}` changed ABI from {} to {}", c.kind.noun(), c.path, show(&c.old.header.abi), show(&c.new.header.abi)),
+                    format!(
+                        "{} `{}` changed ABI from {} to {}",
+                        c.kind.noun(),
+                        c.path,
+                        show(&c.old.header.abi),
+                        show(&c.new.header.abi)
+                    ),
                 )
                 .spans(c.old_item, c.new_item)
                 .signatures(cx.old, c.old_item, cx.new, c.new_item),

@@ -26,16 +26,33 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let types = c.types(cx);
-        let (mut tightened, mut loosened) = compare_bounds(&types, &c.old.generics, &c.new.generics);
+        let (mut tightened, mut loosened) =
+            compare_bounds(&types, &c.old.generics, &c.new.generics);
         if let (Some(o), Some(n)) = (c.old_outer, c.new_outer) {
             let (t, l) = compare_bounds(&types, o, n);
             tightened.extend(t);
             loosened.extend(l);
         }
         let (class, message) = if !tightened.is_empty() {
-            (Class::Breaking, format!("{} `{}` requires new bounds: {}", c.kind.noun(), c.path, tightened.join(", ")))
+            (
+                Class::Breaking,
+                format!(
+                    "{} `{}` requires new bounds: {}",
+                    c.kind.noun(),
+                    c.path,
+                    tightened.join(", ")
+                ),
+            )
         } else if !loosened.is_empty() {
-            (Class::Additive, format!("{} `{}` dropped bounds: {}", c.kind.noun(), c.path, loosened.join(", ")))
+            (
+                Class::Additive,
+                format!(
+                    "{} `{}` dropped bounds: {}",
+                    c.kind.noun(),
+                    c.path,
+                    loosened.join(", ")
+                ),
+            )
         } else {
             continue;
         };

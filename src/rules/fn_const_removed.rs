@@ -22,9 +22,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for c in cx.callables() {
         if c.kind != CallableKind::TraitMethod && c.old.header.is_const && !c.new.header.is_const {
             out.push(
-                Finding::new(&RULE, c.path, format!("{} `{}` is no longer `const`", c.kind.noun(), c.path))
-                    .spans(c.old_item, c.new_item)
-                    .signatures(cx.old, c.old_item, cx.new, c.new_item),
+                Finding::new(
+                    &RULE,
+                    c.path,
+                    format!("{} `{}` is no longer `const`", c.kind.noun(), c.path),
+                )
+                .spans(c.old_item, c.new_item)
+                .signatures(cx.old, c.old_item, cx.new, c.new_item),
             );
         }
     }

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "the exported symbol name (#[no_mangle] / #[export_name]) changed or was removed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "Foreign code, linker scripts and `dlsym` callers find the function by its symbol \
+    explanation:
+        "Foreign code, linker scripts and `dlsym` callers find the function by its symbol \
 name. Renaming or dropping the exported symbol breaks them at link or load time, with no Rust \
 compiler error to warn anyone.",
     example_before: "#[no_mangle]\npub extern \"C\" fn mylib_init()",
@@ -31,10 +32,15 @@ fn symbol(item: &Item) -> Option<String> {
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (Some(old), new) = (symbol(pair.old), symbol(pair.new)) else { continue };
+        let (Some(old), new) = (symbol(pair.old), symbol(pair.new)) else {
+            continue;
+        };
         if Some(&old) != new.as_ref() {
             let message = match new {
-                Some(new) => format!("`{}` exported symbol `{old}` and now exports `{new}`", pair.path),
+                Some(new) => format!(
+                    "`{}` exported symbol `{old}` and now exports `{new}`",
+                    pair.path
+                ),
                 None => format!("`{}` no longer exports symbol `{old}`", pair.path),
             };
             out.push(Finding::new(&RULE, pair.path, message).spans(pair.old, pair.new));

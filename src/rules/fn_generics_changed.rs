@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a function's generic type or const parameters were added, removed or changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-generic-new",
-    explanation: "Callers can name generic arguments with a turbofish (`parse::<u8>(s)`). Removing a \
+    explanation:
+        "Callers can name generic arguments with a turbofish (`parse::<u8>(s)`). Removing a \
 parameter, changing a const parameter's type, or adding one when callers could already write a \
 turbofish breaks those calls. Adding the first generic parameter to a function that had none is \
 additive (callers never wrote a turbofish), though the Cargo Book calls it possibly-breaking.",
@@ -27,18 +28,18 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
         let types = c.types(cx);
         let changes = compare_params(&types, &c.old.generics, &c.new.generics, true);
-        let (list, class) = if !changes.breaking.is_empty() {
-            (changes.breaking, Class::Breaking)
-        } else if !changes.additive.is_empty() {
-            (changes.additive, Class::Additive)
-        } else {
+        let Some((class, list)) = changes.verdict() else {
             continue;
         };
         out.push(
-            Finding::new(&RULE, c.path, format!("{} `{}`: {}", c.kind.noun(), c.path, list.join("; ")))
-                .class(class)
-                .spans(c.old_item, c.new_item)
-                .signatures(cx.old, c.old_item, cx.new, c.new_item),
+            Finding::new(
+                &RULE,
+                c.path,
+                format!("{} `{}`: {}", c.kind.noun(), c.path, list.join("; ")),
+            )
+            .class(class)
+            .spans(c.old_item, c.new_item)
+            .signatures(cx.old, c.old_item, cx.new, c.new_item),
         );
     }
 }

@@ -30,7 +30,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!("{} `{}` took {before} parameter(s) and now takes {after}", c.kind.noun(), c.path),
+                    format!(
+                        "{} `{}` took {before} parameter(s) and now takes {after}",
+                        c.kind.noun(),
+                        c.path
+                    ),
                 )
                 .spans(c.old_item, c.new_item)
                 .signatures(cx.old, c.old_item, cx.new, c.new_item),

@@ -1,6 +1,6 @@
 //! fn-param-type-changed: a parameter of a function or inherent method changed type.
 
-use rustdoc_types::{GenericArg, GenericArgs, GenericBound, Type, TraitBoundModifier};
+use rustdoc_types::{GenericArg, GenericArgs, GenericBound, TraitBoundModifier, Type};
 
 use super::support::{impls_of, params, trait_name};
 use super::{Class, Rule};
@@ -45,27 +45,40 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
             let text = format!("`{name}`: `{}` -> `{}`", render_type(a), render_type(b));
             let new_bounds: Option<Vec<&GenericBound>> = match b {
-                Type::Generic(g) => bounds.iter().find(|(n, _)| n == g).map(|(_, list)| list.clone()),
+                Type::Generic(g) => bounds
+                    .iter()
+                    .find(|(n, _)| n == g)
+                    .map(|(_, list)| list.clone()),
                 Type::ImplTrait(list) => Some(list.iter().collect()),
                 _ => None,
             };
             match new_bounds {
-                Some(list) if list.iter().all(|bound| satisfies(cx, &types, a, bound)) => generalised.push(text),
+                Some(list) if list.iter().all(|bound| satisfies(cx, &types, a, bound)) => {
+                    generalised.push(text)
+                }
                 _ => breaking.push(text),
             }
         }
         let (class, list, verb) = if !breaking.is_empty() {
             (Class::Breaking, breaking, "changed parameter type")
         } else if !generalised.is_empty() {
-            (Class::Additive, generalised, "generalised a parameter (every old argument is still accepted)")
+            (
+                Class::Additive,
+                generalised,
+                "generalised a parameter (every old argument is still accepted)",
+            )
         } else {
             continue;
         };
         out.push(
-            Finding::new(&RULE, c.path, format!("{} `{}` {verb}: {}", c.kind.noun(), c.path, list.join(", ")))
-                .class(class)
-                .spans(c.old_item, c.new_item)
-                .signatures(cx.old, c.old_item, cx.new, c.new_item),
+            Finding::new(
+                &RULE,
+                c.path,
+                format!("{} `{}` {verb}: {}", c.kind.noun(), c.path, list.join(", ")),
+            )
+            .class(class)
+            .spans(c.old_item, c.new_item)
+            .signatures(cx.old, c.old_item, cx.new, c.new_item),
         );
     }
 }
@@ -93,35 +106,112 @@ fn first_arg(bound_args: Option<&GenericArgs>) -> Option<&Type> {
 
 /// Standard-library conversions: `From<from> for to`, so `from: Into<to>`.
 const INTO: &[(&str, &str)] = &[
-    ("&str", "String"), ("&str", "PathBuf"), ("&str", "OsString"), ("&str", "Box<str>"), ("&str", "Vec<u8>"),
-    ("String", "PathBuf"), ("String", "OsString"), ("String", "Box<str>"), ("String", "Vec<u8>"),
-    ("char", "String"), ("char", "u32"), ("char", "u64"),
-    ("u8", "u16"), ("u8", "u32"), ("u8", "u64"), ("u8", "u128"), ("u8", "usize"), ("u8", "i16"), ("u8", "i32"), ("u8", "i64"),
-    ("u8", "char"), ("u16", "u32"), ("u16", "u64"), ("u16", "u128"), ("u16", "usize"), ("u16", "i32"), ("u16", "i64"),
-    ("u32", "u64"), ("u32", "u128"), ("u32", "i64"), ("u64", "u128"), ("u64", "i128"),
-    ("i8", "i16"), ("i8", "i32"), ("i8", "i64"), ("i8", "isize"), ("i16", "i32"), ("i16", "i64"), ("i16", "isize"),
-    ("i32", "i64"), ("i32", "i128"), ("i64", "i128"), ("f32", "f64"), ("u8", "f32"), ("u16", "f32"), ("u8", "f64"),
-    ("u16", "f64"), ("u32", "f64"), ("i8", "f32"), ("i16", "f32"), ("i8", "f64"), ("i16", "f64"), ("i32", "f64"),
-    ("bool", "u8"), ("bool", "i32"), ("bool", "u32"), ("bool", "u64"),
+    ("&str", "String"),
+    ("&str", "PathBuf"),
+    ("&str", "OsString"),
+    ("&str", "Box<str>"),
+    ("&str", "Vec<u8>"),
+    ("String", "PathBuf"),
+    ("String", "OsString"),
+    ("String", "Box<str>"),
+    ("String", "Vec<u8>"),
+    ("char", "String"),
+    ("char", "u32"),
+    ("char", "u64"),
+    ("u8", "u16"),
+    ("u8", "u32"),
+    ("u8", "u64"),
+    ("u8", "u128"),
+    ("u8", "usize"),
+    ("u8", "i16"),
+    ("u8", "i32"),
+    ("u8", "i64"),
+    ("u8", "char"),
+    ("u16", "u32"),
+    ("u16", "u64"),
+    ("u16", "u128"),
+    ("u16", "usize"),
+    ("u16", "i32"),
+    ("u16", "i64"),
+    ("u32", "u64"),
+    ("u32", "u128"),
+    ("u32", "i64"),
+    ("u64", "u128"),
+    ("u64", "i128"),
+    ("i8", "i16"),
+    ("i8", "i32"),
+    ("i8", "i64"),
+    ("i8", "isize"),
+    ("i16", "i32"),
+    ("i16", "i64"),
+    ("i16", "isize"),
+    ("i32", "i64"),
+    ("i32", "i128"),
+    ("i64", "i128"),
+    ("f32", "f64"),
+    ("u8", "f32"),
+    ("u16", "f32"),
+    ("u8", "f64"),
+    ("u16", "f64"),
+    ("u32", "f64"),
+    ("i8", "f32"),
+    ("i16", "f32"),
+    ("i8", "f64"),
+    ("i16", "f64"),
+    ("i32", "f64"),
+    ("bool", "u8"),
+    ("bool", "i32"),
+    ("bool", "u32"),
+    ("bool", "u64"),
 ];
 
 /// `AsRef<target>` implementations: `(implementor, target)`; a reference forwards to its referent.
 const AS_REF: &[(&str, &str)] = &[
-    ("str", "str"), ("String", "str"), ("str", "Path"), ("String", "Path"), ("Path", "Path"), ("PathBuf", "Path"),
-    ("OsStr", "Path"), ("OsString", "Path"), ("str", "OsStr"), ("String", "OsStr"), ("OsStr", "OsStr"),
-    ("OsString", "OsStr"), ("Path", "OsStr"), ("PathBuf", "OsStr"), ("str", "[u8]"), ("String", "[u8]"),
-    ("[u8]", "[u8]"), ("Vec", "[u8]"),
+    ("str", "str"),
+    ("String", "str"),
+    ("str", "Path"),
+    ("String", "Path"),
+    ("Path", "Path"),
+    ("PathBuf", "Path"),
+    ("OsStr", "Path"),
+    ("OsString", "Path"),
+    ("str", "OsStr"),
+    ("String", "OsStr"),
+    ("OsStr", "OsStr"),
+    ("OsString", "OsStr"),
+    ("Path", "OsStr"),
+    ("PathBuf", "OsStr"),
+    ("str", "[u8]"),
+    ("String", "[u8]"),
+    ("[u8]", "[u8]"),
+    ("Vec", "[u8]"),
 ];
 
 /// Traits every primitive number, `bool`, `char`, `String` and `&str` implement.
 const COMMON: &[&str] = &[
-    "Clone", "Debug", "Display", "ToString", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "Send", "Sync",
-    "Unpin", "UnwindSafe", "RefUnwindSafe", "Sized",
+    "Clone",
+    "Debug",
+    "Display",
+    "ToString",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Send",
+    "Sync",
+    "Unpin",
+    "UnwindSafe",
+    "RefUnwindSafe",
+    "Sized",
 ];
 
 /// Whether the old parameter type certainly meets one bound of the new generic parameter.
 fn satisfies(cx: &DiffCx<'_>, types: &TypeCx<'_>, old: &Type, bound: &GenericBound) -> bool {
-    let GenericBound::TraitBound { trait_, modifier, .. } = bound else {
+    let GenericBound::TraitBound {
+        trait_, modifier, ..
+    } = bound
+    else {
         // lifetime bounds: owned types without references outlive anything
         return !contains_borrow(old);
     };
@@ -133,7 +223,10 @@ fn satisfies(cx: &DiffCx<'_>, types: &TypeCx<'_>, old: &Type, bound: &GenericBou
     let old_short = short(old);
     match name {
         "Into" => target.is_some_and(|t| {
-            types.eq_ty(old, t) || INTO.iter().any(|(f, to)| *f == old_short && *to == short_with_args(t))
+            types.eq_ty(old, t)
+                || INTO
+                    .iter()
+                    .any(|(f, to)| *f == old_short && *to == short_with_args(t))
         }),
         "AsRef" => target.is_some_and(|t| {
             let referent = old_short.trim_start_matches('&');
@@ -141,9 +234,19 @@ fn satisfies(cx: &DiffCx<'_>, types: &TypeCx<'_>, old: &Type, bound: &GenericBou
             AS_REF.iter().any(|(f, to)| *f == referent && *to == t)
         }),
         "Borrow" => target.is_some_and(|t| {
-            types.eq_ty(old, t) || matches!(old, Type::BorrowedRef { type_, .. } if types.eq_ty(type_, t))
+            types.eq_ty(old, t)
+                || matches!(old, Type::BorrowedRef { type_, .. } if types.eq_ty(type_, t))
         }),
-        "Copy" => matches!(old, Type::Primitive(p) if p != "str") || matches!(old, Type::BorrowedRef { is_mutable: false, .. }),
+        "Copy" => {
+            matches!(old, Type::Primitive(p) if p != "str")
+                || matches!(
+                    old,
+                    Type::BorrowedRef {
+                        is_mutable: false,
+                        ..
+                    }
+                )
+        }
         "Default" => matches!(old, Type::Primitive(p) if p != "str") || old_short == "String",
         _ if COMMON.contains(&name) && is_std_value(old) => true,
         _ => local_type_implements(cx, old, name),
@@ -168,9 +271,11 @@ fn is_std_value(ty: &Type) -> bool {
     match ty {
         Type::Primitive(p) => p != "str",
         Type::ResolvedPath(p) => p.path.rsplit("::").next() == Some("String"),
-        Type::BorrowedRef { type_, is_mutable: false, .. } => {
-            matches!(&**type_, Type::Primitive(p) if p == "str") || is_std_value(type_)
-        }
+        Type::BorrowedRef {
+            type_,
+            is_mutable: false,
+            ..
+        } => matches!(&**type_, Type::Primitive(p) if p == "str") || is_std_value(type_),
         _ => false,
     }
 }
@@ -178,7 +283,9 @@ fn is_std_value(ty: &Type) -> bool {
 fn contains_borrow(ty: &Type) -> bool {
     match ty {
         Type::BorrowedRef { lifetime, .. } => lifetime.as_deref() != Some("'static"),
-        Type::Slice(t) | Type::RawPointer { type_: t, .. } | Type::Array { type_: t, .. } => contains_borrow(t),
+        Type::Slice(t) | Type::RawPointer { type_: t, .. } | Type::Array { type_: t, .. } => {
+            contains_borrow(t)
+        }
         Type::Tuple(ts) => ts.iter().any(contains_borrow),
         Type::ResolvedPath(p) => match p.args.as_deref() {
             Some(GenericArgs::AngleBracketed { args, .. }) => args.iter().any(|a| match a {
@@ -194,8 +301,12 @@ fn contains_borrow(ty: &Type) -> bool {
 
 /// A type of this crate meets a trait bound when the new side implements that trait for it.
 fn local_type_implements(cx: &DiffCx<'_>, old: &Type, trait_name_wanted: &str) -> bool {
-    let Type::ResolvedPath(p) = old else { return false };
-    let Some(pair) = cx.pairs.iter().find(|pair| pair.old.id == p.id) else { return false };
+    let Type::ResolvedPath(p) = old else {
+        return false;
+    };
+    let Some(pair) = cx.pairs.iter().find(|pair| pair.old.id == p.id) else {
+        return false;
+    };
     impls_of(cx.new, pair.new)
         .iter()
         .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(trait_name_wanted))

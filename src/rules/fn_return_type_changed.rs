@@ -26,7 +26,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
         let types = c.types(cx);
         if !types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
-            let show = |t: Option<&rustdoc_types::Type>| t.map(render_type).unwrap_or_else(|| "()".into());
+            let show =
+                |t: Option<&rustdoc_types::Type>| t.map(render_type).unwrap_or_else(|| "()".into());
             out.push(
                 Finding::new(
                     &RULE,

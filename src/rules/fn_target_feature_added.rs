@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a safe function gained #[target_feature] requirements",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
-    explanation: "A safe `#[target_feature]` function can only be called safely from code that enables \
+    explanation:
+        "A safe `#[target_feature]` function can only be called safely from code that enables \
 the same features; elsewhere calling it needs `unsafe` and a runtime check. New required features \
 break callers compiled without them.",
     example_before: "pub fn sum(xs: &[f32]) -> f32",
@@ -37,13 +38,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue; // unsafe callers already take responsibility for the CPU
         }
         let before = features(c.old_item);
-        let added: Vec<&str> = features(c.new_item).into_iter().filter(|f| !before.contains(f)).collect();
+        let added: Vec<&str> = features(c.new_item)
+            .into_iter()
+            .filter(|f| !before.contains(f))
+            .collect();
         if !added.is_empty() {
             out.push(
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!("{} `{}` now requires target feature(s) {}", c.kind.noun(), c.path, added.join(", ")),
+                    format!(
+                        "{} `{}` now requires target feature(s) {}",
+                        c.kind.noun(),
+                        c.path,
+                        added.join(", ")
+                    ),
                 )
                 .spans(c.old_item, c.new_item),
             );

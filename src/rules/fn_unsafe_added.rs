@@ -9,7 +9,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a safe function or method became unsafe",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
-    explanation: "Calling an `unsafe fn` requires an `unsafe` block, so every existing safe call site \
+    explanation:
+        "Calling an `unsafe fn` requires an `unsafe` block, so every existing safe call site \
 stops compiling. Removing `unsafe` from a free function or inherent method is additive; on a trait \
 method either direction breaks implementors (trait-method-signature-changed).",
     example_before: "pub fn from_raw(p: *mut u8) -> Buf",
@@ -20,11 +21,16 @@ method either direction breaks implementors (trait-method-signature-changed).",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for c in cx.callables() {
-        if c.kind != CallableKind::TraitMethod && !c.old.header.is_unsafe && c.new.header.is_unsafe {
+        if c.kind != CallableKind::TraitMethod && !c.old.header.is_unsafe && c.new.header.is_unsafe
+        {
             out.push(
-                Finding::new(&RULE, c.path, format!("{} `{}` became `unsafe`", c.kind.noun(), c.path))
-                    .spans(c.old_item, c.new_item)
-                    .signatures(cx.old, c.old_item, cx.new, c.new_item),
+                Finding::new(
+                    &RULE,
+                    c.path,
+                    format!("{} `{}` became `unsafe`", c.kind.noun(), c.path),
+                )
+                .spans(c.old_item, c.new_item)
+                .signatures(cx.old, c.old_item, cx.new, c.new_item),
             );
         }
     }

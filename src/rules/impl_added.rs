@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a type implements a new trait (explicit impl or derive)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",
-    explanation: "A new trait impl is new API: users can now call the trait's methods on the type and \
+    explanation:
+        "A new trait impl is new API: users can now call the trait's methods on the type and \
 pass it where the trait is required. Impls the compiler synthesises (auto traits, reported by \
 auto-trait-lost when lost), blanket impls, and impls of traits downstream crates cannot name are \
 not reported. A new `Copy` impl is reported by copy-impl-added.",
@@ -24,12 +25,21 @@ not reported. A new `Copy` impl is reported by copy-impl-added.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         let old_impls = TraitImpls::new(&impls_of(cx.old, pair.old));
         for (ni, new) in impls_of(cx.new, pair.new) {
             let Some(trait_) = &new.trait_ else { continue };
-            if new.is_synthetic || new.blanket_impl.is_some() || new.is_negative || cx.new.is_hidden(ni) {
+            if new.is_synthetic
+                || new.blanket_impl.is_some()
+                || new.is_negative
+                || cx.new.is_hidden(ni)
+            {
                 continue;
             }
             let last = trait_.path.rsplit("::").next().unwrap_or("");
@@ -50,11 +60,19 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             let shown = render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
             let for_ = render_type(&new.for_);
             let name = pair.new.name.as_deref().unwrap_or_default();
-            let instance = if for_ == name { String::new() } else { format!(" (for `{for_}`)") };
+            let instance = if for_ == name {
+                String::new()
+            } else {
+                format!(" (for `{for_}`)")
+            };
             out.push(
-                Finding::new(&RULE, pair.path, format!("`{}` now implements `{shown}`{instance}", pair.path))
-                    .old_span(pair.old)
-                    .new_span(if ni.span.is_some() { ni } else { pair.new }),
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("`{}` now implements `{shown}`{instance}", pair.path),
+                )
+                .old_span(pair.old)
+                .new_span(if ni.span.is_some() { ni } else { pair.new }),
             );
         }
     }

@@ -23,12 +23,21 @@ breaks all of those. Auto traits are reported by auto-trait-lost.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         let new_impls = TraitImpls::new(&impls_of(cx.new, pair.new));
         for (oi, old) in impls_of(cx.old, pair.old) {
             let Some(trait_) = &old.trait_ else { continue };
-            if old.is_synthetic || old.blanket_impl.is_some() || old.is_negative || cx.old.is_hidden(oi) {
+            if old.is_synthetic
+                || old.blanket_impl.is_some()
+                || old.is_negative
+                || cx.old.is_hidden(oi)
+            {
                 continue;
             }
             let last = trait_.path.rsplit("::").next().unwrap_or("");
@@ -39,15 +48,27 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
             // a trait of this crate that users can no longer name is reported as removed itself
             let local = cx.old.crate_of(trait_.id) == Some(cx.old.name.as_str());
-            if local && !cx.old.paths_of(trait_.id).iter().any(|p| cx.new.paths.contains_key(p)) {
+            if local
+                && !cx
+                    .old
+                    .paths_of(trait_.id)
+                    .iter()
+                    .any(|p| cx.new.paths.contains_key(p))
+            {
                 continue;
             }
             let kept = new_impls.contains(cx, old, true);
             if !kept {
-                let shown = crate::api::types::render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
+                let shown = crate::api::types::render_type(&rustdoc_types::Type::ResolvedPath(
+                    trait_.clone(),
+                ));
                 let for_ = render_type(&old.for_);
                 let name = pair.old.name.as_deref().unwrap_or_default();
-                let instance = if for_ == name { String::new() } else { format!(" (for `{for_}`)") };
+                let instance = if for_ == name {
+                    String::new()
+                } else {
+                    format!(" (for `{for_}`)")
+                };
                 out.push(
                     Finding::new(
                         &RULE,

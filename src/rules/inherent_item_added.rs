@@ -21,10 +21,17 @@ Book calls it possibly-breaking; semgate counts it as additive unless configurat
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.members {
-        let (None, Some(new)) = (member.old, member.new) else { continue };
+        let (None, Some(new)) = (member.old, member.new) else {
+            continue;
+        };
         let what = member_noun(new);
         out.push(
-            Finding::new(&RULE, &member.path, format!("{what} `{}` was added", member.path)).new_span(new),
+            Finding::new(
+                &RULE,
+                &member.path,
+                format!("{what} `{}` was added", member.path),
+            )
+            .new_span(new),
         );
     }
 }

@@ -26,7 +26,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("`{}` changed from {} to {}", pair.path, article(noun(pair.old)), article(noun(pair.new))),
+                    format!(
+                        "`{}` changed from {} to {}",
+                        pair.path,
+                        article(noun(pair.old)),
+                        article(noun(pair.new))
+                    ),
                 )
                 .spans(pair.old, pair.new)
                 .signatures(cx.old, pair.old, cx.new, pair.new),

@@ -28,7 +28,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let (what, item) = match cx.old.paths.get(path) {
             Some(Target::Item(id)) => match cx.old.item(*id) {
                 // macro-removed and proc-macro-removed report these
-                Some(item) if matches!(item.inner, ItemEnum::Macro(_) | ItemEnum::ProcMacro(_)) => continue,
+                Some(item) if matches!(item.inner, ItemEnum::Macro(_) | ItemEnum::ProcMacro(_)) => {
+                    continue
+                }
                 Some(item) => (noun(item), Some(item)),
                 None => ("item", None),
             },
@@ -37,9 +39,15 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let mut message = format!("{what} `{path}` was removed");
         if let Some(item) = item {
             // still reachable elsewhere? then the fix is a re-export
-            let elsewhere = cx.old.paths_of(item.id).iter().find(|p| cx.new.paths.contains_key(*p));
+            let elsewhere = cx
+                .old
+                .paths_of(item.id)
+                .iter()
+                .find(|p| cx.new.paths.contains_key(*p));
             if let Some(other) = elsewhere {
-                message.push_str(&format!(" (it is still reachable as `{other}`: re-export it at the old path)"));
+                message.push_str(&format!(
+                    " (it is still reachable as `{other}`: re-export it at the old path)"
+                ));
             }
         }
         let mut finding = Finding::new(&RULE, path, message);
@@ -52,11 +60,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if let (Some(old), None) = (member.old, member.new) {
             let parent = &cx.pairs[member.parent];
             out.push(
-                Finding::new(&RULE, &member.path, format!("{} `{}` was removed", member_noun(old), member.path))
-                    .old_span(old)
-                    .new_span(parent.new),
+                Finding::new(
+                    &RULE,
+                    &member.path,
+                    format!("{} `{}` was removed", member_noun(old), member.path),
+                )
+                .old_span(old)
+                .new_span(parent.new),
             );
         }
     }
 }
-

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "an exported macro_rules! macro was removed or is no longer exported",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "`#[macro_export]` macros live at the crate root and are invoked as `krate::name!`. \
+    explanation:
+        "`#[macro_export]` macros live at the crate root and are invoked as `krate::name!`. \
 Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
     example_before: "#[macro_export]\nmacro_rules! ensure { .. }",
     example_after: "macro_rules! ensure { .. } // no longer exported",
@@ -22,10 +23,16 @@ Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for &path in &cx.removed {
-        let Some(Target::Item(id)) = cx.old.paths.get(path) else { continue };
-        let Some(item) = cx.old.item(*id) else { continue };
+        let Some(Target::Item(id)) = cx.old.paths.get(path) else {
+            continue;
+        };
+        let Some(item) = cx.old.item(*id) else {
+            continue;
+        };
         if matches!(item.inner, ItemEnum::Macro(_)) {
-            out.push(Finding::new(&RULE, path, format!("macro `{path}!` was removed")).old_span(item));
+            out.push(
+                Finding::new(&RULE, path, format!("macro `{path}!` was removed")).old_span(item),
+            );
         }
     }
 }

@@ -30,7 +30,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!("method `{}` took {} and now takes {}", c.path, before.describe(), after.describe()),
+                    format!(
+                        "method `{}` took {} and now takes {}",
+                        c.path,
+                        before.describe(),
+                        after.describe()
+                    ),
                 )
                 .spans(c.old_item, c.new_item)
                 .signatures(cx.old, c.old_item, cx.new, c.new_item),

@@ -21,15 +21,23 @@ it belongs in a minor release.",
 };
 
 fn must_use(item: &Item) -> bool {
-    item.attrs.iter().any(|a| matches!(a, Attribute::MustUse { .. }))
+    item.attrs
+        .iter()
+        .any(|a| matches!(a, Attribute::MustUse { .. }))
 }
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     let pairs = cx.pairs.iter().map(|p| (p.path, p.old, p.new));
-    let members = cx.members.iter().chain(&cx.trait_members).filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
+    let members = cx
+        .members
+        .iter()
+        .chain(&cx.trait_members)
+        .filter_map(|m| Some((m.path.as_str(), m.old?, m.new?)));
     for (path, old, new) in pairs.chain(members) {
         if !must_use(old) && must_use(new) {
-            out.push(Finding::new(&RULE, path, format!("`{path}` is now #[must_use]")).spans(old, new));
+            out.push(
+                Finding::new(&RULE, path, format!("`{path}` is now #[must_use]")).spans(old, new),
+            );
         }
     }
 }

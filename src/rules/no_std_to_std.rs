@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "the crate is no longer #![no_std]",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-no-std-to-std",
-    explanation: "Users on targets without `std` (embedded, kernels, WebAssembly without WASI) can no \
+    explanation:
+        "Users on targets without `std` (embedded, kernels, WebAssembly without WASI) can no \
 longer build the crate once it requires `std`.",
     example_before: "#![no_std]",
     example_after: "// #![no_std] removed; the crate now uses std",
@@ -30,8 +31,15 @@ fn is_no_std(api: &crate::api::Api) -> bool {
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     if is_no_std(cx.old) && !is_no_std(cx.new) {
-        let mut f = Finding::new(&RULE, cx.new.name.as_str(), format!("crate `{}` is no longer #![no_std]", cx.new.name));
-        if let (Some(o), Some(n)) = (cx.old.item(cx.old.krate.root), cx.new.item(cx.new.krate.root)) {
+        let mut f = Finding::new(
+            &RULE,
+            cx.new.name.as_str(),
+            format!("crate `{}` is no longer #![no_std]", cx.new.name),
+        );
+        if let (Some(o), Some(n)) = (
+            cx.old.item(cx.old.krate.root),
+            cx.new.item(cx.new.krate.root),
+        ) {
             f = f.spans(o, n);
         }
         out.push(f);

@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
     explanation: "Users invoke proc macros by name: `name!(..)`, `#[name]`, `#[derive(Name)]`. \
 Removing one breaks every use.",
-    example_before: "#[proc_macro_derive(Builder)]\npub fn builder(input: TokenStream) -> TokenStream",
+    example_before:
+        "#[proc_macro_derive(Builder)]\npub fn builder(input: TokenStream) -> TokenStream",
     example_after: "// derive removed",
     fix: "keep the macro",
     check,
@@ -23,10 +24,17 @@ Removing one breaks every use.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for &path in &cx.removed {
-        let Some(Target::Item(id)) = cx.old.paths.get(path) else { continue };
-        let Some(item) = cx.old.item(*id) else { continue };
+        let Some(Target::Item(id)) = cx.old.paths.get(path) else {
+            continue;
+        };
+        let Some(item) = cx.old.item(*id) else {
+            continue;
+        };
         if matches!(item.inner, ItemEnum::ProcMacro(_)) {
-            out.push(Finding::new(&RULE, path, format!("{} `{path}` was removed", noun(item))).old_span(item));
+            out.push(
+                Finding::new(&RULE, path, format!("{} `{path}` was removed", noun(item)))
+                    .old_span(item),
+            );
         }
     }
 }

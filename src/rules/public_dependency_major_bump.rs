@@ -32,7 +32,11 @@ fn effective(dep: &DepInfo) -> Option<Version> {
     }
     let req = VersionReq::parse(&dep.req).ok()?;
     let c = req.comparators.first()?;
-    Some(Version::new(c.major, c.minor.unwrap_or(0), c.patch.unwrap_or(0)))
+    Some(Version::new(
+        c.major,
+        c.minor.unwrap_or(0),
+        c.patch.unwrap_or(0),
+    ))
 }
 
 /// Cargo's compatibility: same left-most non-zero component.
@@ -45,17 +49,31 @@ fn compatible(a: &Version, b: &Version) -> bool {
 }
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
     let mut exposed = exposed_crates(cx.new);
     for (name, path) in exposed_crates(cx.old) {
         exposed.entry(name).or_insert(path);
     }
-    for nd in new.dependencies.iter().filter(|d| d.kind == DepKind::Normal) {
-        let Some(example) = exposed.get(&nd.name) else { continue };
-        let Some(od) = old.dependencies.iter().find(|d| d.kind == DepKind::Normal && d.package == nd.package) else {
+    for nd in new
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == DepKind::Normal)
+    {
+        let Some(example) = exposed.get(&nd.name) else {
             continue;
         };
-        let (Some(a), Some(b)) = (effective(od), effective(nd)) else { continue };
+        let Some(od) = old
+            .dependencies
+            .iter()
+            .find(|d| d.kind == DepKind::Normal && d.package == nd.package)
+        else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (effective(od), effective(nd)) else {
+            continue;
+        };
         if !compatible(&a, &b) {
             out.push(Finding::new(
                 &RULE,

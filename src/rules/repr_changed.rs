@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a type's repr (C, transparent, integer, packed, align) was removed or changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#repr-c-remove",
-    explanation: "`repr(C)`, `repr(transparent)` and `repr(u8)`-style reprs are layout promises that \
+    explanation:
+        "`repr(C)`, `repr(transparent)` and `repr(u8)`-style reprs are layout promises that \
 FFI code, transmutes and `as` casts depend on. Removing or changing them breaks that code, often \
 silently. `packed` and `align` change size and alignment, so adding, removing or changing them \
 breaks too, and reordering the public fields of a `repr(C)` struct changes its layout. Adding \
@@ -24,7 +25,9 @@ breaks too, and reordering the public fields of a `repr(C)` struct changes its l
 };
 
 fn describe(r: Option<&AttributeRepr>) -> String {
-    let Some(r) = r else { return "the default layout".into() };
+    let Some(r) = r else {
+        return "the default layout".into();
+    };
     let mut parts = Vec::new();
     match r.kind {
         ReprKind::C => parts.push("C".to_string()),
@@ -49,7 +52,12 @@ fn describe(r: Option<&AttributeRepr>) -> String {
 }
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         let (o, n) = (repr(pair.old), repr(pair.new));
         let kind = |r: Option<&AttributeRepr>| r.map(|r| r.kind.clone()).unwrap_or(ReprKind::Rust);
@@ -74,23 +82,38 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("`{}` changed from {} to {} ({})", pair.path, describe(o), describe(n), problems.join(", ")),
+                    format!(
+                        "`{}` changed from {} to {} ({})",
+                        pair.path,
+                        describe(o),
+                        describe(n),
+                        problems.join(", ")
+                    ),
                 )
                 .spans(pair.old, pair.new),
             );
             continue;
         }
         if kind(o) == ReprKind::C && kind(n) == ReprKind::C {
-            if let (Some(of), Some(nf)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) {
-                let order = |f: &super::support::Fields| f.public.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>();
+            if let (Some(of), Some(nf)) = (
+                struct_fields(cx.old, pair.old),
+                struct_fields(cx.new, pair.new),
+            ) {
+                let order = |f: &super::support::Fields| {
+                    f.public.iter().map(|(k, _)| k.clone()).collect::<Vec<_>>()
+                };
                 let (a, b) = (order(&of), order(&nf));
                 let common_a: Vec<&String> = a.iter().filter(|k| b.contains(k)).collect();
                 let common_b: Vec<&String> = b.iter().filter(|k| a.contains(k)).collect();
                 if common_a != common_b {
                     out.push(
-                        Finding::new(&RULE, pair.path, format!("fields of repr(C) struct `{}` were reordered", pair.path))
-                            .spans(pair.old, pair.new)
-                            .signatures(cx.old, pair.old, cx.new, pair.new),
+                        Finding::new(
+                            &RULE,
+                            pair.path,
+                            format!("fields of repr(C) struct `{}` were reordered", pair.path),
+                        )
+                        .spans(pair.old, pair.new)
+                        .signatures(cx.old, pair.old, cx.new, pair.new),
                     );
                     continue;
                 }
@@ -98,9 +121,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
         if o.is_none_or(|r| r.kind == ReprKind::Rust && r.int.is_none()) && n != o && n.is_some() {
             out.push(
-                Finding::new(&RULE, pair.path, format!("`{}` now has {}", pair.path, describe(n)))
-                    .class(Class::Additive)
-                    .spans(pair.old, pair.new),
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("`{}` now has {}", pair.path, describe(n)),
+                )
+                .class(Class::Additive)
+                .spans(pair.old, pair.new),
             );
         }
     }

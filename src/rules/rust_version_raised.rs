@@ -19,18 +19,31 @@ semgate counts it as additive unless configuration makes it breaking.",
 };
 
 fn parse(v: &str) -> Option<semver::Version> {
-    let mut parts: Vec<u64> = v.split('.').map(|p| p.trim().parse().ok()).collect::<Option<_>>()?;
+    let mut parts: Vec<u64> = v
+        .split('.')
+        .map(|p| p.trim().parse().ok())
+        .collect::<Option<_>>()?;
     parts.resize(3, 0);
     Some(semver::Version::new(parts[0], parts[1], parts[2]))
 }
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else { return };
-    let Some(after) = new.rust_version.as_deref() else { return };
+    let (Some(old), Some(new)) = (cx.old_manifest, cx.new_manifest) else {
+        return;
+    };
+    let Some(after) = new.rust_version.as_deref() else {
+        return;
+    };
     let message = match old.rust_version.as_deref() {
-        Some(before) if parse(after) > parse(before) => format!("rust-version raised from {before} to {after}"),
+        Some(before) if parse(after) > parse(before) => {
+            format!("rust-version raised from {before} to {after}")
+        }
         None => format!("rust-version {after} is now declared"),
         _ => return,
     };
-    out.push(Finding::new(&RULE, format!("{}/rust-version", new.name), message));
+    out.push(Finding::new(
+        &RULE,
+        format!("{}/rust-version", new.name),
+        message,
+    ));
 }

@@ -25,7 +25,12 @@ rule reads.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         if is_unsized(cx.old, pair.old) || !is_unsized(cx.new, pair.new) {
             continue;
@@ -46,5 +51,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 
 /// Rustdoc lists `impl !Sized for T` among the synthetic impls of an unsized type.
 fn is_unsized(api: &Api, item: &Item) -> bool {
-    impls_of(api, item).iter().any(|(_, imp)| imp.is_synthetic && imp.is_negative && trait_name(imp) == Some("Sized"))
+    impls_of(api, item)
+        .iter()
+        .any(|(_, imp)| imp.is_synthetic && imp.is_negative && trait_name(imp) == Some("Sized"))
 }

@@ -21,9 +21,15 @@ mutable stop compiling; code that wrote to a `static mut` stops compiling when i
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if a.is_mutable != b.is_mutable {
-            let what = if b.is_mutable { "became `static mut`" } else { "is no longer `static mut`" };
+            let what = if b.is_mutable {
+                "became `static mut`"
+            } else {
+                "is no longer `static mut`"
+            };
             out.push(
                 Finding::new(&RULE, pair.path, format!("static `{}` {what}", pair.path))
                     .spans(pair.old, pair.new)

@@ -21,7 +21,9 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if !cx.types.for_statics().eq_ty(&a.type_, &b.type_) {
             out.push(
                 Finding::new(

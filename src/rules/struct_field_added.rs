@@ -26,7 +26,10 @@ one moves it to another index, and `.1` or a tuple pattern now means a different
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         if old.shape != new.shape {
@@ -56,13 +59,24 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if old.get(key).is_some() || shifted.iter().any(|(_, to, ..)| to.to_string() == *key) {
                 continue;
             }
-            let why = if open { "#[non_exhaustive] struct" } else { "struct" };
-            let tail = if open { "" } else { ", which has private fields" };
+            let why = if open {
+                "#[non_exhaustive] struct"
+            } else {
+                "struct"
+            };
+            let tail = if open {
+                ""
+            } else {
+                ", which has private fields"
+            };
             out.push(
                 Finding::new(
                     &RULE,
                     format!("{}::{key}", pair.path),
-                    format!("public field `{key}` was added to {why} `{}`{tail}", pair.path),
+                    format!(
+                        "public field `{key}` was added to {why} `{}`{tail}",
+                        pair.path
+                    ),
                 )
                 .old_span(pair.old)
                 .new_span(field),

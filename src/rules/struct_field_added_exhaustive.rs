@@ -24,7 +24,10 @@ Adding a field to a struct that already has a private field, or is `#[non_exhaus
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         if old.shape != new.shape || old.has_private || is_non_exhaustive(pair.old) {

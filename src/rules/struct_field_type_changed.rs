@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public field of a struct changed type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "Code that reads, writes or constructs the field uses its old type. Types are compared \
+    explanation:
+        "Code that reads, writes or constructs the field uses its old type. Types are compared \
 structurally, so a path to the same item through another re-export is not a change.",
     example_before: "pub struct Limits { pub max: u32 }",
     example_after: "pub struct Limits { pub max: u64 }",
@@ -23,10 +24,16 @@ structurally, so a path to the same item through another re-export is not a chan
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
-        let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&pair.old.inner, &pair.new.inner)
+        else {
+            continue;
+        };
         let types = cx.types.with_generics(&[&os.generics], &[&ns.generics]);
         // a tuple field that moved to a later index is reported by struct-field-added
         let shifted = shifted_tuple_fields(&cx.types, cx.old, pair.old, cx.new, pair.new);
@@ -35,7 +42,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let Some(nf) = new.get(key) else { continue };
-            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else { continue };
+            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else {
+                continue;
+            };
             if !types.eq_ty(a, b) {
                 out.push(
                     Finding::new(
@@ -49,7 +58,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                     .spans(of, nf)
-                    .signature_text(format!("pub {key}: {}", render_type(a)), format!("pub {key}: {}", render_type(b))),
+                    .signature_text(
+                        format!("pub {key}: {}", render_type(a)),
+                        format!("pub {key}: {}", render_type(b)),
+                    ),
                 );
             }
         }

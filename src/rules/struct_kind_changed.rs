@@ -23,7 +23,10 @@ in which case users could do neither and the change is only additive.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         if pair.via_alias && old.shape != super::support::Shape::Plain && !old.has_private {
@@ -47,12 +50,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let opaque = |f: &super::support::Fields| f.public.is_empty() && f.has_private;
-        let class = if opaque(&old) && opaque(&new) { Class::Additive } else { Class::Breaking };
+        let class = if opaque(&old) && opaque(&new) {
+            Class::Additive
+        } else {
+            Class::Breaking
+        };
         out.push(
             Finding::new(
                 &RULE,
                 pair.path,
-                format!("struct `{}` changed from a {} struct to a {} struct", pair.path, old.shape.noun(), new.shape.noun()),
+                format!(
+                    "struct `{}` changed from a {} struct to a {} struct",
+                    pair.path,
+                    old.shape.noun(),
+                    new.shape.noun()
+                ),
             )
             .class(class)
             .spans(pair.old, pair.new)

@@ -24,11 +24,17 @@ private field was not constructible anyway, so adding the attribute there is not
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let Some(old) = struct_fields(cx.old, pair.old) else { continue };
+        let Some(old) = struct_fields(cx.old, pair.old) else {
+            continue;
+        };
         if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) && !old.has_private {
             out.push(
-                Finding::new(&RULE, pair.path, format!("struct `{}` is now #[non_exhaustive]", pair.path))
-                    .spans(pair.old, pair.new),
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("struct `{}` is now #[non_exhaustive]", pair.path),
+                )
+                .spans(pair.old, pair.new),
             );
         }
     }

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a private field was added to a struct whose fields were all public",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-add-private-field-when-public",
+    reference:
+        "https://doc.rust-lang.org/cargo/reference/semver.html#struct-add-private-field-when-public",
     explanation: "A struct whose fields are all public can be built with a literal and matched \
 without `..`. One private field makes both impossible outside the crate.",
     example_before: "pub struct Span { pub start: usize, pub end: usize }",
@@ -23,12 +24,20 @@ without `..`. One private field makes both impossible outside the crate.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         // a public field turned private is struct-pub-field-removed; report only real additions
         let lost_public = old.public.iter().any(|(k, _)| new.get(k).is_none());
-        if old.shape == new.shape && !old.has_private && new.has_private && !is_non_exhaustive(pair.old) && !lost_public {
+        if old.shape == new.shape
+            && !old.has_private
+            && new.has_private
+            && !is_non_exhaustive(pair.old)
+            && !lost_public
+        {
             out.push(
                 Finding::new(
                     &RULE,

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public field of a struct was removed, renamed or made private",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "Code reading the field (`s.field`), building the struct with it, or destructuring it \
+    explanation:
+        "Code reading the field (`s.field`), building the struct with it, or destructuring it \
 stops compiling when the field is gone or no longer public.",
     example_before: "pub struct Config { pub verbose: bool, pub jobs: u32 }",
     example_after: "pub struct Config { pub verbose: bool, jobs: u32 }",
@@ -22,7 +23,10 @@ stops compiling when the field is gone or no longer public.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (struct_fields(cx.old, pair.old), struct_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            struct_fields(cx.old, pair.old),
+            struct_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         if old.shape != new.shape {
@@ -39,7 +43,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         &RULE,
                         format!("{}::{key}", pair.path),
-                        format!("public field `{key}` of struct `{}` was removed or made private", pair.path),
+                        format!(
+                            "public field `{key}` of struct `{}` was removed or made private",
+                            pair.path
+                        ),
                     )
                     .old_span(field)
                     .new_span(pair.new),

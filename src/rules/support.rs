@@ -5,6 +5,7 @@ use rustdoc_types::{
 };
 
 use crate::api::Api;
+use crate::rules::Class;
 
 /// "struct", "function", ... for messages.
 pub fn noun(item: &Item) -> &'static str {
@@ -353,6 +354,64 @@ pub struct ParamChanges {
     pub breaking: Vec<String>,
     /// compatible additions (defaulted parameters, or parameters of a function without explicit ones)
     pub additive: Vec<String>,
+}
+
+impl ParamChanges {
+    /// The class and the list of changes to report: breaking ones if any, else additive ones.
+    pub fn verdict(self) -> Option<(Class, Vec<String>)> {
+        if !self.breaking.is_empty() {
+            Some((Class::Breaking, self.breaking))
+        } else if !self.additive.is_empty() {
+            Some((Class::Additive, self.additive))
+        } else {
+            None
+        }
+    }
+}
+
+/// A variant present on both sides of a matched enum, with its fields.
+pub struct VariantPair<'a> {
+    /// the enum's pair
+    pub parent: &'a crate::diff::Pair<'a>,
+    pub name: &'a str,
+    pub old: &'a Item,
+    pub new: &'a Item,
+    pub old_fields: Fields<'a>,
+    pub new_fields: Fields<'a>,
+}
+
+impl VariantPair<'_> {
+    /// `crate::Enum::Variant`
+    pub fn path(&self) -> String {
+        format!("{}::{}", self.parent.path, self.name)
+    }
+}
+
+/// Every variant (not hidden) present by name in both versions of every matched enum.
+pub fn variant_pairs<'a>(cx: &'a crate::diff::DiffCx<'a>) -> Vec<VariantPair<'a>> {
+    let mut out = Vec::new();
+    for parent in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        let new = variants(cx.new, parent.new);
+        for (name, old) in variants(cx.old, parent.old) {
+            let Some((_, new)) = new.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            let (Some(old_fields), Some(new_fields)) =
+                (variant_fields(cx.old, old), variant_fields(cx.new, new))
+            else {
+                continue;
+            };
+            out.push(VariantPair {
+                parent,
+                name,
+                old,
+                new,
+                old_fields,
+                new_fields,
+            });
+        }
+    }
+    out
 }
 
 /// Compares parameter lists. `callable` selects the function rules: lifetimes of functions are

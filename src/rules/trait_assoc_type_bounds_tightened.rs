@@ -23,9 +23,21 @@ downstream impls, so the change is not reported there.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.trait_members {
-        let (Some(old), Some(new)) = (member.old, member.new) else { continue };
-        let (ItemEnum::AssocType { bounds: ob, generics: og, .. }, ItemEnum::AssocType { bounds: nb, generics: ng, .. }) =
-            (&old.inner, &new.inner)
+        let (Some(old), Some(new)) = (member.old, member.new) else {
+            continue;
+        };
+        let (
+            ItemEnum::AssocType {
+                bounds: ob,
+                generics: og,
+                ..
+            },
+            ItemEnum::AssocType {
+                bounds: nb,
+                generics: ng,
+                ..
+            },
+        ) = (&old.inner, &new.inner)
         else {
             continue;
         };
@@ -33,7 +45,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if is_sealed(cx.old, parent.old) {
             continue; // every impl is in this crate
         }
-        let (Some(oo), Some(no)) = (member.old_outer, member.new_outer) else { continue };
+        let (Some(oo), Some(no)) = (member.old_outer, member.new_outer) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[oo, og], &[no, ng]);
         let ob: Vec<_> = ob.iter().collect();
         let nb: Vec<_> = nb.iter().collect();

@@ -24,7 +24,9 @@ reported there.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.trait_members {
-        let (Some(old), Some(new)) = (member.old, member.new) else { continue };
+        let (Some(old), Some(new)) = (member.old, member.new) else {
+            continue;
+        };
         if !has_default(old) || has_default(new) {
             continue;
         }

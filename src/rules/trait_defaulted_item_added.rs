@@ -22,7 +22,9 @@ unless configuration says otherwise.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.trait_members {
-        let (None, Some(new)) = (member.old, member.new) else { continue };
+        let (None, Some(new)) = (member.old, member.new) else {
+            continue;
+        };
         if !has_default(new) {
             continue;
         }
@@ -31,7 +33,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 &RULE,
                 &member.path,
-                format!("{} `{}` with a default was added to trait `{}`", member_noun(new), member.name, parent.path),
+                format!(
+                    "{} `{}` with a default was added to trait `{}`",
+                    member_noun(new),
+                    member.name,
+                    parent.path
+                ),
             )
             .old_span(parent.old)
             .new_span(new),

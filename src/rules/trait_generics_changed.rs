@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a trait's generic parameters were added (without a default), removed or reordered",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-parameter-no-default",
+    reference:
+        "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-parameter-no-default",
     explanation: "Every impl, bound and `dyn` type downstream names the trait with its parameters \
 (`impl Convert<u8> for X`, `T: Convert<u8>`). A new parameter without a default, a removed one, or \
 a changed order makes those names wrong. Adding a parameter with a default is additive: old uses \
@@ -24,24 +25,26 @@ pick the default. Renaming a parameter is not a change.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
         let mut changes = compare_params(&types, &ot.generics, &nt.generics, false);
         if let Some(reorder) = reordered_params(&ot.generics, &nt.generics) {
             changes.breaking.insert(0, reorder);
         }
-        let (list, class) = if !changes.breaking.is_empty() {
-            (changes.breaking, Class::Breaking)
-        } else if !changes.additive.is_empty() {
-            (changes.additive, Class::Additive)
-        } else {
+        let Some((class, list)) = changes.verdict() else {
             continue;
         };
         out.push(
-            Finding::new(&RULE, pair.path, format!("trait `{}`: {}", pair.path, list.join("; ")))
-                .class(class)
-                .spans(pair.old, pair.new)
-                .signatures(cx.old, pair.old, cx.new, pair.new),
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!("trait `{}`: {}", pair.path, list.join("; ")),
+            )
+            .class(class)
+            .spans(pair.old, pair.new)
+            .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
 }

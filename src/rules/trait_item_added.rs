@@ -21,7 +21,9 @@ crates cannot name) has no downstream impls, so there the new item is only addit
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.trait_members {
-        let (None, Some(new)) = (member.old, member.new) else { continue };
+        let (None, Some(new)) = (member.old, member.new) else {
+            continue;
+        };
         if has_default(new) {
             continue; // trait-defaulted-item-added
         }
@@ -44,7 +46,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         };
         out.push(
             Finding::new(&RULE, &member.path, message)
-                .class(if sealed { Class::Additive } else { Class::Breaking })
+                .class(if sealed {
+                    Class::Additive
+                } else {
+                    Class::Breaking
+                })
                 .old_span(parent.old)
                 .new_span(new),
         );

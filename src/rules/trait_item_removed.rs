@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
     explanation: "Callers of the item stop compiling, and so do downstream impls that define it \
 (they now define an item the trait does not have).",
-    example_before: "pub trait Codec { fn encode(&self) -> Vec<u8>; fn size_hint(&self) -> usize { 0 } }",
+    example_before:
+        "pub trait Codec { fn encode(&self) -> Vec<u8>; fn size_hint(&self) -> usize { 0 } }",
     example_after: "pub trait Codec { fn encode(&self) -> Vec<u8>; }",
     fix: "keep the item, with a default if implementors should no longer need it",
     check,
@@ -20,13 +21,20 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.trait_members {
-        let (Some(old), None) = (member.old, member.new) else { continue };
+        let (Some(old), None) = (member.old, member.new) else {
+            continue;
+        };
         let parent = &cx.pairs[member.parent];
         out.push(
             Finding::new(
                 &RULE,
                 &member.path,
-                format!("{} `{}` was removed from trait `{}`", member_noun(old), member.name, parent.path),
+                format!(
+                    "{} `{}` was removed from trait `{}`",
+                    member_noun(old),
+                    member.name,
+                    parent.path
+                ),
             )
             .old_span(old)
             .new_span(parent.new),

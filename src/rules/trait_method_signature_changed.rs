@@ -31,7 +31,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             (Some(o), Some(n)) => reordered_params(o, n).is_some(),
             _ => false,
         };
-        let types = if reordered { cx.types.with_generics(&[&c.old.generics], &[&c.new.generics]) } else { c.types(cx) };
+        let types = if reordered {
+            cx.types
+                .with_generics(&[&c.old.generics], &[&c.new.generics])
+        } else {
+            c.types(cx)
+        };
         let mut changes = Vec::new();
         if receiver(c.old) != receiver(c.new) {
             changes.push(format!(
@@ -50,12 +55,29 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             changes.push("return type".into());
         }
         if c.old.header.is_unsafe != c.new.header.is_unsafe {
-            changes.push(if c.new.header.is_unsafe { "became unsafe" } else { "is no longer unsafe" }.into());
+            changes.push(
+                if c.new.header.is_unsafe {
+                    "became unsafe"
+                } else {
+                    "is no longer unsafe"
+                }
+                .into(),
+            );
         }
         if c.old.header.is_async != c.new.header.is_async {
-            changes.push(if c.new.header.is_async { "became async" } else { "is no longer async" }.into());
+            changes.push(
+                if c.new.header.is_async {
+                    "became async"
+                } else {
+                    "is no longer async"
+                }
+                .into(),
+            );
         }
-        let (ob, nb) = (bounds_by_param(&c.old.generics), bounds_by_param(&c.new.generics));
+        let (ob, nb) = (
+            bounds_by_param(&c.old.generics),
+            bounds_by_param(&c.new.generics),
+        );
         if ob.len() != nb.len() {
             changes.push("generic parameters".into());
         } else if ob.iter().zip(&nb).any(|((_, a), (_, b))| {
@@ -68,7 +90,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!("trait method `{}` changed signature: {}", c.path, changes.join(", ")),
+                    format!(
+                        "trait method `{}` changed signature: {}",
+                        c.path,
+                        changes.join(", ")
+                    ),
                 )
                 .spans(c.old_item, c.new_item)
                 .signatures(cx.old, c.old_item, cx.new, c.new_item),

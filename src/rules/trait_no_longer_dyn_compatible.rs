@@ -26,11 +26,15 @@ the compiler's verdict and only names the likely cause.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if !ot.is_dyn_compatible || nt.is_dyn_compatible {
             continue;
         }
-        let why = cause(cx.new, pair.new).map(|c| format!(" ({c})")).unwrap_or_default();
+        let why = cause(cx.new, pair.new)
+            .map(|c| format!(" ({c})"))
+            .unwrap_or_default();
         out.push(
             Finding::new(
                 &RULE,
@@ -48,10 +52,16 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 
 /// The first thing in the trait that makes it dyn-incompatible, in words.
 fn cause(api: &Api, item: &Item) -> Option<String> {
-    let ItemEnum::Trait(t) = &item.inner else { return None };
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
     let self_sized = t.bounds.iter().any(is_sized)
         || t.generics.where_predicates.iter().any(|p| match p {
-            WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } => g == "Self" && bounds.iter().any(is_sized),
+            WherePredicate::BoundPredicate {
+                type_: Type::Generic(g),
+                bounds,
+                ..
+            } => g == "Self" && bounds.iter().any(is_sized),
             _ => false,
         });
     if self_sized {
@@ -66,28 +76,40 @@ fn cause(api: &Api, item: &Item) -> Option<String> {
             }
             ItemEnum::Function(f) => {
                 let fenced = f.generics.where_predicates.iter().any(|p| match p {
-                    WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, .. } => {
-                        g == "Self" && bounds.iter().any(is_sized)
-                    }
+                    WherePredicate::BoundPredicate {
+                        type_: Type::Generic(g),
+                        bounds,
+                        ..
+                    } => g == "Self" && bounds.iter().any(is_sized),
                     _ => false,
                 });
                 if fenced {
                     continue;
                 }
-                let generic = f.generics.params.iter().any(|p| !matches!(p.kind, rustdoc_types::GenericParamDefKind::Lifetime { .. }));
+                let generic = f.generics.params.iter().any(|p| {
+                    !matches!(p.kind, rustdoc_types::GenericParamDefKind::Lifetime { .. })
+                });
                 if generic {
-                    return Some(format!("method `{name}` is generic and not fenced off with `where Self: Sized`"));
+                    return Some(format!(
+                        "method `{name}` is generic and not fenced off with `where Self: Sized`"
+                    ));
                 }
                 let recv = receiver(f);
                 if recv == Receiver::None {
-                    return Some(format!("associated function `{name}` has no `self` receiver"));
+                    return Some(format!(
+                        "associated function `{name}` has no `self` receiver"
+                    ));
                 }
                 let rest = &f.sig.inputs[1..];
-                if rest.iter().any(|(_, ty)| mentions_self(ty)) || f.sig.output.as_ref().is_some_and(mentions_self) {
+                if rest.iter().any(|(_, ty)| mentions_self(ty))
+                    || f.sig.output.as_ref().is_some_and(mentions_self)
+                {
                     return Some(format!("method `{name}` takes or returns `Self`"));
                 }
                 if f.header.is_async || matches!(f.sig.output, Some(Type::ImplTrait(_))) {
-                    return Some(format!("method `{name}` returns an opaque `impl Trait` type"));
+                    return Some(format!(
+                        "method `{name}` returns an opaque `impl Trait` type"
+                    ));
                 }
             }
             _ => {}
@@ -115,7 +137,9 @@ fn mentions_self(ty: &Type) -> bool {
             }
             _ => false,
         },
-        Type::BorrowedRef { type_, .. } | Type::RawPointer { type_, .. } | Type::Slice(type_) => mentions_self(type_),
+        Type::BorrowedRef { type_, .. } | Type::RawPointer { type_, .. } | Type::Slice(type_) => {
+            mentions_self(type_)
+        }
         Type::Array { type_, .. } => mentions_self(type_),
         Type::Tuple(ts) => ts.iter().any(mentions_self),
         _ => false,

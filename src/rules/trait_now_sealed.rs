@@ -28,12 +28,16 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if is_sealed(cx.old, pair.old) || !is_sealed(cx.new, pair.new) {
             continue;
         }
-        let why = seal_reason(cx.new, pair.new).unwrap_or_else(|| "it now requires private items".into());
+        let why =
+            seal_reason(cx.new, pair.new).unwrap_or_else(|| "it now requires private items".into());
         out.push(
             Finding::new(
                 &RULE,
                 pair.path,
-                format!("trait `{}` is now sealed ({why}): downstream impls no longer compile", pair.path),
+                format!(
+                    "trait `{}` is now sealed ({why}): downstream impls no longer compile",
+                    pair.path
+                ),
             )
             .spans(pair.old, pair.new)
             .signatures(cx.old, pair.old, cx.new, pair.new),

@@ -27,7 +27,9 @@ trait-now-sealed instead.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if is_sealed(cx.old, pair.old) {
             continue; // every impl is in this crate
         }
@@ -43,7 +45,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if added.is_empty() {
             continue;
         }
-        let (noun, verb) = if added.len() == 1 { ("supertrait", "was") } else { ("supertraits", "were") };
+        let (noun, verb) = if added.len() == 1 {
+            ("supertrait", "was")
+        } else {
+            ("supertraits", "were")
+        };
         out.push(
             Finding::new(
                 &RULE,

@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a trait lost a supertrait (or a `where Self:` bound)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "A supertrait is a promise to users of the trait: with `trait Entity: Send`, generic \
+    explanation:
+        "A supertrait is a promise to users of the trait: with `trait Entity: Send`, generic \
 code that takes `T: Entity` may send `T` to another thread, and `dyn Entity` values are `Send`. \
 Removing the supertrait withdraws the promise, and that code stops compiling. This holds for \
 sealed traits too, since callers rely on it, not implementors. `trait T: A` and \
@@ -27,7 +28,9 @@ that downstream crates could never name is not reported.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
         let old = supertraits(&ot.bounds, &ot.generics);
         let new = supertraits(&nt.bounds, &nt.generics);
@@ -40,7 +43,11 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if removed.is_empty() {
             continue;
         }
-        let (noun, verb) = if removed.len() == 1 { ("supertrait", "was") } else { ("supertraits", "were") };
+        let (noun, verb) = if removed.len() == 1 {
+            ("supertrait", "was")
+        } else {
+            ("supertraits", "were")
+        };
         out.push(
             Finding::new(
                 &RULE,

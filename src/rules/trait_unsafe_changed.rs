@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a trait became `unsafe trait`, or an `unsafe trait` became safe",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-item-signature",
-    explanation: "Implementing an `unsafe trait` takes `unsafe impl`, and implementing a safe trait \
+    explanation:
+        "Implementing an `unsafe trait` takes `unsafe impl`, and implementing a safe trait \
 rejects it. Either direction makes every downstream impl stop compiling. A sealed trait has no \
 downstream impls, so the change is not reported there.",
     example_before: "pub trait Zeroable {}",
@@ -23,7 +24,9 @@ downstream impls, so the change is not reported there.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         if ot.is_unsafe == nt.is_unsafe || is_sealed(cx.old, pair.old) {
             continue;
         }

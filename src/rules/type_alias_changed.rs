@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public type alias now names a different type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "A type alias is the type it names: code that constructs, matches or calls methods \
+    explanation:
+        "A type alias is the type it names: code that constructs, matches or calls methods \
 on `Alias` is really using the target type, and breaks when the alias points elsewhere.",
     example_before: "pub type Result<T> = std::result::Result<T, Error>;",
     example_after: "pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;",
@@ -22,7 +23,10 @@ on `Alias` is really using the target type, and breaks when the alias points els
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
-        let (ItemEnum::TypeAlias(a), ItemEnum::TypeAlias(b)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::TypeAlias(a), ItemEnum::TypeAlias(b)) = (&pair.old.inner, &pair.new.inner)
+        else {
+            continue;
+        };
         let types = cx.types.with_generics(&[&a.generics], &[&b.generics]);
         if !types.eq_ty(&a.type_, &b.type_) {
             out.push(

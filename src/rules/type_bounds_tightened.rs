@@ -23,21 +23,41 @@ bound between the two forms is not a change. Dropping a bound, or relaxing one w
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |i: &ItemEnum| {
+        matches!(
+            i,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     for pair in cx.pairs_where(is_type) {
         if pair.via_alias {
             continue; // users name the alias, whose own generics type-generics-changed compares
         }
-        let (Some(og), Some(ng)) = (type_generics(pair.old), type_generics(pair.new)) else { continue };
+        let (Some(og), Some(ng)) = (type_generics(pair.old), type_generics(pair.new)) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[og], &[ng]);
         let (tightened, loosened) = compare_bounds(&types, og, ng);
         let (class, message) = if !tightened.is_empty() {
             (
                 Class::Breaking,
-                format!("{} `{}` requires new bounds: {}", noun(pair.old), pair.path, tightened.join(", ")),
+                format!(
+                    "{} `{}` requires new bounds: {}",
+                    noun(pair.old),
+                    pair.path,
+                    tightened.join(", ")
+                ),
             )
         } else if !loosened.is_empty() {
-            (Class::Additive, format!("{} `{}` dropped bounds: {}", noun(pair.old), pair.path, loosened.join(", ")))
+            (
+                Class::Additive,
+                format!(
+                    "{} `{}` dropped bounds: {}",
+                    noun(pair.old),
+                    pair.path,
+                    loosened.join(", ")
+                ),
+            )
         } else {
             continue;
         };

@@ -26,31 +26,39 @@ default. Renaming a parameter is not a change.",
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
         let is_type = |i: &ItemEnum| {
-            matches!(i, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_) | ItemEnum::TypeAlias(_))
+            matches!(
+                i,
+                ItemEnum::Struct(_)
+                    | ItemEnum::Enum(_)
+                    | ItemEnum::Union(_)
+                    | ItemEnum::TypeAlias(_)
+            )
         };
         if !is_type(&pair.old.inner) || !is_type(&pair.new.inner) {
             continue;
         }
         // what users name at this path: the alias itself when the type became an alias of another
         let new_item = named_item(cx, pair);
-        let (Some(og), Some(ng)) = (type_generics(pair.old), type_generics(new_item)) else { continue };
+        let (Some(og), Some(ng)) = (type_generics(pair.old), type_generics(new_item)) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[og], &[ng]);
         let mut changes = compare_params(&types, og, ng, false);
         if let Some(reorder) = reordered_params(og, ng) {
             changes.breaking.insert(0, reorder);
         }
-        let (list, class) = if !changes.breaking.is_empty() {
-            (changes.breaking, Class::Breaking)
-        } else if !changes.additive.is_empty() {
-            (changes.additive, Class::Additive)
-        } else {
+        let Some((class, list)) = changes.verdict() else {
             continue;
         };
         out.push(
-            Finding::new(&RULE, pair.path, format!("{} `{}`: {}", noun(pair.old), pair.path, list.join("; ")))
-                .class(class)
-                .spans(pair.old, new_item)
-                .signatures(cx.old, pair.old, cx.new, new_item),
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!("{} `{}`: {}", noun(pair.old), pair.path, list.join("; ")),
+            )
+            .class(class)
+            .spans(pair.old, new_item)
+            .signatures(cx.old, pair.old, cx.new, new_item),
         );
     }
 }

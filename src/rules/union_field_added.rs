@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public field was added to a union",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#type-layout",
-    explanation: "Every field of a union shares the same storage, so a new field changes which reads \
+    explanation:
+        "Every field of a union shares the same storage, so a new field changes which reads \
 are valid and can change the union's size and alignment. Unsafe code that transmutes the union, \
 relies on its size, or assumes it only ever holds one of the old fields' bit patterns is broken \
 by the addition. Adding a private field next to an existing private one is not visible to users \
@@ -25,7 +26,10 @@ and is not reported.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (union_fields(cx.old, pair.old), union_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            union_fields(cx.old, pair.old),
+            union_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         for (key, field) in &new.public {

@@ -23,7 +23,10 @@ compiling. Private fields are not part of the API, so removing one is not report
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (union_fields(cx.old, pair.old), union_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            union_fields(cx.old, pair.old),
+            union_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
         for (key, field) in &old.public {
@@ -34,7 +37,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     format!("{}::{key}", pair.path),
-                    format!("public field `{key}` of union `{}` was removed or made private", pair.path),
+                    format!(
+                        "public field `{key}` of union `{}` was removed or made private",
+                        pair.path
+                    ),
                 )
                 .old_span(field)
                 .new_span(pair.new),

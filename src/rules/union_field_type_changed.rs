@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
     possibly_breaking: false,
     summary: "a public field of a union changed type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
-    explanation: "Code that writes the field, or reads it back in an `unsafe` block, uses the old type; \
+    explanation:
+        "Code that writes the field, or reads it back in an `unsafe` block, uses the old type; \
 with a new type it either stops compiling or, worse, reinterprets the bits differently. Types are \
 compared structurally, so naming the same item through another re-export is not a change.",
     example_before: "pub union Bits { pub i: u32, pub f: f32 }",
@@ -24,14 +25,21 @@ compared structurally, so naming the same item through another re-export is not 
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (union_fields(cx.old, pair.old), union_fields(cx.new, pair.new)) else {
+        let (Some(old), Some(new)) = (
+            union_fields(cx.old, pair.old),
+            union_fields(cx.new, pair.new),
+        ) else {
             continue;
         };
-        let (ItemEnum::Union(ou), ItemEnum::Union(nu)) = (&pair.old.inner, &pair.new.inner) else { continue };
+        let (ItemEnum::Union(ou), ItemEnum::Union(nu)) = (&pair.old.inner, &pair.new.inner) else {
+            continue;
+        };
         let types = cx.types.with_generics(&[&ou.generics], &[&nu.generics]);
         for (key, of) in &old.public {
             let Some(nf) = new.get(key) else { continue };
-            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else { continue };
+            let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else {
+                continue;
+            };
             if types.eq_ty(a, b) {
                 continue;
             }
@@ -47,7 +55,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                     ),
                 )
                 .spans(of, nf)
-                .signature_text(format!("pub {key}: {}", render_type(a)), format!("pub {key}: {}", render_type(b))),
+                .signature_text(
+                    format!("pub {key}: {}", render_type(a)),
+                    format!("pub {key}: {}", render_type(b)),
+                ),
             );
         }
     }
