@@ -5,9 +5,11 @@ mod common;
 
 use common::repo::{semgate, stderr, stdout, TestRepo};
 
-const LIB_V1: &str = "pub fn parse(input: &str) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
+const LIB_V1: &str =
+    "pub fn parse(input: &str) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
 /// `parse` takes a `String` now: a breaking change.
-const LIB_V2: &str = "pub fn parse(input: String) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
+const LIB_V2: &str =
+    "pub fn parse(input: String) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
 
 /// A repo tagged v1.0.0, then a breaking change committed with `version` in Cargo.toml.
 fn released_then_broken(name: &str, version: &str) -> TestRepo {
@@ -24,31 +26,70 @@ fn breaking_change_with_minor_bump_is_refused() {
     let repo = released_then_broken("e2e_minor", "1.1.0");
     let before = repo.fingerprint();
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(1), "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let report = stdout(&out);
-    assert!(report.contains("breaking[fn-param-type-changed]"), "{report}");
-    assert!(report.contains("- pub fn parse(input: &str) -> u32"), "{report}");
-    assert!(report.contains("+ pub fn parse(input: String) -> u32"), "{report}");
+    assert!(
+        report.contains("breaking[fn-param-type-changed]"),
+        "{report}"
+    );
+    assert!(
+        report.contains("- pub fn parse(input: &str) -> u32"),
+        "{report}"
+    );
+    assert!(
+        report.contains("+ pub fn parse(input: String) -> u32"),
+        "{report}"
+    );
     assert!(report.contains("FAIL"), "{report}");
     assert!(report.contains("at least 2.0.0"), "{report}");
-    assert_eq!(repo.fingerprint(), before, "semgate changed the user's repository");
+    assert_eq!(
+        repo.fingerprint(),
+        before,
+        "semgate changed the user's repository"
+    );
 }
 
 #[test]
 fn breaking_change_with_major_bump_passes_and_suggest_says_major() {
     let repo = released_then_broken("e2e_major", "2.0.0");
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(0), "stdout:\n{}\nstderr:\n{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     assert!(stdout(&out).contains("PASS"));
 
     let out = semgate(&repo.dir, &["suggest"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "major\n", "suggest prints exactly one word");
-    assert!(stderr(&out).contains("fn-param-type-changed"), "reasons go to stderr: {}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fn-param-type-changed"),
+        "reasons go to stderr: {}",
+        stderr(&out)
+    );
 
     // the release workflow's bumpLevel: --bump minor is too small, --bump major is enough
-    assert_eq!(semgate(&repo.dir, &["check", "--bump", "minor"]).status.code(), Some(1));
-    assert_eq!(semgate(&repo.dir, &["check", "--bump", "major"]).status.code(), Some(0));
+    assert_eq!(
+        semgate(&repo.dir, &["check", "--bump", "minor"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        semgate(&repo.dir, &["check", "--bump", "major"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -57,7 +98,11 @@ fn json_report_follows_the_schema_and_is_deterministic() {
     let first = semgate(&repo.dir, &["check", "--format", "json"]);
     let second = semgate(&repo.dir, &["check", "--format", "json"]);
     assert_eq!(first.status.code(), Some(1));
-    assert_eq!(stdout(&first), stdout(&second), "same inputs, byte-identical report");
+    assert_eq!(
+        stdout(&first),
+        stdout(&second),
+        "same inputs, byte-identical report"
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&first)).expect("valid JSON");
     let p = &v["packages"][0];
     assert_eq!(p["name"], "e2e_json");
@@ -86,8 +131,16 @@ fn dirty_working_tree_is_compared_as_it_is() {
     let before = repo.fingerprint();
     let out = semgate(&repo.dir, &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("uncommitted changes"), "{}", stderr(&out));
-    assert!(stdout(&out).contains("additive[item-added]"), "{}", stdout(&out));
+    assert!(
+        stderr(&out).contains("uncommitted changes"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("additive[item-added]"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(repo.fingerprint(), before);
 }
 
@@ -114,13 +167,20 @@ fn unknown_revision_is_an_error() {
 fn not_a_git_repository_is_an_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::create_dir_all(tmp.path().join("src")).unwrap();
-    std::fs::write(tmp.path().join("Cargo.toml"), common::repo::manifest("e2e_nogit", "1.0.0")).unwrap();
+    std::fs::write(
+        tmp.path().join("Cargo.toml"),
+        common::repo::manifest("e2e_nogit", "1.0.0"),
+    )
+    .unwrap();
     std::fs::write(tmp.path().join("src/lib.rs"), LIB_V1).unwrap();
     let out = semgate(tmp.path(), &["check"]);
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("git"), "{err}");
-    assert!(err.contains("--baseline-version") || err.contains("--baseline-path"), "{err}");
+    assert!(
+        err.contains("--baseline-version") || err.contains("--baseline-path"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -128,11 +188,17 @@ fn compile_error_in_the_current_side_shows_the_compiler_message() {
     let repo = TestRepo::new("e2e_broken", "1.0.0", LIB_V1);
     repo.tag("v1.0.0");
     // rustdoc does not type-check bodies, so the error is in a signature
-    repo.write("src/lib.rs", "pub fn parse(input: &UndefinedType) -> u32 { 0 }\n");
+    repo.write(
+        "src/lib.rs",
+        "pub fn parse(input: &UndefinedType) -> u32 { 0 }\n",
+    );
     let out = semgate(&repo.dir, &["check"]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
     let err = stderr(&out);
-    assert!(err.contains("UndefinedType"), "the compiler's error is shown: {err}");
+    assert!(
+        err.contains("UndefinedType"),
+        "the compiler's error is shown: {err}"
+    );
 }
 
 #[test]
@@ -158,13 +224,28 @@ fn corrupt_and_foreign_json_files_are_errors() {
     std::fs::write(&foreign, r#"{"root":0,"index":{},"format_version":12}"#).unwrap();
     let missing = tmp.path().join("missing.json");
 
-    for (file, expected) in [(&truncated, "truncated or corrupt"), (&foreign, "format_version 12"), (&missing, "cannot read")] {
+    for (file, expected) in [
+        (&truncated, "truncated or corrupt"),
+        (&foreign, "format_version 12"),
+        (&missing, "cannot read"),
+    ] {
         let out = semgate(
             tmp.path(),
-            &["check", "--baseline-rustdoc", file.to_str().unwrap(), "--current-rustdoc", good.to_str().unwrap()],
+            &[
+                "check",
+                "--baseline-rustdoc",
+                file.to_str().unwrap(),
+                "--current-rustdoc",
+                good.to_str().unwrap(),
+            ],
         );
         assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-        assert!(stderr(&out).contains(expected), "{}: {}", file.display(), stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{}: {}",
+            file.display(),
+            stderr(&out)
+        );
         assert!(!stderr(&out).contains("panicked"));
     }
 }
@@ -176,12 +257,21 @@ fn prebuilt_json_on_both_sides_needs_no_cargo() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = semgate(
         tmp.path(),
-        &["check", "--baseline-rustdoc", old.to_str().unwrap(), "--current-rustdoc", new.to_str().unwrap()],
+        &[
+            "check",
+            "--baseline-rustdoc",
+            old.to_str().unwrap(),
+            "--current-rustdoc",
+            new.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let report = stdout(&out);
     assert!(report.contains("proposed: 1.5.0"), "{report}");
-    assert!(report.contains("required: major release, at least 2.0.0"), "{report}");
+    assert!(
+        report.contains("required: major release, at least 2.0.0"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -195,7 +285,11 @@ fn help_rules_and_explain() {
     assert_eq!(rules.status.code(), Some(0));
     let listed = stdout(&rules);
     for rule in semgate::rules::RULES {
-        assert!(listed.contains(rule.id), "`semgate rules` is missing {}", rule.id);
+        assert!(
+            listed.contains(rule.id),
+            "`semgate rules` is missing {}",
+            rule.id
+        );
     }
 
     let explain = semgate(tmp.path(), &["explain", "enum-variant-added"]);
@@ -207,7 +301,11 @@ fn help_rules_and_explain() {
     assert!(stderr(&unknown).contains("semgate rules"));
 
     let version = semgate(tmp.path(), &["--version", "--verbose"]);
-    assert!(stdout(&version).contains("format_version: 57"), "{}", stdout(&version));
+    assert!(
+        stdout(&version).contains("format_version: 57"),
+        "{}",
+        stdout(&version)
+    );
 }
 
 #[test]
@@ -215,7 +313,16 @@ fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = semgate(tmp.path(), &["check", "--bump", "huge"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = semgate(tmp.path(), &["check", "--baseline-rev", "a", "--baseline-version", "1.0.0"]);
+    let out = semgate(
+        tmp.path(),
+        &[
+            "check",
+            "--baseline-rev",
+            "a",
+            "--baseline-version",
+            "1.0.0",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
 }
 
@@ -231,12 +338,27 @@ fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
     repo.write("Cargo.toml", &manifest);
     repo.commit("accept the parse change");
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(0), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     let report = stdout(&out);
-    assert!(report.contains("accepted[fn-param-type-changed]"), "accepted findings stay visible: {report}");
-    assert!(report.contains("parse is only called by our CLI"), "{report}");
+    assert!(
+        report.contains("accepted[fn-param-type-changed]"),
+        "accepted findings stay visible: {report}"
+    );
+    assert!(
+        report.contains("parse is only called by our CLI"),
+        "{report}"
+    );
 
-    let bad = format!("{}\n[package.metadata.semgate]\nrules = {{ no-such-rule = \"breaking\" }}\n", common::repo::manifest("e2e_config", "1.0.1"));
+    let bad = format!(
+        "{}\n[package.metadata.semgate]\nrules = {{ no-such-rule = \"breaking\" }}\n",
+        common::repo::manifest("e2e_config", "1.0.1")
+    );
     repo.write("Cargo.toml", &bad);
     let out = semgate(&repo.dir, &["check"]);
     assert_eq!(out.status.code(), Some(2));
@@ -247,9 +369,20 @@ fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
 fn a_break_behind_a_non_default_feature_is_found_with_feature_sets() {
     let new = common::root().join("fixtures/feature-gated-removal/new/Cargo.toml");
     let old = common::root().join("fixtures/feature-gated-removal/old");
-    let args = ["check", "--manifest-path", new.to_str().unwrap(), "--baseline-path", old.to_str().unwrap()];
+    let args = [
+        "check",
+        "--manifest-path",
+        new.to_str().unwrap(),
+        "--baseline-path",
+        old.to_str().unwrap(),
+    ];
     let default_only = semgate(&common::root(), &args);
-    assert_eq!(default_only.status.code(), Some(0), "{}", stderr(&default_only));
+    assert_eq!(
+        default_only.status.code(),
+        Some(0),
+        "{}",
+        stderr(&default_only)
+    );
     assert!(!stdout(&default_only).contains("item-removed"));
 
     let mut with_sets = args.to_vec();
@@ -270,7 +403,10 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
 
     let repo = TestRepo::new("e2e_ctrlc", "1.0.0", LIB_V1);
     // a build script that outlives the test unless semgate stops the build
-    repo.write("build.rs", "fn main() { std::thread::sleep(std::time::Duration::from_secs(120)); }\n");
+    repo.write(
+        "build.rs",
+        "fn main() { std::thread::sleep(std::time::Duration::from_secs(120)); }\n",
+    );
     repo.commit("slow build script");
     repo.tag("v1.0.0");
     repo.write("src/lib.rs", LIB_V2);
@@ -302,12 +438,18 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
     }
     std::thread::sleep(std::time::Duration::from_secs(2)); // inside cargo and the build script
     let started = std::time::Instant::now();
-    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill runs");
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
     assert!(killed.success());
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
     let status = child.wait().expect("semgate exits");
-    assert!(started.elapsed() < std::time::Duration::from_secs(30), "semgate stopped promptly");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "semgate stopped promptly"
+    );
     assert_eq!(status.code(), Some(2), "{seen}{rest}");
     assert!(rest.contains("interrupt"), "{rest}");
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
@@ -316,6 +458,9 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|name| name != "target")
         .collect();
-    assert!(leftovers.is_empty(), "temporary directories left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "temporary directories left behind: {leftovers:?}"
+    );
     assert_eq!(repo.fingerprint(), before, "the repository is untouched");
 }

@@ -31,7 +31,9 @@ const CROSS_CUTTING: &[&str] = &[
 fn render(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let span = |s: &Option<semgate::diff::Location>| s.as_ref().map(|l| l.line.to_string()).unwrap_or("-".into());
+        let span = |s: &Option<semgate::diff::Location>| {
+            s.as_ref().map(|l| l.line.to_string()).unwrap_or("-".into())
+        };
         let _ = writeln!(
             out,
             "{} [{}] {} (old:{} new:{})\n    {}",
@@ -58,13 +60,18 @@ fn every_rule_on_every_fixture() {
     let mut problems = Vec::new();
     for rule in RULES {
         if !names.iter().any(|n| n == rule.id) {
-            problems.push(format!("rule `{}` has no fixture under fixtures/{}", rule.id, rule.id));
+            problems.push(format!(
+                "rule `{}` has no fixture under fixtures/{}",
+                rule.id, rule.id
+            ));
         }
     }
     for name in &names {
         let known = rule_ids.contains(name.as_str()) || CROSS_CUTTING.contains(&name.as_str());
         if !known && !pending.contains(name.as_str()) {
-            problems.push(format!("fixture `{name}` matches no rule and is not a listed cross-cutting case"));
+            problems.push(format!(
+                "fixture `{name}` matches no rule and is not a listed cross-cutting case"
+            ));
         }
     }
 
@@ -80,7 +87,11 @@ fn every_rule_on_every_fixture() {
             insta::assert_snapshot!(name.as_str(), render(&findings));
         });
     }
-    assert!(problems.is_empty(), "fixture problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -93,7 +104,10 @@ fn comparing_a_fixture_with_itself_finds_nothing() {
             let api = common::api(&name, side);
             let again = common::api(&name, side);
             let findings = semgate::diff::diff(Input::api(&api), Input::api(&again), RULES);
-            assert!(findings.is_empty(), "{name}/{side} against itself: {findings:#?}");
+            assert!(
+                findings.is_empty(),
+                "{name}/{side} against itself: {findings:#?}"
+            );
         }
     }
 }

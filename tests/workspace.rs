@@ -11,7 +11,12 @@ use std::process::Output;
 use common::repo::{semgate, semgate_env, stderr, stdout, TestRepo};
 
 fn show(out: &Output) -> String {
-    format!("exit {:?}\nstdout:\n{}\nstderr:\n{}", out.status.code(), stdout(out), stderr(out))
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    )
 }
 
 #[track_caller]
@@ -98,8 +103,16 @@ fn assert_flow1_manifests(repo: &TestRepo, version: &str, req: &str) {
     for (rel, text) in flow1_files(version, req) {
         assert_eq!(repo.read(rel), text, "{rel}");
     }
-    assert_eq!(repo.read("crates/core/Cargo.toml"), FLOW1_CORE_MANIFEST, "inherits: untouched");
-    assert_eq!(repo.read("crates/mid/Cargo.toml"), FLOW1_MID_MANIFEST, "inherits: untouched");
+    assert_eq!(
+        repo.read("crates/core/Cargo.toml"),
+        FLOW1_CORE_MANIFEST,
+        "inherits: untouched"
+    );
+    assert_eq!(
+        repo.read("crates/mid/Cargo.toml"),
+        FLOW1_MID_MANIFEST,
+        "inherits: untouched"
+    );
 }
 
 #[test]
@@ -110,8 +123,14 @@ fn flow1_shared_version_workspace() {
             ("crates/core/Cargo.toml", FLOW1_CORE_MANIFEST),
             ("crates/core/src/lib.rs", FLOW1_CORE_V1),
             ("crates/mid/Cargo.toml", FLOW1_MID_MANIFEST),
-            ("crates/mid/src/lib.rs", "pub fn describe(input: &str) -> String {\n    flow1_core::parse(input).name\n}\n"),
-            ("crates/app/src/lib.rs", "pub fn run(input: &str) -> usize {\n    flow1_mid::describe(input).len()\n}\n"),
+            (
+                "crates/mid/src/lib.rs",
+                "pub fn describe(input: &str) -> String {\n    flow1_core::parse(input).name\n}\n",
+            ),
+            (
+                "crates/app/src/lib.rs",
+                "pub fn run(input: &str) -> usize {\n    flow1_mid::describe(input).len()\n}\n",
+            ),
         ],
     );
     // release 0.4.0, then main moves to the next development version (stamped by CI)
@@ -133,7 +152,11 @@ fn flow1_shared_version_workspace() {
     // the release workflow asks which level, then checks the one it was given
     let out = semgate(&repo.dir, &["suggest", "--workspace"]);
     assert_exit(&out, 0);
-    assert_eq!(stdout(&out), "minor\n", "0.x: a breaking change needs a minor release");
+    assert_eq!(
+        stdout(&out),
+        "minor\n",
+        "0.x: a breaking change needs a minor release"
+    );
     let out = semgate(&repo.dir, &["check", "--workspace", "--bump", "patch"]);
     assert_exit(&out, 1);
     assert!(stdout(&out).contains("flow1_core"), "{}", show(&out));
@@ -144,16 +167,27 @@ fn flow1_shared_version_workspace() {
     assert_exit(&out, 1);
     let err = stderr(&out);
     assert!(err.contains("`flow1_core` needs at least 0.5.0 (breaking change since 0.4.0: 1 breaking finding(s)), but this bump releases 0.4.1"), "{err}");
-    assert!(err.contains("`semgate bump minor` is large enough"), "{err}");
+    assert!(
+        err.contains("`semgate bump minor` is large enough"),
+        "{err}"
+    );
     assert!(err.contains("nothing was written"), "{err}");
-    assert!(stdout(&out).is_empty(), "no new version on stdout: {}", stdout(&out));
+    assert!(
+        stdout(&out).is_empty(),
+        "no new version on stdout: {}",
+        stdout(&out)
+    );
     assert_eq!(repo.fingerprint(), before, "a refused bump wrote something");
 
     // --dry-run prints the plan, writes nothing
     let out = semgate(&repo.dir, &["bump", "minor", "--dry-run"]);
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "0.5.0\n");
-    assert!(stderr(&out).contains("dry run: nothing was written"), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("dry run: nothing was written"),
+        "{}",
+        show(&out)
+    );
     assert_eq!(repo.fingerprint(), before, "--dry-run wrote something");
 
     // bump minor writes 0.5.0 everywhere the version is held, comments and layout kept
@@ -173,7 +207,10 @@ fn flow1_shared_version_workspace() {
     assert_flow1_manifests(&repo, "0.5.0", "0.5.0");
     let lock = repo.read("Cargo.lock");
     for name in ["flow1_core", "flow1_mid", "flow1_app"] {
-        assert!(lock.contains(&format!("name = \"{name}\"\nversion = \"0.5.0\"")), "{name} in Cargo.lock:\n{lock}");
+        assert!(
+            lock.contains(&format!("name = \"{name}\"\nversion = \"0.5.0\"")),
+            "{name} in Cargo.lock:\n{lock}"
+        );
     }
     repo.commit("release 0.5.0");
 
@@ -181,18 +218,28 @@ fn flow1_shared_version_workspace() {
     let out = semgate(&repo.dir, &["bump", "--dev"]);
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "0.5.1-dev\n");
-    assert!(!stderr(&out).contains("Comparing"), "--dev alone runs no comparison: {}", stderr(&out));
+    assert!(
+        !stderr(&out).contains("Comparing"),
+        "--dev alone runs no comparison: {}",
+        stderr(&out)
+    );
     assert_flow1_manifests(&repo, "0.5.1-dev", "0.5.1-dev");
     let out = semgate(&repo.dir, &["version"]);
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "0.5.1-dev\n");
 
     // CI stamps build metadata: +<short hash>.<UTC date>
-    let date = std::process::Command::new("date").args(["-u", "+%F"]).output().expect("date runs");
+    let date = std::process::Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .expect("date runs");
     let date = String::from_utf8_lossy(&date.stdout).trim().to_string();
     let stamped = semgate(&repo.dir, &["bump", "--metadata", "--dry-run"]);
     assert_exit(&stamped, 0);
-    assert_eq!(stdout(&stamped), format!("0.5.1-dev+{}.{date}\n", repo.short_head()));
+    assert_eq!(
+        stdout(&stamped),
+        format!("0.5.1-dev+{}.{date}\n", repo.short_head())
+    );
     assert_flow1_manifests(&repo, "0.5.1-dev", "0.5.1-dev");
 
     // one member drifting away from the shared version: `version` and `check` both refuse
@@ -201,11 +248,20 @@ fn flow1_shared_version_workspace() {
     assert_exit(&out, 1);
     assert!(stdout(&out).is_empty(), "{}", show(&out));
     let err = stderr(&out);
-    assert!(err.contains("0.5.1-dev: the workspace version ([workspace.package]), flow1_core, flow1_mid"), "{err}");
+    assert!(
+        err.contains(
+            "0.5.1-dev: the workspace version ([workspace.package]), flow1_core, flow1_mid"
+        ),
+        "{err}"
+    );
     assert!(err.contains("0.6.0: flow1_app"), "{err}");
     let out = semgate(&repo.dir, &["bump", "patch"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("bump packages one at a time with -p NAME"), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("bump packages one at a time with -p NAME"),
+        "{}",
+        show(&out)
+    );
     let out = semgate(&repo.dir, &["check", "--workspace"]);
     assert_exit(&out, 1);
     assert!(
@@ -243,8 +299,14 @@ fn flow2_release_branch_patches() {
     assert_exit(&out, 1);
     let report = stdout(&out);
     assert!(report.contains("flow2_lib::Parser::strict"), "{report}");
-    assert!(report.contains("1.2.0"), "the baseline is the tag the branch patches: {report}");
-    assert!(!report.contains("1.3.0"), "tags on main are not the baseline: {report}");
+    assert!(
+        report.contains("1.2.0"),
+        "the baseline is the tag the branch patches: {report}"
+    );
+    assert!(
+        !report.contains("1.3.0"),
+        "tags on main are not the baseline: {report}"
+    );
 
     // a compatible fix instead
     repo.git(&["reset", "-q", "--hard", "v1.2.0"]);
@@ -256,7 +318,11 @@ fn flow2_release_branch_patches() {
     assert!(stdout(&out).contains("PASS"), "{}", show(&out));
     let out = semgate(&repo.dir, &["version"]);
     assert_exit(&out, 0);
-    assert_eq!(stdout(&out), "1.2.1\n", "a single package prints its version");
+    assert_eq!(
+        stdout(&out),
+        "1.2.1\n",
+        "a single package prints its version"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,7 +345,8 @@ const FLOW3_CORE_V1: &str = "pub struct Thing {\n    pub id: u32,\n}\n\nimpl Thi
 /// `Thing::new` takes a u64: breaking.
 const FLOW3_CORE_V2: &str = "pub struct Thing {\n    pub id: u32,\n}\n\nimpl Thing {\n    pub fn new(id: u64) -> Thing {\n        Thing { id: id as u32 }\n    }\n}\n";
 /// app's public API exposes core's type.
-const FLOW3_APP: &str = "pub use flow3_core::Thing;\n\npub fn make() -> Thing {\n    Thing::new(1)\n}\n";
+const FLOW3_APP: &str =
+    "pub use flow3_core::Thing;\n\npub fn make() -> Thing {\n    Thing::new(1)\n}\n";
 
 #[test]
 fn flow3_independent_versions() {
@@ -300,15 +367,32 @@ fn flow3_independent_versions() {
 
     // core breaks; app re-exports core's type, so app breaks too (propagation)
     repo.write("core/src/lib.rs", FLOW3_CORE_V2);
-    repo.write("app/src/lib.rs", "pub use flow3_core::Thing;\n\npub fn make() -> Thing {\n    Thing::new(1u64)\n}\n");
+    repo.write(
+        "app/src/lib.rs",
+        "pub use flow3_core::Thing;\n\npub fn make() -> Thing {\n    Thing::new(1u64)\n}\n",
+    );
     repo.commit("core: Thing::new takes u64");
     let out = semgate(&repo.dir, &["check", "--workspace", "--format", "json"]);
     assert_exit(&out, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON report");
-    let package = |name: &str| v["packages"].as_array().unwrap().iter().find(|p| p["name"] == name).cloned().expect(name);
+    let package = |name: &str| {
+        v["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .cloned()
+            .expect(name)
+    };
     let (core, app) = (package("flow3_core"), package("flow3_app"));
     assert_eq!(core["change"], "breaking", "{core}");
-    assert_eq!(core["baseline"]["description"].as_str().map(|d| d.starts_with("git tag flow3_core-v0.1.0")), Some(true), "{core}");
+    assert_eq!(
+        core["baseline"]["description"]
+            .as_str()
+            .map(|d| d.starts_with("git tag flow3_core-v0.1.0")),
+        Some(true),
+        "{core}"
+    );
     assert_eq!(app["change"], "breaking", "{app}");
     assert_eq!(app["baseline"]["version"], "0.1.0", "{app}");
     let finding = app["findings"]
@@ -318,8 +402,20 @@ fn flow3_independent_versions() {
         .find(|f| f["rule"] == "public-dependency-major-bump")
         .unwrap_or_else(|| panic!("no propagated finding: {app}"));
     assert_eq!(finding["path"], "flow3_app/flow3_core");
-    assert!(finding["message"].as_str().unwrap().contains("`flow3_core` has breaking changes"), "{finding}");
-    assert!(finding["message"].as_str().unwrap().contains("e.g. `flow3_app::Thing`"), "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("`flow3_core` has breaking changes"),
+        "{finding}"
+    );
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("e.g. `flow3_app::Thing`"),
+        "{finding}"
+    );
 
     // versions are per package: bump needs -p once they differ; -p bumps just that package and
     // the requirements on it
@@ -327,8 +423,15 @@ fn flow3_independent_versions() {
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "0.2.0\n");
     assert_eq!(repo.read("core/Cargo.toml"), flow3_core_manifest("0.2.0"));
-    assert_eq!(repo.read("app/Cargo.toml"), flow3_app_manifest("0.2.0"), "app keeps its own version");
-    assert!(!repo.dir.join("Cargo.lock").exists(), "no Cargo.lock to refresh, none created");
+    assert_eq!(
+        repo.read("app/Cargo.toml"),
+        flow3_app_manifest("0.2.0"),
+        "app keeps its own version"
+    );
+    assert!(
+        !repo.dir.join("Cargo.lock").exists(),
+        "no Cargo.lock to refresh, none created"
+    );
     repo.commit("core 0.2.0");
     let out = semgate(&repo.dir, &["version"]);
     assert_exit(&out, 1);
@@ -340,13 +443,21 @@ fn flow3_independent_versions() {
 
     // app cannot be released before core 0.2.0 is (offline: "not on the registry" without asking it)
     let offline = [("CARGO_NET_OFFLINE", "true")];
-    let out = semgate_env(&repo.dir, &["check", "--release", "-p", "flow3_app", "--bump", "minor"], &offline);
+    let out = semgate_env(
+        &repo.dir,
+        &["check", "--release", "-p", "flow3_app", "--bump", "minor"],
+        &offline,
+    );
     assert_exit(&out, 1);
     let report = stdout(&out);
     assert!(report.contains("`flow3_app` cannot be released: flow3_app -> flow3_core: `flow3_core` 0.2.0 has no release tag and is not on the registry"), "{}", show(&out));
     // once core is released (tagged), app can follow
     repo.tag("flow3_core-v0.2.0");
-    let out = semgate_env(&repo.dir, &["check", "--release", "-p", "flow3_app", "--bump", "minor"], &offline);
+    let out = semgate_env(
+        &repo.dir,
+        &["check", "--release", "-p", "flow3_app", "--bump", "minor"],
+        &offline,
+    );
     assert_exit(&out, 0);
 }
 
@@ -356,12 +467,22 @@ fn flow3_independent_versions() {
 fn unreleased_path_dependency_blocks_the_release() {
     let dir = common::root().join("fixtures/unreleased-dependency/new");
     let offline = [("CARGO_NET_OFFLINE", "true")];
-    let out = semgate_env(&dir, &["check", "--release", "--baseline-path", "../old"], &offline);
+    let out = semgate_env(
+        &dir,
+        &["check", "--release", "--baseline-path", "../old"],
+        &offline,
+    );
     assert_exit(&out, 1);
     let report = stdout(&out);
-    assert!(report.contains("unreleased_dependency -> unreleased_internal_util"), "{report}");
+    assert!(
+        report.contains("unreleased_dependency -> unreleased_internal_util"),
+        "{report}"
+    );
     assert!(report.contains("is publish = false"), "{report}");
-    assert!(!report.contains("unreleased_test_support"), "dev-dependencies do not block: {report}");
+    assert!(
+        !report.contains("unreleased_test_support"),
+        "dev-dependencies do not block: {report}"
+    );
     // without --release the API check alone passes: nothing changed in the API
     let out = semgate_env(&dir, &["check", "--baseline-path", "../old"], &offline);
     assert_exit(&out, 0);
@@ -371,7 +492,10 @@ fn unreleased_path_dependency_blocks_the_release() {
 /// reach the user as exit 2 with a clear message, and nothing is written.
 #[test]
 fn single_crate_outside_git() {
-    let tmp = tempfile::Builder::new().prefix("semgate-e2e-").tempdir().expect("tempdir");
+    let tmp = tempfile::Builder::new()
+        .prefix("semgate-e2e-")
+        .tempdir()
+        .expect("tempdir");
     let dir = tmp.path();
     let manifest = "[package]\nname = \"nogit_lib\"\nversion = '1.2.0'  # released\nedition = \"2021\"\n\n[workspace]\n";
     std::fs::create_dir_all(dir.join("src")).unwrap();
@@ -383,22 +507,41 @@ fn single_crate_outside_git() {
     assert_eq!(stdout(&out), "1.2.0\n");
     let out = semgate(dir, &["bump", "release"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("1.2.0 is not a pre-release, so `release` has nothing to drop"), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("1.2.0 is not a pre-release, so `release` has nothing to drop"),
+        "{}",
+        show(&out)
+    );
     let out = semgate(dir, &["bump", "--metadata"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("--metadata needs the commit hash"), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("--metadata needs the commit hash"),
+        "{}",
+        show(&out)
+    );
     let out = semgate(dir, &["bump", "v1.3.0"]);
     assert_exit(&out, 2);
-    assert!(stderr(&out).contains("write the version without the `v`: 1.3.0"), "{}", show(&out));
+    assert!(
+        stderr(&out).contains("write the version without the `v`: 1.3.0"),
+        "{}",
+        show(&out)
+    );
     let out = semgate(dir, &["bump"]);
     assert_exit(&out, 2);
     assert!(stderr(&out).contains("nothing to bump"), "{}", show(&out));
-    assert_eq!(std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(), manifest, "errors write nothing");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+        manifest,
+        "errors write nothing"
+    );
 
     // the next development version needs neither git nor a comparison; quoting is kept
     let out = semgate(dir, &["bump", "--dev"]);
     assert_exit(&out, 0);
     assert_eq!(stdout(&out), "1.2.1-dev\n");
-    assert_eq!(std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(), manifest.replace("'1.2.0'", "'1.2.1-dev'"));
+    assert_eq!(
+        std::fs::read_to_string(dir.join("Cargo.toml")).unwrap(),
+        manifest.replace("'1.2.0'", "'1.2.1-dev'")
+    );
     assert!(!dir.join("Cargo.lock").exists());
 }

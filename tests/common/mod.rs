@@ -43,15 +43,23 @@ pub fn fixture_json(name: &str, side: &str) -> PathBuf {
 
 /// The built side (rustdoc JSON and manifest facts) of `fixtures/<name>/<side>`.
 pub fn fixture_side(name: &str, side: &str) -> build::Side {
-    let manifest = root().join("fixtures").join(name).join(side).join("Cargo.toml");
+    let manifest = root()
+        .join("fixtures")
+        .join(name)
+        .join(side)
+        .join("Cargo.toml");
     side_for_manifest(&manifest)
 }
 
 pub fn side_for_manifest(manifest: &Path) -> build::Side {
     // one build at a time (the fixtures share crate names and a target directory), and each
     // side once per test process: even a cache hit costs a `cargo metadata`
-    static SIDES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, build::Side>>> = OnceLock::new();
-    let mut sides = SIDES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    static SIDES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, build::Side>>> =
+        OnceLock::new();
+    let mut sides = SIDES
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
     if let Some(side) = sides.get(manifest) {
         return side.clone();
     }
@@ -64,9 +72,18 @@ fn build_side_for_manifest(manifest: &Path) -> build::Side {
     let ctx = BuildContext::discover(Some(manifest), None).expect("fixture manifest is valid");
     let target = shared_target();
     let opts = BuildOptions::with_target_dir(target);
-    let source = Source::WorkingTree { manifest_path: manifest.to_path_buf() };
-    build::build_side(ctx.package_name(), &source, &ctx, &opts, Role::Current, &Progress::silent())
-        .unwrap_or_else(|e| panic!("building {}: {e:#}", manifest.display()))
+    let source = Source::WorkingTree {
+        manifest_path: manifest.to_path_buf(),
+    };
+    build::build_side(
+        ctx.package_name(),
+        &source,
+        &ctx,
+        &opts,
+        Role::Current,
+        &Progress::silent(),
+    )
+    .unwrap_or_else(|e| panic!("building {}: {e:#}", manifest.display()))
 }
 
 pub fn api(name: &str, side: &str) -> Api {
@@ -76,8 +93,14 @@ pub fn api(name: &str, side: &str) -> Api {
 
 pub fn diff_fixture(name: &str) -> Vec<Finding> {
     let (old, new) = (fixture_side(name, "old"), fixture_side(name, "new"));
-    let old_api = Api::new(load_crate(&old.json).expect("fixture JSON loads"), ApiOptions::default());
-    let new_api = Api::new(load_crate(&new.json).expect("fixture JSON loads"), ApiOptions::default());
+    let old_api = Api::new(
+        load_crate(&old.json).expect("fixture JSON loads"),
+        ApiOptions::default(),
+    );
+    let new_api = Api::new(
+        load_crate(&new.json).expect("fixture JSON loads"),
+        ApiOptions::default(),
+    );
     semgate::diff::diff(
         Input::new(&old_api, old.manifest.as_ref()),
         Input::new(&new_api, new.manifest.as_ref()),

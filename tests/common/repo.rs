@@ -15,7 +15,10 @@ pub struct TestRepo {
 impl TestRepo {
     /// `git init` with a crate `name` at `version` whose `src/lib.rs` is `lib`, committed.
     pub fn new(name: &str, version: &str, lib: &str) -> TestRepo {
-        let tmp = tempfile::Builder::new().prefix("semgate-e2e-").tempdir().expect("tempdir");
+        let tmp = tempfile::Builder::new()
+            .prefix("semgate-e2e-")
+            .tempdir()
+            .expect("tempdir");
         let dir = tmp.path().join(name);
         fs::create_dir_all(&dir).expect("mkdir");
         let repo = TestRepo { _tmp: tmp, dir };
@@ -31,7 +34,10 @@ impl TestRepo {
     /// "initial": for workspaces and other layouts `new` does not cover. `name` names the
     /// repository directory.
     pub fn workspace(name: &str, files: &[(&str, &str)]) -> TestRepo {
-        let tmp = tempfile::Builder::new().prefix("semgate-e2e-").tempdir().expect("tempdir");
+        let tmp = tempfile::Builder::new()
+            .prefix("semgate-e2e-")
+            .tempdir()
+            .expect("tempdir");
         let dir = tmp.path().join(name);
         fs::create_dir_all(&dir).expect("mkdir");
         let repo = TestRepo { _tmp: tmp, dir };
@@ -55,7 +61,11 @@ impl TestRepo {
             .args(["generate-lockfile", "--offline", "--quiet"])
             .output()
             .expect("cargo runs");
-        assert!(out.status.success(), "cargo generate-lockfile: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "cargo generate-lockfile: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// The abbreviated hash of HEAD.
@@ -90,12 +100,25 @@ impl TestRepo {
         let out = Command::new("git")
             .arg("-C")
             .arg(&self.dir)
-            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false", "-c", "tag.gpgsign=false"])
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "tag.gpgsign=false",
+            ])
             .args(args)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
             .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).trim().to_string()
     }
 
