@@ -26,7 +26,11 @@ impl Pair {
     fn of(fixture: &str) -> Pair {
         let dir = tempfile::tempdir().expect("tempdir");
         for side in ["old", "new"] {
-            std::fs::copy(common::fixture_json(fixture, side), dir.path().join(format!("{side}.json"))).expect("copy fixture JSON");
+            std::fs::copy(
+                common::fixture_json(fixture, side),
+                dir.path().join(format!("{side}.json")),
+            )
+            .expect("copy fixture JSON");
         }
         Pair { dir }
     }
@@ -37,14 +41,26 @@ impl Pair {
 
     /// `semgate <command> --baseline-rustdoc old.json --current-rustdoc new.json <extra>`.
     fn run(&self, command: &str, extra: &[&str]) -> Output {
-        let mut args = vec![command, "--baseline-rustdoc", "old.json", "--current-rustdoc", "new.json"];
+        let mut args = vec![
+            command,
+            "--baseline-rustdoc",
+            "old.json",
+            "--current-rustdoc",
+            "new.json",
+        ];
         args.extend_from_slice(extra);
         semgate(self.path(), &args)
     }
 }
 
 fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(out.status.code(), Some(code), "stdout:\n{}\nstderr:\n{}", stdout(out), stderr(out));
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
 }
 
 /// Every line of the github format is a workflow command, so a message can never leak into the
@@ -52,9 +68,14 @@ fn assert_exit(out: &Output, code: i32) {
 fn assert_workflow_commands(text: &str) {
     assert!(!text.is_empty());
     for line in text.lines() {
-        let ok = ["::error", "::warning", "::notice"].iter().any(|k| line.starts_with(k));
+        let ok = ["::error", "::warning", "::notice"]
+            .iter()
+            .any(|k| line.starts_with(k));
         assert!(ok, "not a workflow command: {line:?}");
-        let rest = line.splitn(3, "::").nth(2).unwrap_or_else(|| panic!("no message separator: {line:?}"));
+        let rest = line
+            .splitn(3, "::")
+            .nth(2)
+            .unwrap_or_else(|| panic!("no message separator: {line:?}"));
         assert!(!rest.is_empty(), "empty message: {line:?}");
     }
 }
@@ -65,8 +86,15 @@ fn markdown_report_of_a_refused_release() {
     let out = pair.run("check", &["--format", "markdown"]);
     assert_exit(&out, 1);
     let md = stdout(&out);
-    assert!(md.starts_with("## ❌ semgate: example_config 1.5.0 is too small"), "verdict first:\n{md}");
-    assert_eq!(stdout(&pair.run("check", &["--format", "markdown"])), md, "same inputs, byte-identical report");
+    assert!(
+        md.starts_with("## ❌ semgate: example_config 1.5.0 is too small"),
+        "verdict first:\n{md}"
+    );
+    assert_eq!(
+        stdout(&pair.run("check", &["--format", "markdown"])),
+        md,
+        "same inputs, byte-identical report"
+    );
     insta::assert_snapshot!("markdown_refused", md);
 }
 
@@ -81,8 +109,16 @@ fn github_annotations_of_a_refused_release() {
         gh.contains("::error file=src/lib.rs,line=87,col=1,title=semgate fn-param-type-changed::"),
         "breaking findings are errors on the current span:\n{gh}"
     );
-    assert!(gh.contains("::warning file=src/lib.rs,line=93,col=1,title=semgate item-added::"), "{gh}");
-    assert!(gh.lines().last().is_some_and(|l| l.starts_with("::error::semgate: ")), "the verdict comes last:\n{gh}");
+    assert!(
+        gh.contains("::warning file=src/lib.rs,line=93,col=1,title=semgate item-added::"),
+        "{gh}"
+    );
+    assert!(
+        gh.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("::error::semgate: ")),
+        "the verdict comes last:\n{gh}"
+    );
     insta::assert_snapshot!("github_refused", gh);
 }
 
@@ -94,7 +130,10 @@ fn reports_of_a_passing_release_with_patch_level_notes() {
     let md = pair.run("check", &["--proposed", "2.0.0", "--format", "markdown"]);
     assert_exit(&md, 0);
     let md = stdout(&md);
-    assert!(md.starts_with("## ✅ semgate: const_type_changed 2.0.0 is large enough"), "{md}");
+    assert!(
+        md.starts_with("## ✅ semgate: const_type_changed 2.0.0 is large enough"),
+        "{md}"
+    );
     assert!(md.contains("**Patch-level changes**"), "{md}");
     insta::assert_snapshot!("markdown_passed", md);
 
@@ -102,8 +141,16 @@ fn reports_of_a_passing_release_with_patch_level_notes() {
     assert_exit(&gh, 0);
     let gh = stdout(&gh);
     assert_workflow_commands(&gh);
-    assert!(gh.contains("::notice file=src/lib.rs,line=16,col=1,title=semgate const-value-changed::"), "{gh}");
-    assert!(gh.lines().last().is_some_and(|l| l.starts_with("::notice::semgate: ")), "{gh}");
+    assert!(
+        gh.contains("::notice file=src/lib.rs,line=16,col=1,title=semgate const-value-changed::"),
+        "{gh}"
+    );
+    assert!(
+        gh.lines()
+            .last()
+            .is_some_and(|l| l.starts_with("::notice::semgate: ")),
+        "{gh}"
+    );
     insta::assert_snapshot!("github_passed", gh);
 }
 
@@ -112,13 +159,19 @@ fn suggest_formats_for_release_workflows() {
     let pair = Pair::of("example");
     let out = pair.run("suggest", &["--format", "github-output"]);
     assert_exit(&out, 0);
-    assert_eq!(stdout(&out), "bumpLevel=major\nchange=breaking\nminimumVersion=2.0.0\nverdict=pass\n");
+    assert_eq!(
+        stdout(&out),
+        "bumpLevel=major\nchange=breaking\nminimumVersion=2.0.0\nverdict=pass\n"
+    );
 
     // nothing proposed: the markdown says what is needed without a pass/fail mark
     let out = pair.run("suggest", &["--format", "markdown"]);
     assert_exit(&out, 0);
     let first = stdout(&out).lines().next().unwrap_or_default().to_string();
-    assert_eq!(first, "## ℹ️ semgate: example_config: breaking changes need a major release, at least 2.0.0");
+    assert_eq!(
+        first,
+        "## ℹ️ semgate: example_config: breaking changes need a major release, at least 2.0.0"
+    );
 }
 
 #[test]
@@ -143,7 +196,11 @@ fn v(s: &str) -> Version {
 }
 
 fn at(file: &str, line: usize, column: usize) -> Option<Location> {
-    Some(Location { file: file.into(), line, column })
+    Some(Location {
+        file: file.into(),
+        line,
+        column,
+    })
 }
 
 fn finding(rule: &'static str, class: Class, path: &str, message: &str) -> Finding {
@@ -162,7 +219,11 @@ fn finding(rule: &'static str, class: Class, path: &str, message: &str) -> Findi
 }
 
 fn side(version: Option<&str>, source: &str, description: &str) -> SideReport {
-    SideReport { version: version.map(v), source: source.into(), description: description.into() }
+    SideReport {
+        version: version.map(v),
+        source: source.into(),
+        description: description.into(),
+    }
 }
 
 /// Two crates of a workspace: `core` (in `crates/core`) with a removed item, an accepted
@@ -173,7 +234,12 @@ fn workspace_report() -> Report {
     let findings = vec![
         Finding {
             baseline_span: at("src/old.rs", 12, 1),
-            ..finding("item-removed", Class::Breaking, "core::Parser", "struct `core::Parser` was removed | use `core::parse` <instead>")
+            ..finding(
+                "item-removed",
+                Class::Breaking,
+                "core::Parser",
+                "struct `core::Parser` was removed | use `core::parse` <instead>",
+            )
         },
         Finding {
             baseline_span: at("src/lib.rs", 3, 1),
@@ -182,13 +248,28 @@ fn workspace_report() -> Report {
             current_signature: Some("pub fn run(input: String) -> Result<u8, Error>".into()),
             accepted: Some("only our CLI calls `run`; 100% internal\nsee #12".into()),
             feature_sets: vec!["default".into(), "all".into()],
-            ..finding("fn-param-type-changed", Class::Breaking, "core::run", "function `core::run` changed parameter type: `input`: `&str` -> `String`")
+            ..finding(
+                "fn-param-type-changed",
+                Class::Breaking,
+                "core::run",
+                "function `core::run` changed parameter type: `input`: `&str` -> `String`",
+            )
         },
         Finding {
             current_span: at("src/a,b:c.rs", 7, 5),
-            ..finding("item-added", Class::Additive, "core::helper", "function `core::helper` was added")
+            ..finding(
+                "item-added",
+                Class::Additive,
+                "core::helper",
+                "function `core::helper` was added",
+            )
         },
-        finding("const-value-changed", Class::Patch, "core::LIMIT", "constant `core::LIMIT` changed value from `1` to `2` (*not* a break)"),
+        finding(
+            "const-value-changed",
+            Class::Patch,
+            "core::LIMIT",
+            "constant `core::LIMIT` changed value from `1` to `2` (*not* a break)",
+        ),
     ];
     let decision = decide(&v("1.2.0"), Some(&v("1.2.1")), &findings);
     let mut core = PackageReport::new(
@@ -203,7 +284,9 @@ fn workspace_report() -> Report {
 
     let mut decision = decide(&v("0.1.0"), None, &[]);
     decision.proposed_version = Some(v("0.1.0"));
-    decision.notes.push("first release: no release tag or published version to compare with".into());
+    decision
+        .notes
+        .push("first release: no release tag or published version to compare with".into());
     let app = PackageReport::new(
         "app".into(),
         side(None, "none", "no earlier release"),
@@ -225,13 +308,28 @@ fn markdown_of_a_workspace_with_accepted_findings_and_hostile_text() {
     let md = report::markdown::render(&report);
     assert!(md.starts_with("## ❌ semgate refused the release: 1 of 2 crates needs a larger version; 1 workspace problem"), "{md}");
     // accepted findings are listed (apart), with their reason
-    assert!(md.contains("**Accepted by configuration (not counted)**"), "{md}");
-    assert!(md.contains("accepted (breaking change): only our CLI calls `run`; 100% internal see #12"), "{md}");
+    assert!(
+        md.contains("**Accepted by configuration (not counted)**"),
+        "{md}"
+    );
+    assert!(
+        md.contains("accepted (breaking change): only our CLI calls `run`; 100% internal see #12"),
+        "{md}"
+    );
     // repository paths: the package directory in front of the package-relative file
-    assert!(md.contains("at `crates/core/src/lib.rs:4` (baseline `crates/core/src/lib.rs:3`)"), "{md}");
-    assert!(md.contains("at `crates/core/src/old.rs:12` in the baseline"), "{md}");
+    assert!(
+        md.contains("at `crates/core/src/lib.rs:4` (baseline `crates/core/src/lib.rs:3`)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("at `crates/core/src/old.rs:12` in the baseline"),
+        "{md}"
+    );
     // a `|` in text is escaped; HTML-looking text is inert
-    assert!(md.contains("was removed \\| use `core::parse` \\<instead>"), "{md}");
+    assert!(
+        md.contains("was removed \\| use `core::parse` \\<instead>"),
+        "{md}"
+    );
     insta::assert_snapshot!("markdown_workspace", md);
 }
 
@@ -241,21 +339,50 @@ fn github_annotations_of_a_workspace_with_accepted_findings_and_hostile_text() {
     assert_workflow_commands(&gh);
     let lines: Vec<&str> = gh.lines().collect();
     // a removed item is annotated where it was in the baseline
-    assert!(lines[0].starts_with("::error file=crates/core/src/old.rs,line=12,col=1,title=semgate item-removed::"), "{gh}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=crates/core/src/old.rs,line=12,col=1,title=semgate item-removed::"
+        ),
+        "{gh}"
+    );
     // accepted: a notice, not an error, with the reason (newline and % escaped)
     assert!(
         lines[1].starts_with("::notice file=crates/core/src/lib.rs,line=4,col=1,title=semgate fn-param-type-changed::"),
         "{gh}"
     );
-    assert!(lines[1].contains("%0Aaccepted (breaking change): only our CLI calls `run`; 100%25 internal%0Asee #12"), "{gh}");
+    assert!(
+        lines[1].contains(
+            "%0Aaccepted (breaking change): only our CLI calls `run`; 100%25 internal%0Asee #12"
+        ),
+        "{gh}"
+    );
     assert!(lines[1].contains("%0A- pub fn run(input: &str)"), "{gh}");
     // `,` and `:` in a file name are escaped in the property
-    assert!(lines[2].starts_with("::warning file=crates/core/src/a%2Cb%3Ac.rs,line=7,col=5,title=semgate item-added::"), "{gh}");
+    assert!(
+        lines[2].starts_with(
+            "::warning file=crates/core/src/a%2Cb%3Ac.rs,line=7,col=5,title=semgate item-added::"
+        ),
+        "{gh}"
+    );
     // no span at all: no file property
-    assert!(lines[3].starts_with("::notice title=semgate const-value-changed::"), "{gh}");
-    assert!(gh.contains("::error title=semgate::`app` cannot be released"), "{gh}");
-    assert!(gh.contains("::notice title=semgate::skipped: docs (publish = false)"), "{gh}");
-    assert!(lines.last().is_some_and(|l| l.starts_with("::error::semgate refused the release: ")), "{gh}");
+    assert!(
+        lines[3].starts_with("::notice title=semgate const-value-changed::"),
+        "{gh}"
+    );
+    assert!(
+        gh.contains("::error title=semgate::`app` cannot be released"),
+        "{gh}"
+    );
+    assert!(
+        gh.contains("::notice title=semgate::skipped: docs (publish = false)"),
+        "{gh}"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.starts_with("::error::semgate refused the release: ")),
+        "{gh}"
+    );
     insta::assert_snapshot!("github_workspace", gh);
 }
 
@@ -263,7 +390,10 @@ fn github_annotations_of_a_workspace_with_accepted_findings_and_hostile_text() {
 fn github_output_lines() {
     let report = workspace_report();
     // two packages: no single minimum version to give
-    assert_eq!(report::github_output(&report), "bumpLevel=major\nchange=breaking\nverdict=fail\n");
+    assert_eq!(
+        report::github_output(&report),
+        "bumpLevel=major\nchange=breaking\nverdict=fail\n"
+    );
     let one = Report::new(report.packages.into_iter().take(1).collect());
     assert_eq!(
         report::github_output(&one),
@@ -283,7 +413,15 @@ const ESC: char = '\x1b';
 fn human_piped(pair: &Pair, color: &str, env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_semgate"))
         .current_dir(pair.path())
-        .args(["check", "--baseline-rustdoc", "old.json", "--current-rustdoc", "new.json", "--color", color])
+        .args([
+            "check",
+            "--baseline-rustdoc",
+            "old.json",
+            "--current-rustdoc",
+            "new.json",
+            "--color",
+            color,
+        ])
         .env_remove("NO_COLOR")
         .env_remove("CARGO_TERM_COLOR")
         .env("TERM", "xterm")
@@ -309,7 +447,10 @@ fn human_on_terminal(pair: &Pair, env: &[(&str, &str)]) -> (Option<i32>, String)
         .stdin(std::process::Stdio::null())
         .output()
         .expect("`script` (util-linux) runs: it provides the terminal");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -317,14 +458,26 @@ fn color_always_colours_even_through_a_pipe_and_never_does_not() {
     let pair = Pair::of("example");
     let always = human_piped(&pair, "always", &[("NO_COLOR", "1")]);
     assert_exit(&always, 1);
-    assert!(stdout(&always).contains("\x1b[1;31mbreaking\x1b[0m"), "--color always wins over NO_COLOR:\n{}", stdout(&always));
+    assert!(
+        stdout(&always).contains("\x1b[1;31mbreaking\x1b[0m"),
+        "--color always wins over NO_COLOR:\n{}",
+        stdout(&always)
+    );
 
     let never = human_piped(&pair, "never", &[("CARGO_TERM_COLOR", "always")]);
     assert_exit(&never, 1);
-    assert!(!stdout(&never).contains(ESC) && !stderr(&never).contains(ESC), "{}", stdout(&never));
+    assert!(
+        !stdout(&never).contains(ESC) && !stderr(&never).contains(ESC),
+        "{}",
+        stdout(&never)
+    );
 
     let auto_piped = human_piped(&pair, "auto", &[]);
-    assert!(!stdout(&auto_piped).contains(ESC), "auto does not colour a pipe:\n{}", stdout(&auto_piped));
+    assert!(
+        !stdout(&auto_piped).contains(ESC),
+        "auto does not colour a pipe:\n{}",
+        stdout(&auto_piped)
+    );
 }
 
 #[test]
@@ -333,17 +486,29 @@ fn color_auto_on_a_terminal_honours_no_color_and_cargo_term_color() {
     // the control: on a terminal, auto colours (else the checks below prove nothing)
     let (code, shown) = human_on_terminal(&pair, &[]);
     assert_eq!(code, Some(1), "{shown}");
-    assert!(shown.contains("\x1b[1;31mbreaking\x1b[0m"), "auto colours a terminal:\n{shown}");
+    assert!(
+        shown.contains("\x1b[1;31mbreaking\x1b[0m"),
+        "auto colours a terminal:\n{shown}"
+    );
 
     let (code, shown) = human_on_terminal(&pair, &[("NO_COLOR", "1")]);
     assert_eq!(code, Some(1), "{shown}");
     assert!(shown.contains("breaking[enum-variant-added]"), "{shown}");
-    assert!(!shown.contains(ESC), "NO_COLOR=1 turns colour off:\n{shown}");
+    assert!(
+        !shown.contains(ESC),
+        "NO_COLOR=1 turns colour off:\n{shown}"
+    );
 
     let (_, shown) = human_on_terminal(&pair, &[("CARGO_TERM_COLOR", "never")]);
-    assert!(!shown.contains(ESC), "CARGO_TERM_COLOR=never turns colour off:\n{shown}");
+    assert!(
+        !shown.contains(ESC),
+        "CARGO_TERM_COLOR=never turns colour off:\n{shown}"
+    );
 
     // cargo's own setting wins over the generic convention, as it does for cargo
     let (_, shown) = human_on_terminal(&pair, &[("CARGO_TERM_COLOR", "always"), ("NO_COLOR", "1")]);
-    assert!(shown.contains(ESC), "CARGO_TERM_COLOR=always wins over NO_COLOR:\n{shown}");
+    assert!(
+        shown.contains(ESC),
+        "CARGO_TERM_COLOR=always wins over NO_COLOR:\n{shown}"
+    );
 }
