@@ -314,7 +314,39 @@ fn compare_package(
             diff_sides(Some(&name), &baseline, &current, options, progress)?,
         ));
     }
-    conclude(merge_feature_sets(runs), &config, check, progress)
+    let mut compared = conclude(merge_feature_sets(runs), &config, check, progress)?;
+    locate_in_repository(ctx, &mut compared.report);
+    Ok(compared)
+}
+
+/// Makes spans relative to the package (cargo reports workspace members' files relative to
+/// the workspace root: `crates/core/src/lib.rs`) and records where the package lives in the
+/// repository, so annotations can point at `crates/core/src/lib.rs` again from the repo root.
+fn locate_in_repository(ctx: &BuildContext, report: &mut PackageReport) {
+    let member_dir = ctx
+        .package_dir
+        .strip_prefix(&ctx.workspace_root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
+    if let Some(dir) = member_dir {
+        let prefix = format!("{dir}/");
+        for f in &mut report.findings {
+            for span in [&mut f.baseline_span, &mut f.current_span]
+                .into_iter()
+                .flatten()
+            {
+                if let Some(rest) = span.file.strip_prefix(&prefix) {
+                    span.file = rest.to_string();
+                }
+            }
+        }
+    }
+    report.package_dir = ctx
+        .git
+        .as_ref()
+        .map(|g| g.package_rel.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
 }
 
 /// One set of build options per `--feature-sets` entry (just the given options without it).
@@ -513,7 +545,14 @@ fn conclude(
             Some(format!("--bump {}", level.as_str())),
         ),
         Some(_) => match &current.version {
-            Some(v) => (Some(v.clone()), Some("Cargo.toml".to_string())),
+            Some(v) => {
+                let from = if current.source == "rustdoc" {
+                    "the rustdoc JSON's crate version"
+                } else {
+                    "Cargo.toml"
+                };
+                (Some(v.clone()), Some(from.to_string()))
+            }
             None => {
                 bail!("cannot tell the proposed version: pass --proposed VERSION or --bump LEVEL")
             }

@@ -115,9 +115,9 @@ fn github_annotations_of_a_refused_release() {
     );
     assert!(
         gh.lines()
-            .last()
+            .next()
             .is_some_and(|l| l.starts_with("::error::semgate: ")),
-        "the verdict comes last:\n{gh}"
+        "the verdict comes first (GitHub shows only the first ten errors of a step):\n{gh}"
     );
     insta::assert_snapshot!("github_refused", gh);
 }
@@ -147,7 +147,7 @@ fn reports_of_a_passing_release_with_patch_level_notes() {
     );
     assert!(
         gh.lines()
-            .last()
+            .next()
             .is_some_and(|l| l.starts_with("::notice::semgate: ")),
         "{gh}"
     );
@@ -340,33 +340,33 @@ fn github_annotations_of_a_workspace_with_accepted_findings_and_hostile_text() {
     let lines: Vec<&str> = gh.lines().collect();
     // a removed item is annotated where it was in the baseline
     assert!(
-        lines[0].starts_with(
+        lines[1].starts_with(
             "::error file=crates/core/src/old.rs,line=12,col=1,title=semgate item-removed::"
         ),
         "{gh}"
     );
     // accepted: a notice, not an error, with the reason (newline and % escaped)
     assert!(
-        lines[1].starts_with("::notice file=crates/core/src/lib.rs,line=4,col=1,title=semgate fn-param-type-changed::"),
+        lines[2].starts_with("::notice file=crates/core/src/lib.rs,line=4,col=1,title=semgate fn-param-type-changed::"),
         "{gh}"
     );
     assert!(
-        lines[1].contains(
+        lines[2].contains(
             "%0Aaccepted (breaking change): only our CLI calls `run`; 100%25 internal%0Asee #12"
         ),
         "{gh}"
     );
-    assert!(lines[1].contains("%0A- pub fn run(input: &str)"), "{gh}");
+    assert!(lines[2].contains("%0A- pub fn run(input: &str)"), "{gh}");
     // `,` and `:` in a file name are escaped in the property
     assert!(
-        lines[2].starts_with(
+        lines[3].starts_with(
             "::warning file=crates/core/src/a%2Cb%3Ac.rs,line=7,col=5,title=semgate item-added::"
         ),
         "{gh}"
     );
     // no span at all: no file property
     assert!(
-        lines[3].starts_with("::notice title=semgate const-value-changed::"),
+        lines[4].starts_with("::notice title=semgate const-value-changed::"),
         "{gh}"
     );
     assert!(
@@ -378,9 +378,7 @@ fn github_annotations_of_a_workspace_with_accepted_findings_and_hostile_text() {
         "{gh}"
     );
     assert!(
-        lines
-            .last()
-            .is_some_and(|l| l.starts_with("::error::semgate refused the release: ")),
+        lines[0].starts_with("::error::semgate refused the release: "),
         "{gh}"
     );
     insta::assert_snapshot!("github_workspace", gh);

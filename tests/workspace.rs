@@ -395,6 +395,13 @@ fn flow3_independent_versions() {
     );
     assert_eq!(app["change"], "breaking", "{app}");
     assert_eq!(app["baseline"]["version"], "0.1.0", "{app}");
+    // spans are relative to the package; package_dir locates the package in the repository
+    assert_eq!(core["package_dir"], "core", "{core}");
+    let core_finding = &core["findings"][0];
+    assert_eq!(
+        core_finding["current_span"]["file"], "src/lib.rs",
+        "{core_finding}"
+    );
     let finding = app["findings"]
         .as_array()
         .unwrap()

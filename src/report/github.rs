@@ -1,9 +1,10 @@
 //! `--format github`: GitHub Actions workflow commands that annotate the changed lines.
 //!
-//! One command per line: `::error` for breaking findings, `::warning` for additive ones,
-//! `::notice` for patch-level findings, accepted findings and the gate's notes, each on the
-//! current side's span (the baseline's when the item is gone); then one last line with the
-//! verdict. Everything that comes from the report is escaped by GitHub's rules, so a message
+//! One command per line: first the verdict (GitHub shows only the first ten errors of a step,
+//! so the verdict must not come after them), then `::error` for breaking findings of a
+//! package that fails the gate (`::warning` when the proposed version allows them), `::warning`
+//! for additive ones, `::notice` for patch-level findings, accepted findings and the gate's
+//! notes, each on the current side's span (the baseline's when the item is gone). Everything that comes from the report is escaped by GitHub's rules, so a message
 //! can neither end its command early nor start a new one.
 
 use std::fmt::Write;
@@ -17,6 +18,12 @@ use crate::rules::Class;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
+    let verdict = super::markdown::headline(report);
+    let kind = match report.verdict {
+        Verdict::Pass => "notice",
+        Verdict::Fail => "error",
+    };
+    command(&mut out, kind, &[], &verdict);
     for package in &report.packages {
         for f in &package.findings {
             annotation(&mut out, package, f);
@@ -46,12 +53,6 @@ pub fn render(report: &Report) -> String {
             &format!("skipped: {skipped}"),
         );
     }
-    let verdict = super::markdown::headline(report);
-    let kind = match report.verdict {
-        Verdict::Pass => "notice",
-        Verdict::Fail => "error",
-    };
-    command(&mut out, kind, &[], &verdict);
     out
 }
 
@@ -59,6 +60,8 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
     let kind = match (&f.accepted, f.class) {
         // accepted findings do not count toward the bump: visible, but not as problems
         (Some(_), _) => "notice",
+        // a breaking change released as a major version is intended: worth a look, not a failure
+        (None, Class::Breaking) if package.verdict == Verdict::Pass => "warning",
         (None, Class::Breaking) => "error",
         (None, Class::Additive) => "warning",
         (None, Class::Patch) => "notice",
