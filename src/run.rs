@@ -66,9 +66,9 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             Ok(EXIT_PASS)
         }
         Some(Command::Explain { id }) => {
-            let rule = rules::find(id)
+            let explanation = rules::explain(id)
                 .ok_or_else(|| anyhow!("no rule `{id}`; `semgate rules` lists every rule id"))?;
-            print!("{}", explain_text(rule));
+            print!("{}", explain_text(&explanation));
             Ok(EXIT_PASS)
         }
         Some(Command::Check(args)) => {
@@ -220,7 +220,7 @@ pub fn compare(
                     args.tag_pattern.as_deref(),
                 )? {
                     problems.push(format!(
-                        "`{}` cannot be released: {blocker}",
+                        "`{}` cannot be released [unreleased-dependency]: {blocker}",
                         ctx.package_name()
                     ));
                 }
@@ -725,26 +725,32 @@ fn rules_text() -> String {
         ));
     }
     s.push_str("\n* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
+    s.push_str("\nRelease checks (semgate check --release):\n");
+    for check in rules::RELEASE_CHECKS {
+        s.push_str(&format!(
+            "{:width$}  {:9}  {}\n",
+            check.id, "blocking", check.summary
+        ));
+    }
     s
 }
 
-fn explain_text(rule: &rules::Rule) -> String {
+fn explain_text(e: &rules::Explanation) -> String {
     let indent = |code: &str| {
         code.lines()
             .map(|l| format!("    {l}\n"))
             .collect::<String>()
     };
     format!(
-        "{id} ({class}{possibly})\n\n{summary}.\n\n{explanation}\n\nBefore:\n{before}\nAfter:\n{after}\nHow to avoid the break:\n    {fix}\n\nReference: {reference}\n",
-        id = rule.id,
-        class = rule.class.as_str(),
-        possibly = if rule.possibly_breaking { ", possibly-breaking" } else { "" },
-        summary = capitalise(rule.summary),
-        explanation = rule.explanation,
-        before = indent(rule.example_before),
-        after = indent(rule.example_after),
-        fix = rule.fix,
-        reference = rule.reference
+        "{id} ({class})\n\n{summary}.\n\n{explanation}\n\nBefore:\n{before}\nAfter:\n{after}\nHow to avoid the break:\n    {fix}\n\nReference: {reference}\n",
+        id = e.id,
+        class = e.class,
+        summary = capitalise(e.summary),
+        explanation = e.explanation,
+        before = indent(e.example_before),
+        after = indent(e.example_after),
+        fix = e.fix,
+        reference = e.reference
     )
 }
 

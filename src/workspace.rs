@@ -127,6 +127,21 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
     out
 }
 
+/// The release check behind `check --release`, documented like a rule.
+pub static UNRELEASED_DEPENDENCY: crate::rules::ReleaseCheck = crate::rules::ReleaseCheck {
+    id: "unreleased-dependency",
+    summary: "a crate to be released depends on a workspace crate that is not released",
+    reference: "https://doc.rust-lang.org/cargo/reference/publishing.html#before-publishing-a-new-crate",
+    explanation: "A published crate can only depend on published crates. Releasing `app` while \
+it depends on a workspace sibling that is `publish = false`, a path dependency without a version, \
+or a version of the sibling that has neither a release tag nor a registry entry either fails at \
+`cargo publish` or, worse, publishes `app` against code its users cannot get. The pre-release gate \
+refuses it and prints the dependency chain (app -> mid -> core).",
+    example_before: "[dependencies]\ncore = { path = \"../core\", version = \"0.2.0\" }  # core 0.2.0 never released",
+    example_after: "# release core 0.2.0 (tag core-v0.2.0, cargo publish) first",
+    fix: "release the dependency first, or release both in one run (`--workspace`) when they share a version",
+};
+
 /// Why a package cannot be released yet: each entry is a dependency chain and the reason,
 /// e.g. "app -> core: core 0.2.0 has no release tag and is not on the registry".
 pub fn release_blockers(

@@ -296,6 +296,12 @@ fn help_rules_and_explain() {
     assert_eq!(explain.status.code(), Some(0));
     insta::assert_snapshot!("explain_enum_variant_added", stdout(&explain));
 
+    // the release check of `check --release` is documented like a rule
+    assert!(listed.contains("unreleased-dependency"), "{listed}");
+    let release_check = semgate(tmp.path(), &["explain", "unreleased-dependency"]);
+    assert_eq!(release_check.status.code(), Some(0));
+    assert!(stdout(&release_check).contains("blocks the release"));
+
     let unknown = semgate(tmp.path(), &["explain", "no-such-rule"]);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(stderr(&unknown).contains("semgate rules"));

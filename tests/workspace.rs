@@ -457,7 +457,7 @@ fn flow3_independent_versions() {
     );
     assert_exit(&out, 1);
     let report = stdout(&out);
-    assert!(report.contains("`flow3_app` cannot be released: flow3_app -> flow3_core: `flow3_core` 0.2.0 has no release tag and is not on the registry"), "{}", show(&out));
+    assert!(report.contains("`flow3_app` cannot be released [unreleased-dependency]: flow3_app -> flow3_core: `flow3_core` 0.2.0 has no release tag and is not on the registry"), "{}", show(&out));
     // once core is released (tagged), app can follow
     repo.tag("flow3_core-v0.2.0");
     let out = semgate_env(

@@ -148,6 +148,69 @@ registry![
     type_bounds_tightened,
 ];
 
+/// A check of `semgate check --release` (see `workspace::release_blockers`): it blocks a release
+/// instead of classifying an API change, so it is not a diff rule, but it is documented and
+/// explained like one.
+pub struct ReleaseCheck {
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub reference: &'static str,
+    pub explanation: &'static str,
+    pub example_before: &'static str,
+    pub example_after: &'static str,
+    pub fix: &'static str,
+}
+
+/// Every release check.
+pub static RELEASE_CHECKS: &[&ReleaseCheck] = &[&crate::workspace::UNRELEASED_DEPENDENCY];
+
+/// What `semgate explain` prints about a rule or a release check.
+pub struct Explanation {
+    pub id: &'static str,
+    /// "breaking", "additive, possibly-breaking", "blocks the release"...
+    pub class: String,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+    pub example_before: &'static str,
+    pub example_after: &'static str,
+    pub fix: &'static str,
+    pub reference: &'static str,
+}
+
+/// The explanation of a rule or release check, by id.
+pub fn explain(id: &str) -> Option<Explanation> {
+    if let Some(r) = find(id) {
+        let possibly = if r.possibly_breaking {
+            ", possibly-breaking"
+        } else {
+            ""
+        };
+        return Some(Explanation {
+            id: r.id,
+            class: format!("{}{possibly}", r.class.as_str()),
+            summary: r.summary,
+            explanation: r.explanation,
+            example_before: r.example_before,
+            example_after: r.example_after,
+            fix: r.fix,
+            reference: r.reference,
+        });
+    }
+    RELEASE_CHECKS
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| Explanation {
+            id: c.id,
+            class: "blocks the release, with check --release".into(),
+            summary: c.summary,
+            explanation: c.explanation,
+            example_before: c.example_before,
+            example_after: c.example_after,
+            fix: c.fix,
+            reference: c.reference,
+        })
+}
+
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
