@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{impls_of, TraitImpls, AUTO_TRAITS};
+use super::support::{instance_note, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -58,13 +58,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let shown = render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
-            let for_ = render_type(&new.for_);
-            let name = pair.new.name.as_deref().unwrap_or_default();
-            let instance = if for_ == name {
-                String::new()
-            } else {
-                format!(" (for `{for_}`)")
-            };
+            let instance = instance_note(&new.for_);
             out.push(
                 Finding::new(
                     &RULE,

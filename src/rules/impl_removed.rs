@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{impls_of, TraitImpls, AUTO_TRAITS};
+use super::support::{instance_note, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -59,16 +59,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
             let kept = new_impls.contains(cx, old, true);
             if !kept {
-                let shown = crate::api::types::render_type(&rustdoc_types::Type::ResolvedPath(
+                let shown = render_type(&rustdoc_types::Type::ResolvedPath(
                     trait_.clone(),
                 ));
-                let for_ = render_type(&old.for_);
-                let name = pair.old.name.as_deref().unwrap_or_default();
-                let instance = if for_ == name {
-                    String::new()
-                } else {
-                    format!(" (for `{for_}`)")
-                };
+                let instance = instance_note(&old.for_);
                 out.push(
                     Finding::new(
                         &RULE,

@@ -851,3 +851,28 @@ fn impl_text(imp: &Impl) -> (String, String) {
         .unwrap_or_default();
     (trait_text, crate::api::types::render_type(&imp.for_))
 }
+
+/// ` (for `Wrapper<u8>`)` when an impl is for a particular instance of a generic type, and
+/// nothing when it is for the type as declared (`Wrapper<T>`, whatever path it is written with).
+pub fn instance_note(for_: &Type) -> String {
+    let Type::ResolvedPath(path) = for_ else {
+        return format!(" (for `{}`)", crate::api::types::render_type(for_));
+    };
+    let generic_only = match path.args.as_deref() {
+        None => true,
+        Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) => args.iter().all(|a| {
+            matches!(
+                a,
+                rustdoc_types::GenericArg::Lifetime(_)
+                    | rustdoc_types::GenericArg::Type(Type::Generic(_))
+                    | rustdoc_types::GenericArg::Const(_)
+            )
+        }),
+        Some(_) => false,
+    };
+    if generic_only {
+        String::new()
+    } else {
+        format!(" (for `{}`)", crate::api::types::render_type(for_))
+    }
+}
