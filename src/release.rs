@@ -842,14 +842,11 @@ fn gate(
     compare_args.package = checked;
     compare_args.workspace = false;
     compare_args.exclude.clear();
-    let report: Report = match crate::run::compare(&compare_args, None, progress) {
-        Ok(report) => report,
-        Err(e) if args.allow_insufficient && !crate::interrupt::is_interrupted_error(&e) => {
-            progress.warn(format!("could not check the API changes ({e:#}); writing anyway because of --allow-insufficient"));
-            return Ok(EXIT_PASS);
-        }
-        Err(e) => return Err(e.context("cannot check the API changes the new version must cover")),
-    };
+    // a crate never released has nothing to compare with: a first release, not an error; any
+    // other failure stops the bump (a tool error must never look like a pass, even with
+    // --allow-insufficient, which only overrides a refusal)
+    let report: Report = crate::run::compare_with(&compare_args, None, progress, true)
+        .context("cannot check the API changes the new version must cover; nothing was written")?;
     let mut short = Vec::new();
     for p in &report.packages {
         let Some(baseline) = &p.baseline.version else {

@@ -140,6 +140,17 @@ pub fn compare(
     check: Option<&CheckArgs>,
     progress: &Progress,
 ) -> Result<Report> {
+    compare_with(args, check, progress, false)
+}
+
+/// [`compare`], where a package with no earlier release at all is a first release rather than
+/// an error even when it is the only package (`semgate bump` on a crate never released).
+pub fn compare_with(
+    args: &CompareArgs,
+    check: Option<&CheckArgs>,
+    progress: &Progress,
+    first_release_ok: bool,
+) -> Result<Report> {
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no cargo, no git
@@ -158,7 +169,8 @@ pub fn compare(
         return Ok(Report::new(vec![package.report]));
     }
     let ws = Workspace::load(args.manifest_path.as_deref())?;
-    let selection = workspace::select(&ws, args)?;
+    let mut selection = workspace::select(&ws, args)?;
+    selection.multi |= first_release_ok;
     if selection.packages.len() > 1 {
         for (flag, set) in [
             ("--baseline-version", args.baseline_version.is_some()),

@@ -4,14 +4,16 @@
 //! All builds share `<CARGO_TARGET_TMPDIR>/shared-target` so dependencies compile once; each
 //! test gets its own cache and scratch directory so cache hits never leak between tests.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::repo::TestRepo;
 use semgate::build::{
     baseline_tag_shapes, build_side, find_baseline_tag, require_baseline_tag, BuildContext,
-    BuildOptions, Role, Side, Source,
+    BuildOptions, Role, Side, Source, Tag,
 };
 use semgate::progress::Progress;
 use tempfile::TempDir;
@@ -20,40 +22,7 @@ use tempfile::TempDir;
 // fixtures
 // ---------------------------------------------------------------------------------------
 
-fn run_git(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "tag.gpgsign=false",
-            "-c",
-            "core.hooksPath=/dev/null",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn write(dir: &Path, rel: &str, content: &str) {
-    let path = dir.join(rel);
-    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
-    fs::write(path, content).expect("write");
-}
-
+/// A package manifest (no `[workspace]` table) with `extra` appended.
 fn manifest(name: &str, version: &str, extra: &str) -> String {
     format!("[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\n{extra}")
 }
@@ -64,47 +33,41 @@ fn lockfile(name: &str, version: &str) -> String {
     )
 }
 
-/// A single-crate git repo `demo` with `.gitignore`d target.
-struct Repo {
-    _tmp: TempDir,
-    dir: PathBuf,
+/// Writes the package `demo` at `version` with `lib` as `src/lib.rs` into `dir` (a git
+/// repository or a plain directory); commits nothing.
+fn write_crate(dir: &Path, version: &str, lib: &str) {
+    fs::create_dir_all(dir.join("src")).expect("mkdir");
+    fs::write(dir.join("Cargo.toml"), manifest("demo", version, "")).expect("write");
+    fs::write(dir.join("src/lib.rs"), lib).expect("write");
 }
 
-impl Repo {
-    fn new() -> Repo {
-        let tmp = tempfile::Builder::new()
-            .prefix("semgate-test-repo-")
-            .tempdir()
-            .expect("tempdir");
-        let dir = tmp.path().join("demo");
-        fs::create_dir_all(&dir).expect("mkdir");
-        run_git(&dir, &["init", "-q", "-b", "main"]);
-        write(&dir, ".gitignore", "/target\n");
-        Repo { _tmp: tmp, dir }
-    }
+/// A git repository `demo` (`.gitignore`d target) whose first commit holds the package
+/// `demo` at `version` with `lib` as `src/lib.rs`.
+fn demo_repo(version: &str, lib: &str) -> TestRepo {
+    TestRepo::workspace(
+        "demo",
+        &[
+            ("Cargo.toml", &manifest("demo", version, "")),
+            ("src/lib.rs", lib),
+        ],
+    )
+}
 
-    fn write_crate(&self, version: &str, lib: &str) {
-        write(&self.dir, "Cargo.toml", &manifest("demo", version, ""));
-        write(&self.dir, "src/lib.rs", lib);
-    }
+/// `BuildContext::discover` for `dir/Cargo.toml`.
+fn discover(dir: &Path, package: Option<&str>) -> anyhow::Result<BuildContext> {
+    BuildContext::discover(Some(&dir.join("Cargo.toml")), package)
+}
 
-    fn commit(&self, msg: &str) -> String {
-        run_git(&self.dir, &["add", "-A"]);
-        run_git(&self.dir, &["commit", "-q", "--allow-empty", "-m", msg]);
-        run_git(&self.dir, &["rev-parse", "HEAD"])
-    }
+/// The build context of the repository's root package.
+fn ctx_of(repo: &TestRepo) -> BuildContext {
+    discover(&repo.dir, None).expect("discover")
+}
 
-    fn tag(&self, name: &str) {
-        run_git(&self.dir, &["tag", name]);
-    }
-
-    fn annotated_tag(&self, name: &str) {
-        run_git(&self.dir, &["tag", "-a", "-m", name, name]);
-    }
-
-    fn ctx(&self) -> BuildContext {
-        BuildContext::discover(Some(&self.dir.join("Cargo.toml")), None).expect("discover")
-    }
+/// The baseline tag `find_baseline_tag` picks; there must be one.
+fn found_tag(ctx: &BuildContext, package: &str, pattern: Option<&str>, prerelease: bool) -> Tag {
+    find_baseline_tag(ctx, package, pattern, prerelease)
+        .expect("scan")
+        .expect("found")
 }
 
 fn shared_target() -> PathBuf {
@@ -149,6 +112,37 @@ impl Dirs {
     }
 }
 
+fn git_rev(rev: &str) -> Source {
+    Source::GitRev { rev: rev.into() }
+}
+
+fn working_tree(ctx: &BuildContext) -> Source {
+    Source::WorkingTree {
+        manifest_path: ctx.manifest_path().to_path_buf(),
+    }
+}
+
+/// `build_side` without progress output.
+fn build(
+    package: &str,
+    source: &Source,
+    ctx: &BuildContext,
+    opts: &BuildOptions,
+    role: Role,
+) -> anyhow::Result<Side> {
+    build_side(package, source, ctx, opts, role, &Progress::silent())
+}
+
+/// The message of a baseline build that must fail.
+fn baseline_error(
+    package: &str,
+    source: &Source,
+    ctx: &BuildContext,
+    opts: &BuildOptions,
+) -> String {
+    err_text(build(package, source, ctx, opts, Role::Baseline).unwrap_err())
+}
+
 fn json_of(side: &Side) -> serde_json::Value {
     let text = fs::read_to_string(&side.json).expect("json readable");
     serde_json::from_str(&text).expect("valid json")
@@ -174,6 +168,10 @@ fn item_names(side: &Side) -> Vec<String> {
         .unwrap_or_default();
     names.sort();
     names
+}
+
+fn has_item(side: &Side, name: &str) -> bool {
+    item_names(side).iter().any(|n| n == name)
 }
 
 /// Every file under `dir` (including `.git`) with its content, for byte-identity checks.
@@ -217,13 +215,12 @@ fn every_tag_shape_is_recognised() {
         "demo-1.2.3",
         "demo/v1.2.3",
     ] {
-        let repo = Repo::new();
-        repo.write_crate("1.3.0", "pub fn a() {}\n");
-        let tagged = repo.commit("release");
+        let repo = demo_repo("1.3.0", "pub fn a() {}\n");
+        let tagged = repo.head();
         repo.tag(shape);
-        repo.write_crate("1.3.0", "pub fn a() {}\npub fn b() {}\n");
+        write_crate(&repo.dir, "1.3.0", "pub fn a() {}\npub fn b() {}\n");
         repo.commit("more");
-        let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
+        let tag = find_baseline_tag(&ctx_of(&repo), "demo", None, false)
             .expect("scan")
             .unwrap_or_else(|| panic!("shape {shape} not recognised"));
         assert_eq!(tag.name, shape);
@@ -234,37 +231,27 @@ fn every_tag_shape_is_recognised() {
 
 #[test]
 fn per_crate_tags_win_over_bare_tags_and_other_crates_are_ignored() {
-    let repo = Repo::new();
-    repo.write_crate("2.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("2.0.0", "pub fn a() {}\n");
     repo.tag("demo-v1.0.0");
     repo.commit("two");
     repo.tag("v1.5.0"); // bare: another crate's numbering in a multi-crate repo
     repo.tag("other-v1.9.0");
     repo.commit("three");
-    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx_of(&repo), "demo", None, false);
     assert_eq!(tag.name, "demo-v1.0.0");
 }
 
 #[test]
 fn prerelease_tags_only_count_when_asked() {
-    let repo = Repo::new();
-    repo.write_crate("1.3.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.3.0", "pub fn a() {}\n");
     repo.tag("v1.2.0");
     repo.commit("two");
     repo.annotated_tag("v1.3.0-rc.1");
     repo.commit("three");
-    let ctx = repo.ctx();
-    let stable = find_baseline_tag(&ctx, "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let ctx = ctx_of(&repo);
+    let stable = found_tag(&ctx, "demo", None, false);
     assert_eq!(stable.name, "v1.2.0");
-    let pre = find_baseline_tag(&ctx, "demo", None, true)
-        .expect("scan")
-        .expect("found");
+    let pre = found_tag(&ctx, "demo", None, true);
     assert_eq!(pre.name, "v1.3.0-rc.1");
     assert_eq!(
         pre.version,
@@ -274,33 +261,28 @@ fn prerelease_tags_only_count_when_asked() {
 
 #[test]
 fn tagged_head_uses_the_previous_release_unless_dirty() {
-    let repo = Repo::new();
-    repo.write_crate("1.1.0", "pub fn a() {}\n");
-    let first = repo.commit("one");
+    let repo = demo_repo("1.1.0", "pub fn a() {}\n");
+    let first = repo.head();
     repo.tag("v1.0.0");
-    repo.write_crate("1.1.0", "pub fn a() {}\npub fn b() {}\n");
-    let head = repo.commit("two");
+    write_crate(&repo.dir, "1.1.0", "pub fn a() {}\npub fn b() {}\n");
+    repo.commit("two");
+    let head = repo.head();
     repo.annotated_tag("v1.1.0");
 
-    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx_of(&repo), "demo", None, false);
     assert_eq!(
         (tag.name.as_str(), tag.commit.as_str()),
         ("v1.0.0", first.as_str())
     );
 
     // Uncommitted work on top of the v1.1.0 release: v1.1.0 is what it changes.
-    write(
-        &repo.dir,
+    repo.write(
         "src/lib.rs",
         "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
     );
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     assert!(ctx.is_dirty());
-    let tag = find_baseline_tag(&ctx, "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx, "demo", None, false);
     assert_eq!(
         (tag.name.as_str(), tag.commit.as_str()),
         ("v1.1.0", head.as_str())
@@ -309,42 +291,36 @@ fn tagged_head_uses_the_previous_release_unless_dirty() {
 
 #[test]
 fn only_ancestors_of_head_count_and_semver_beats_date() {
-    let repo = Repo::new();
-    repo.write_crate("1.10.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.10.0", "pub fn a() {}\n");
     repo.tag("v1.10.0");
     repo.commit("two");
     repo.tag("v1.9.1"); // a later backport tag: lower version, newer commit
-                        // A tag on a branch that was never merged.
-    run_git(&repo.dir, &["checkout", "-q", "-b", "side"]);
+
+    // A tag on a branch that was never merged.
+    repo.git(&["checkout", "-q", "-b", "side"]);
     repo.commit("side work");
     repo.tag("v1.10.5");
-    run_git(&repo.dir, &["checkout", "-q", "main"]);
+    repo.git(&["checkout", "-q", "main"]);
     repo.commit("three");
-    let tag = find_baseline_tag(&repo.ctx(), "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx_of(&repo), "demo", None, false);
     assert_eq!(tag.name, "v1.10.0");
 }
 
 #[test]
 fn tag_pattern_overrides_the_shapes() {
-    let repo = Repo::new();
-    repo.write_crate("3.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("3.0.0", "pub fn a() {}\n");
     repo.tag("release-2.1.0");
     repo.tag("v2.5.0");
     repo.tag("demo_2.2.0");
     repo.commit("two");
-    let ctx = repo.ctx();
-    let tag = find_baseline_tag(&ctx, "demo", Some("release-{version}"), false)
-        .expect("scan")
-        .expect("found");
-    assert_eq!(tag.name, "release-2.1.0");
-    let tag = find_baseline_tag(&ctx, "demo", Some("{name}_{version}"), false)
-        .expect("scan")
-        .expect("found");
-    assert_eq!(tag.name, "demo_2.2.0");
+    let ctx = ctx_of(&repo);
+    for (pattern, expected) in [
+        ("release-{version}", "release-2.1.0"),
+        ("{name}_{version}", "demo_2.2.0"),
+    ] {
+        let tag = found_tag(&ctx, "demo", Some(pattern), false);
+        assert_eq!(tag.name, expected);
+    }
     let err = find_baseline_tag(&ctx, "demo", Some("release"), false).unwrap_err();
     assert!(err_text(err).contains("{version}"));
     assert_eq!(
@@ -362,12 +338,10 @@ fn tag_pattern_overrides_the_shapes() {
 
 #[test]
 fn missing_tag_error_says_what_was_looked_for() {
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.0.0", "pub fn a() {}\n");
     repo.tag("v1.0.0"); // HEAD itself: the first release
     repo.tag("v1.1.0-beta.1");
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     assert!(find_baseline_tag(&ctx, "demo", None, false)
         .expect("scan")
         .is_none());
@@ -392,29 +366,15 @@ fn missing_tag_error_says_what_was_looked_for() {
 #[test]
 fn outside_git_the_error_says_how_to_name_a_baseline() {
     let tmp = TempDir::new().expect("tempdir");
-    write(tmp.path(), "Cargo.toml", &manifest("demo", "0.1.0", ""));
-    write(tmp.path(), "src/lib.rs", "pub fn a() {}\n");
-    let ctx = BuildContext::discover(Some(&tmp.path().join("Cargo.toml")), None).expect("discover");
+    write_crate(tmp.path(), "0.1.0", "pub fn a() {}\n");
+    let ctx = discover(tmp.path(), None).expect("discover");
     assert!(ctx.git.is_none());
     assert!(!ctx.is_dirty());
     let msg = err_text(find_baseline_tag(&ctx, "demo", None, false).unwrap_err());
     assert!(msg.contains("not in a git repository"), "{msg}");
     assert!(msg.contains("--baseline-version"), "{msg}");
     let dirs = Dirs::new();
-    let source = Source::GitRev {
-        rev: "v1.0.0".into(),
-    };
-    let msg = err_text(
-        build_side(
-            "demo",
-            &source,
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let msg = baseline_error("demo", &git_rev("v1.0.0"), &ctx, &dirs.opts());
     assert!(
         msg.contains("not in a git repository") && msg.contains("--baseline-path"),
         "{msg}"
@@ -423,54 +383,28 @@ fn outside_git_the_error_says_how_to_name_a_baseline() {
 
 #[test]
 fn unknown_rev_is_a_clear_error() {
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.0.0", "pub fn a() {}\n");
     let dirs = Dirs::new();
-    let source = Source::GitRev {
-        rev: "v9.9.9".into(),
-    };
-    let msg = err_text(
-        build_side(
-            "demo",
-            &source,
-            &repo.ctx(),
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let msg = baseline_error("demo", &git_rev("v9.9.9"), &ctx_of(&repo), &dirs.opts());
     assert!(msg.contains("unknown git revision `v9.9.9`"), "{msg}");
     assert!(dirs.scratch_is_empty());
 }
 
 #[test]
 fn bin_only_package_is_rejected() {
-    let repo = Repo::new();
     // v1.0.0 was a binary; the library came later.
-    write(&repo.dir, "Cargo.toml", &manifest("demo", "1.0.0", ""));
-    write(&repo.dir, "src/main.rs", "fn main() {}\n");
-    repo.commit("bin");
-    repo.tag("v1.0.0");
-    repo.write_crate("1.1.0", "pub fn a() {}\n");
-    repo.commit("lib");
-    let ctx = repo.ctx();
-    let dirs = Dirs::new();
-    let source = Source::GitRev {
-        rev: "v1.0.0".into(),
-    };
-    let msg = err_text(
-        build_side(
-            "demo",
-            &source,
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
+    let repo = TestRepo::workspace(
+        "demo",
+        &[
+            ("Cargo.toml", &manifest("demo", "1.0.0", "")),
+            ("src/main.rs", "fn main() {}\n"),
+        ],
     );
+    repo.tag("v1.0.0");
+    write_crate(&repo.dir, "1.1.0", "pub fn a() {}\n");
+    repo.commit("lib");
+    let dirs = Dirs::new();
+    let msg = baseline_error("demo", &git_rev("v1.0.0"), &ctx_of(&repo), &dirs.opts());
     assert!(
         msg.contains("has no library target in the baseline")
             && msg.contains("semgate checks library APIs"),
@@ -479,8 +413,7 @@ fn bin_only_package_is_rejected() {
     assert!(dirs.scratch_is_empty());
     // A bin-only current package is refused up front, before any tag lookup or build.
     fs::remove_file(repo.dir.join("src/lib.rs")).expect("rm");
-    let msg =
-        err_text(BuildContext::discover(Some(&repo.dir.join("Cargo.toml")), None).unwrap_err());
+    let msg = err_text(discover(&repo.dir, None).unwrap_err());
     assert!(
         msg.contains("package `demo` has no library target")
             && msg.contains("semgate checks library APIs"),
@@ -490,29 +423,13 @@ fn bin_only_package_is_rejected() {
 
 #[test]
 fn compile_errors_are_reported_with_the_compiler_message() {
-    let repo = Repo::new();
     // rustdoc does not type-check bodies, but it must resolve signatures.
-    repo.write_crate("1.0.0", "pub fn a() -> Missing { loop {} }\n");
-    repo.commit("broken");
+    let repo = demo_repo("1.0.0", "pub fn a() -> Missing { loop {} }\n");
     repo.tag("v1.0.0");
-    repo.write_crate("1.0.1", "pub fn a() -> u32 { 1 }\n");
+    write_crate(&repo.dir, "1.0.1", "pub fn a() -> u32 { 1 }\n");
     repo.commit("fixed");
-    let ctx = repo.ctx();
     let dirs = Dirs::new();
-    let source = Source::GitRev {
-        rev: "v1.0.0".into(),
-    };
-    let msg = err_text(
-        build_side(
-            "demo",
-            &source,
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let msg = baseline_error("demo", &git_rev("v1.0.0"), &ctx_of(&repo), &dirs.opts());
     assert!(
         msg.contains("failed to build the baseline rustdoc for `demo` from git tag v1.0.0"),
         "{msg}"
@@ -531,45 +448,50 @@ fn compile_errors_are_reported_with_the_compiler_message() {
 
 #[test]
 fn git_baseline_and_working_tree_build_without_touching_the_repo() {
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn old_api() {}\n");
-    write(&repo.dir, "Cargo.lock", &lockfile("demo", "1.0.0"));
-    repo.commit("v1");
+    let repo = TestRepo::workspace(
+        "demo",
+        &[
+            ("Cargo.toml", &manifest("demo", "1.0.0", "")),
+            ("src/lib.rs", "pub fn old_api() {}\n"),
+            ("Cargo.lock", &lockfile("demo", "1.0.0")),
+        ],
+    );
     repo.annotated_tag("v1.0.0");
-    repo.write_crate("1.1.0", "pub fn old_api() {}\npub fn new_api() {}\n");
-    write(&repo.dir, "Cargo.lock", &lockfile("demo", "1.1.0"));
+    write_crate(
+        &repo.dir,
+        "1.1.0",
+        "pub fn old_api() {}\npub fn new_api() {}\n",
+    );
+    repo.write("Cargo.lock", &lockfile("demo", "1.1.0"));
     repo.commit("v1.1 work");
-    run_git(&repo.dir, &["branch", "feature"]);
+    repo.git(&["branch", "feature"]);
     // Uncommitted state: a version bump that makes Cargo.lock stale, an unstaged edit, a
     // staged new file and an untracked file.
-    write(&repo.dir, "Cargo.toml", &manifest("demo", "1.2.0", ""));
-    write(
-        &repo.dir,
-        "src/lib.rs",
-        "pub fn old_api() {}\npub fn new_api() {}\npub fn dirty_api() {}\npub mod staged;\n",
-    );
-    write(&repo.dir, "src/staged.rs", "pub fn staged_fn() {}\n");
-    run_git(&repo.dir, &["add", "src/staged.rs"]);
-    write(&repo.dir, "notes.txt", "untracked\n");
+    repo.write_all(&[
+        ("Cargo.toml", &manifest("demo", "1.2.0", "")),
+        (
+            "src/lib.rs",
+            "pub fn old_api() {}\npub fn new_api() {}\npub fn dirty_api() {}\npub mod staged;\n",
+        ),
+        ("src/staged.rs", "pub fn staged_fn() {}\n"),
+    ]);
+    repo.git(&["add", "src/staged.rs"]);
+    repo.write("notes.txt", "untracked\n");
 
     let before = snapshot(&repo.dir);
-    let status_before = run_git(&repo.dir, &["status", "--porcelain"]);
+    let fingerprint_before = repo.fingerprint();
 
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     assert!(ctx.is_dirty());
     assert_eq!(ctx.current_version, semver::Version::new(1, 2, 0));
-    let tag = find_baseline_tag(&ctx, "demo", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx, "demo", None, false);
     assert_eq!(tag.name, "v1.0.0");
     let dirs = Dirs::new();
     let opts = dirs.opts();
     let (progress, log) = Progress::capture();
     let baseline = build_side(
         "demo",
-        &Source::GitRev {
-            rev: tag.name.clone(),
-        },
+        &git_rev(&tag.name),
         &ctx,
         &opts,
         Role::Baseline,
@@ -578,9 +500,7 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
     .expect("baseline builds");
     let current = build_side(
         "demo",
-        &Source::WorkingTree {
-            manifest_path: ctx.manifest_path().to_path_buf(),
-        },
+        &working_tree(&ctx),
         &ctx,
         &opts,
         Role::Current,
@@ -615,10 +535,7 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
 
     // Working tree, index, refs, HEAD and Cargo.lock are byte-identical.
     assert_eq!(snapshot(&repo.dir), before);
-    assert_eq!(
-        run_git(&repo.dir, &["status", "--porcelain"]),
-        status_before
-    );
+    assert_eq!(repo.fingerprint(), fingerprint_before);
     assert!(dirs.scratch_is_empty(), "temporary export left behind");
     let log = log.contents();
     assert!(
@@ -630,20 +547,15 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
 
 #[test]
 fn lockfile_is_not_created_for_a_package_without_one() {
-    let repo = Repo::new();
-    repo.write_crate("0.1.0", "pub fn a() {}\n");
-    repo.commit("one");
-    let ctx = repo.ctx();
+    let repo = demo_repo("0.1.0", "pub fn a() {}\n");
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
-    let side = build_side(
+    let side = build(
         "demo",
-        &Source::WorkingTree {
-            manifest_path: ctx.manifest_path().to_path_buf(),
-        },
+        &working_tree(&ctx),
         &ctx,
         &dirs.opts(),
         Role::Current,
-        &Progress::silent(),
     )
     .expect("builds");
     assert_eq!(crate_version(&side), "0.1.0");
@@ -653,24 +565,17 @@ fn lockfile_is_not_created_for_a_package_without_one() {
 
 #[test]
 fn cache_hits_skip_the_build_and_corrupt_entries_are_rebuilt() {
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.0.0", "pub fn a() {}\n");
     repo.tag("v1.0.0");
-    repo.write_crate("1.0.1", "pub fn a() {}\npub fn b() {}\n");
+    write_crate(&repo.dir, "1.0.1", "pub fn a() {}\npub fn b() {}\n");
     repo.commit("two");
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
     let opts = dirs.opts();
-    let wt = Source::WorkingTree {
-        manifest_path: ctx.manifest_path().to_path_buf(),
-    };
-    let git = Source::GitRev {
-        rev: "v1.0.0".into(),
-    };
+    let wt = working_tree(&ctx);
+    let git = git_rev("v1.0.0");
 
-    let first =
-        build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("build");
+    let first = build("demo", &wt, &ctx, &opts, Role::Current).expect("build");
     assert!(!first.from_cache);
     let (progress, log) = Progress::capture();
     let second = build_side("demo", &wt, &ctx, &opts, Role::Current, &progress).expect("cached");
@@ -686,39 +591,21 @@ fn cache_hits_skip_the_build_and_corrupt_entries_are_rebuilt() {
     assert!(!log.contents().contains("Building"));
 
     // Git sides are cached by commit: no export, manifest facts restored from the sidecar.
-    let g1 = build_side(
-        "demo",
-        &git,
-        &ctx,
-        &opts,
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("build");
-    let g2 = build_side(
-        "demo",
-        &git,
-        &ctx,
-        &opts,
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("cached");
+    let g1 = build("demo", &git, &ctx, &opts, Role::Baseline).expect("build");
+    let g2 = build("demo", &git, &ctx, &opts, Role::Baseline).expect("cached");
     assert!(!g1.from_cache && g2.from_cache);
     assert_eq!(g2.manifest, g1.manifest);
     assert_eq!(g2.version, Some(semver::Version::new(1, 0, 0)));
 
     // Editing the working tree changes the key.
-    write(
-        &repo.dir,
+    repo.write(
         "src/lib.rs",
         "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
     );
-    let ctx = repo.ctx();
-    let edited =
-        build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent()).expect("rebuild");
+    let ctx = ctx_of(&repo);
+    let edited = build("demo", &wt, &ctx, &opts, Role::Current).expect("rebuild");
     assert!(!edited.from_cache);
-    assert!(item_names(&edited).contains(&"c".to_string()));
+    assert!(has_item(&edited, "c"));
 
     // A truncated entry is detected, discarded and rebuilt.
     let bytes = fs::read(&g1.json).expect("read");
@@ -733,88 +620,59 @@ fn cache_hits_skip_the_build_and_corrupt_entries_are_rebuilt() {
     let last = bytes.len() - 2;
     bytes[last] ^= 0x01;
     fs::write(&g3.json, &bytes).expect("corrupt");
-    let g4 = build_side(
-        "demo",
-        &git,
-        &ctx,
-        &opts,
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("rebuilt");
+    let g4 = build("demo", &git, &ctx, &opts, Role::Baseline).expect("rebuilt");
     assert!(!g4.from_cache);
     assert_eq!(crate_version(&g4), "1.0.0");
 }
 
 #[test]
 fn workspace_member_baseline_from_per_crate_tag() {
-    let tmp = TempDir::new().expect("tempdir");
-    let root = tmp.path().join("ws");
-    fs::create_dir_all(&root).expect("mkdir");
-    run_git(&root, &["init", "-q", "-b", "main"]);
-    write(&root, ".gitignore", "/target\n");
-    write(
-        &root,
-        "Cargo.toml",
-        "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+    const DEP_ON_A: &str = "\n[dependencies]\na = { path = \"../a\" }\n";
+    let repo = TestRepo::workspace(
+        "ws",
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"a\", \"b\"]\nresolver = \"2\"\n",
+            ),
+            ("a/Cargo.toml", &manifest("a", "0.1.0", "")),
+            ("a/src/lib.rs", "pub struct FromA;\n"),
+            ("b/Cargo.toml", &manifest("b", "0.1.0", DEP_ON_A)),
+            ("b/src/lib.rs", "pub use a::FromA;\npub fn b_fn() {}\n"),
+        ],
     );
-    write(&root, "a/Cargo.toml", &manifest("a", "0.1.0", ""));
-    write(&root, "a/src/lib.rs", "pub struct FromA;\n");
-    write(
-        &root,
-        "b/Cargo.toml",
-        &manifest("b", "0.1.0", "\n[dependencies]\na = { path = \"../a\" }\n"),
-    );
-    write(
-        &root,
-        "b/src/lib.rs",
-        "pub use a::FromA;\npub fn b_fn() {}\n",
-    );
-    run_git(&root, &["add", "-A"]);
-    run_git(&root, &["commit", "-q", "-m", "one"]);
-    run_git(&root, &["tag", "b-v0.1.0"]);
-    write(
-        &root,
-        "b/Cargo.toml",
-        &manifest("b", "0.2.0", "\n[dependencies]\na = { path = \"../a\" }\n"),
-    );
-    write(&root, "b/src/lib.rs", "pub use a::FromA;\n");
-    run_git(&root, &["commit", "-q", "-am", "two"]);
+    repo.tag("b-v0.1.0");
+    repo.write_all(&[
+        ("b/Cargo.toml", &manifest("b", "0.2.0", DEP_ON_A)),
+        ("b/src/lib.rs", "pub use a::FromA;\n"),
+    ]);
+    repo.commit("two");
+    let root = &repo.dir;
 
     // A virtual manifest needs -p.
-    let msg = err_text(BuildContext::discover(Some(&root.join("Cargo.toml")), None).unwrap_err());
+    let msg = err_text(discover(root, None).unwrap_err());
     assert!(msg.contains("-p") && msg.contains("a, b"), "{msg}");
-    let msg =
-        err_text(BuildContext::discover(Some(&root.join("Cargo.toml")), Some("c")).unwrap_err());
+    let msg = err_text(discover(root, Some("c")).unwrap_err());
     assert!(
         msg.contains("package `c` is not a member") && msg.contains("a, b"),
         "{msg}"
     );
 
-    let ctx = BuildContext::discover(Some(&root.join("Cargo.toml")), Some("b")).expect("discover");
+    let ctx = discover(root, Some("b")).expect("discover");
     assert_eq!(ctx.package_name(), "b");
     let git = ctx.git.as_ref().expect("git");
     assert_eq!(git.package_rel, Path::new("b"));
     // A member's own manifest picks it without -p.
-    let ctx_b = BuildContext::discover(Some(&root.join("b/Cargo.toml")), None).expect("discover");
+    let ctx_b = discover(&root.join("b"), None).expect("discover");
     assert_eq!(ctx_b.package_name(), "b");
 
-    let tag = find_baseline_tag(&ctx, "b", None, false)
-        .expect("scan")
-        .expect("found");
+    let tag = found_tag(&ctx, "b", None, false);
     assert_eq!(tag.name, "b-v0.1.0");
     let dirs = Dirs::new();
-    let side = build_side(
-        "b",
-        &Source::GitRev { rev: tag.name },
-        &ctx,
-        &dirs.opts(),
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("member builds from the exported workspace");
+    let side = build("b", &git_rev(&tag.name), &ctx, &dirs.opts(), Role::Baseline)
+        .expect("member builds from the exported workspace");
     assert_eq!(crate_version(&side), "0.1.0");
-    assert!(item_names(&side).contains(&"b_fn".to_string()));
+    assert!(has_item(&side, "b_fn"));
     let manifest = side.manifest.expect("manifest");
     let dep = manifest
         .dependencies
@@ -827,31 +685,27 @@ fn workspace_member_baseline_from_per_crate_tag() {
 
 #[test]
 fn baseline_without_a_new_feature_builds_without_it() {
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn a() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("1.0.0", "pub fn a() {}\n");
     repo.tag("v1.0.0");
-    write(
-        &repo.dir,
-        "Cargo.toml",
-        &manifest("demo", "1.1.0", "\n[features]\nextra = []\n"),
-    );
-    write(
-        &repo.dir,
-        "src/lib.rs",
-        "pub fn a() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
-    );
+    repo.write_all(&[
+        (
+            "Cargo.toml",
+            &manifest("demo", "1.1.0", "\n[features]\nextra = []\n"),
+        ),
+        (
+            "src/lib.rs",
+            "pub fn a() {}\n#[cfg(feature = \"extra\")]\npub fn extra() {}\n",
+        ),
+    ]);
     repo.commit("two");
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
     let mut opts = dirs.opts();
     opts.features = vec!["extra".into()];
     let (progress, log) = Progress::capture();
     let base = build_side(
         "demo",
-        &Source::GitRev {
-            rev: "v1.0.0".into(),
-        },
+        &git_rev("v1.0.0"),
         &ctx,
         &opts,
         Role::Baseline,
@@ -865,70 +719,56 @@ fn baseline_without_a_new_feature_builds_without_it() {
         log.contents()
     );
     assert_eq!(crate_version(&base), "1.0.0");
-    let wt = Source::WorkingTree {
-        manifest_path: ctx.manifest_path().to_path_buf(),
-    };
-    let cur = build_side("demo", &wt, &ctx, &opts, Role::Current, &Progress::silent())
-        .expect("current builds");
-    assert!(item_names(&cur).contains(&"extra".to_string()));
+    let cur =
+        build("demo", &working_tree(&ctx), &ctx, &opts, Role::Current).expect("current builds");
+    assert!(has_item(&cur, "extra"));
     let cur_features = cur.manifest.expect("manifest").features;
     assert!(cur_features.contains_key("extra"));
 }
 
 #[test]
 fn proc_macro_crates_are_documented() {
-    let repo = Repo::new();
-    write(
-        &repo.dir,
-        "Cargo.toml",
-        &manifest("demo", "0.1.0", "\n[lib]\nproc-macro = true\n"),
+    let repo = TestRepo::workspace(
+        "demo",
+        &[
+            (
+                "Cargo.toml",
+                &manifest("demo", "0.1.0", "\n[lib]\nproc-macro = true\n"),
+            ),
+            (
+                "src/lib.rs",
+                "use proc_macro::TokenStream;\n#[proc_macro]\npub fn make(input: TokenStream) -> TokenStream { input }\n",
+            ),
+        ],
     );
-    write(
-        &repo.dir,
-        "src/lib.rs",
-        "use proc_macro::TokenStream;\n#[proc_macro]\npub fn make(input: TokenStream) -> TokenStream { input }\n",
-    );
-    repo.commit("pm");
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     assert!(ctx.manifest.is_proc_macro);
     let dirs = Dirs::new();
-    let side = build_side(
+    let side = build(
         "demo",
-        &Source::WorkingTree {
-            manifest_path: ctx.manifest_path().to_path_buf(),
-        },
+        &working_tree(&ctx),
         &ctx,
         &dirs.opts(),
         Role::Current,
-        &Progress::silent(),
     )
     .expect("proc-macro builds");
     assert!(side.manifest.as_ref().expect("manifest").is_proc_macro);
-    assert!(item_names(&side).contains(&"make".to_string()));
+    assert!(has_item(&side, "make"));
 }
 
 #[test]
 fn path_source_builds_another_checkout() {
-    let repo = Repo::new();
-    repo.write_crate("2.0.0", "pub fn new() {}\n");
-    repo.commit("one");
+    let repo = demo_repo("2.0.0", "pub fn new() {}\n");
     let old = TempDir::new().expect("tempdir");
-    write(old.path(), "Cargo.toml", &manifest("demo", "1.5.0", ""));
-    write(old.path(), "src/lib.rs", "pub fn old() {}\n");
+    write_crate(old.path(), "1.5.0", "pub fn old() {}\n");
     let before = snapshot(old.path());
-    let ctx = repo.ctx();
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
-    let side = build_side(
-        "demo",
-        &Source::Path {
-            dir: old.path().to_path_buf(),
-        },
-        &ctx,
-        &dirs.opts(),
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("path builds");
+    let other_checkout = Source::Path {
+        dir: old.path().to_path_buf(),
+    };
+    let side =
+        build("demo", &other_checkout, &ctx, &dirs.opts(), Role::Baseline).expect("path builds");
     assert_eq!(side.source_kind, "path");
     assert_eq!(side.description, format!("path {}", old.path().display()));
     assert_eq!(side.version, Some(semver::Version::new(1, 5, 0)));
@@ -938,19 +778,10 @@ fn path_source_builds_another_checkout() {
         before,
         "the other checkout was modified"
     );
-    let msg = err_text(
-        build_side(
-            "demo",
-            &Source::Path {
-                dir: repo.dir.join("nope"),
-            },
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let nowhere = Source::Path {
+        dir: repo.dir.join("nope"),
+    };
+    let msg = baseline_error("demo", &nowhere, &ctx, &dirs.opts());
     assert!(msg.contains("no Cargo.toml"), "{msg}");
 }
 
@@ -966,52 +797,29 @@ fn rustdoc_file_source_is_checked_not_built() {
     .expect("write");
     let bad = tmp.path().join("bad.json");
     fs::write(&bad, "{\"format_version\": 1, \"index\": {}}").expect("write");
-    let repo = Repo::new();
-    repo.write_crate("1.0.0", "pub fn a() {}\n");
-    repo.commit("one");
-    let ctx = repo.ctx();
+    let repo = demo_repo("1.0.0", "pub fn a() {}\n");
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
-    let side = build_side(
+    let rustdoc = |file: PathBuf| Source::Rustdoc { file };
+    let side = build(
         "demo",
-        &Source::Rustdoc { file: good.clone() },
+        &rustdoc(good.clone()),
         &ctx,
         &dirs.opts(),
         Role::Baseline,
-        &Progress::silent(),
     )
     .expect("accepted");
     assert_eq!(side.json, good);
     assert_eq!(side.source_kind, "rustdoc");
     assert_eq!(side.version, None);
     assert!(side.manifest.is_none());
-    let msg = err_text(
-        build_side(
-            "demo",
-            &Source::Rustdoc { file: bad },
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let msg = baseline_error("demo", &rustdoc(bad), &ctx, &dirs.opts());
     assert!(
         msg.contains("format version 1") && msg.contains(&fv.to_string()),
         "{msg}"
     );
-    let msg = err_text(
-        build_side(
-            "demo",
-            &Source::Rustdoc {
-                file: tmp.path().join("missing.json"),
-            },
-            &ctx,
-            &dirs.opts(),
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let missing = tmp.path().join("missing.json");
+    let msg = baseline_error("demo", &rustdoc(missing), &ctx, &dirs.opts());
     assert!(
         msg.contains("failed to read the rustdoc JSON file"),
         "{msg}"
@@ -1021,28 +829,25 @@ fn rustdoc_file_source_is_checked_not_built() {
 #[test]
 fn registry_baseline_builds_a_published_version() {
     // A local crate named like a tiny published one.
-    let repo = Repo::new();
-    write(&repo.dir, "Cargo.toml", &manifest("itoa", "1.0.11", ""));
-    write(&repo.dir, "src/lib.rs", "pub struct Buffer;\n");
-    repo.commit("one");
-    let ctx = repo.ctx();
+    let repo = TestRepo::workspace(
+        "demo",
+        &[
+            ("Cargo.toml", &manifest("itoa", "1.0.11", "")),
+            ("src/lib.rs", "pub struct Buffer;\n"),
+        ],
+    );
+    let ctx = ctx_of(&repo);
     let dirs = Dirs::new();
     let opts = dirs.opts();
-    let side = build_side(
-        "itoa",
-        &Source::Registry {
-            version: semver::Version::new(1, 0, 10),
-        },
-        &ctx,
-        &opts,
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("registry baseline builds");
+    let registry = |major, minor, patch| Source::Registry {
+        version: semver::Version::new(major, minor, patch),
+    };
+    let side = build("itoa", &registry(1, 0, 10), &ctx, &opts, Role::Baseline)
+        .expect("registry baseline builds");
     assert_eq!(side.description, "crates.io 1.0.10");
     assert_eq!(side.source_kind, "registry");
     assert_eq!(crate_version(&side), "1.0.10");
-    assert!(item_names(&side).contains(&"Buffer".to_string()));
+    assert!(has_item(&side, "Buffer"));
     let manifest = side.manifest.as_ref().expect("manifest");
     assert_eq!(manifest.name, "itoa");
     assert_eq!(manifest.lib_target.as_deref(), Some("itoa"));
@@ -1057,33 +862,11 @@ fn registry_baseline_builds_a_published_version() {
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    let again = build_side(
-        "itoa",
-        &Source::Registry {
-            version: semver::Version::new(1, 0, 10),
-        },
-        &ctx,
-        &opts,
-        Role::Baseline,
-        &Progress::silent(),
-    )
-    .expect("cached");
+    let again = build("itoa", &registry(1, 0, 10), &ctx, &opts, Role::Baseline).expect("cached");
     assert!(again.from_cache);
     assert_eq!(again.manifest, side.manifest);
 
-    let msg = err_text(
-        build_side(
-            "itoa",
-            &Source::Registry {
-                version: semver::Version::new(0, 0, 999),
-            },
-            &ctx,
-            &opts,
-            Role::Baseline,
-            &Progress::silent(),
-        )
-        .unwrap_err(),
-    );
+    let msg = baseline_error("itoa", &registry(0, 0, 999), &ctx, &opts);
     assert!(
         msg.contains("version 0.0.999 of `itoa` is not available"),
         "{msg}"

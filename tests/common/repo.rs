@@ -96,6 +96,16 @@ impl TestRepo {
         self.git(&["tag", tag]);
     }
 
+    /// An annotated tag `tag` (message: the tag name) on HEAD.
+    pub fn annotated_tag(&self, tag: &str) {
+        self.git(&["tag", "-a", "-m", tag, tag]);
+    }
+
+    /// The full hash of HEAD.
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"])
+    }
+
     pub fn git(&self, args: &[&str]) -> String {
         let out = Command::new("git")
             .arg("-C")
@@ -109,6 +119,8 @@ impl TestRepo {
                 "commit.gpgsign=false",
                 "-c",
                 "tag.gpgsign=false",
+                "-c",
+                "core.hooksPath=/dev/null",
             ])
             .args(args)
             .env("GIT_CONFIG_NOSYSTEM", "1")
