@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{instance_note, impls_of, TraitImpls, AUTO_TRAITS};
+use super::support::{impl_subject, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -58,12 +58,12 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 continue;
             }
             let shown = render_type(&rustdoc_types::Type::ResolvedPath(trait_.clone()));
-            let instance = instance_note(&new.for_);
+            let subject = impl_subject(pair.path, pair.new, new);
             out.push(
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!("`{}` now implements `{shown}`{instance}", pair.path),
+                    format!("{subject} now implements `{shown}`"),
                 )
                 .old_span(pair.old)
                 .new_span(if ni.span.is_some() { ni } else { pair.new }),

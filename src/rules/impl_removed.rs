@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{instance_note, impls_of, TraitImpls, AUTO_TRAITS};
+use super::support::{impl_subject, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -57,22 +57,51 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let kept = new_impls.contains(cx, old, true);
+            let kept = new_impls.contains(cx, old, true) || (last == "Into" && into_kept_by_from(cx, old));
             if !kept {
                 let shown = render_type(&rustdoc_types::Type::ResolvedPath(
                     trait_.clone(),
                 ));
-                let instance = instance_note(&old.for_);
+                let subject = impl_subject(pair.path, pair.old, old);
                 out.push(
                     Finding::new(
                         &RULE,
                         pair.path,
-                        format!("`{}` no longer implements `{shown}`{instance}", pair.path),
+                        format!("{subject} no longer implements `{shown}`"),
                     )
                     .old_span(oi)
                     .new_span(pair.new),
                 );
             }
         }
+    }
+}
+
+/// `impl Into<X> for T` replaced by `impl From<T> for X` keeps `T: Into<X>` through the
+/// standard library's blanket impl, so it is not a removal. The `From` impl is listed on `X`,
+/// not on `T`, so it is looked for among all impls of the new crate.
+fn into_kept_by_from(cx: &DiffCx<'_>, old: &rustdoc_types::Impl) -> bool {
+    let Some(target) = old.trait_.as_ref().and_then(|t| first_type_arg(t.args.as_deref())) else {
+        return false;
+    };
+    cx.new.krate.index.values().any(|item| {
+        let ItemEnum::Impl(imp) = &item.inner else { return false };
+        let Some(t) = &imp.trait_ else { return false };
+        if imp.is_negative || t.path.rsplit("::").next() != Some("From") {
+            return false;
+        }
+        let Some(source) = first_type_arg(t.args.as_deref()) else { return false };
+        let types = cx.types.with_generics(&[&old.generics], &[&imp.generics]);
+        types.eq_ty(&old.for_, source) && types.eq_ty(target, &imp.for_)
+    })
+}
+
+fn first_type_arg(args: Option<&rustdoc_types::GenericArgs>) -> Option<&rustdoc_types::Type> {
+    match args? {
+        rustdoc_types::GenericArgs::AngleBracketed { args, .. } => args.iter().find_map(|a| match a {
+            rustdoc_types::GenericArg::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
     }
 }

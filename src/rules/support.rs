@@ -852,9 +852,20 @@ fn impl_text(imp: &Impl) -> (String, String) {
     (trait_text, crate::api::types::render_type(&imp.for_))
 }
 
+/// What an impl listed on a type implements the trait for, in words: "`crate::Wrapper`" for
+/// the type as declared, "`crate::Wrapper` (for `Wrapper<u8>`)" for one instance of it, and
+/// "`u64`" for an impl that only mentions the type (`impl From<Meters> for u64` is listed on
+/// `Meters`).
+pub fn impl_subject(path: &str, item: &Item, imp: &Impl) -> String {
+    match &imp.for_ {
+        Type::ResolvedPath(p) if p.id == item.id => format!("`{path}`{}", instance_note(&imp.for_)),
+        other => format!("`{}`", crate::api::types::render_type(other)),
+    }
+}
+
 /// ` (for `Wrapper<u8>`)` when an impl is for a particular instance of a generic type, and
 /// nothing when it is for the type as declared (`Wrapper<T>`, whatever path it is written with).
-pub fn instance_note(for_: &Type) -> String {
+fn instance_note(for_: &Type) -> String {
     let Type::ResolvedPath(path) = for_ else {
         return format!(" (for `{}`)", crate::api::types::render_type(for_));
     };

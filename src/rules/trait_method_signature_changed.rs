@@ -1,6 +1,6 @@
 //! trait-method-signature-changed: any change to a trait method's signature.
 
-use super::support::{params, receiver, reordered_params};
+use super::support::{compare_bounds, params, receiver, reordered_params};
 use super::{Class, Rule};
 use crate::api::types::bounds_by_param;
 use crate::diff::{CallableKind, DiffCx, Finding};
@@ -80,10 +80,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         );
         if ob.len() != nb.len() {
             changes.push("generic parameters".into());
-        } else if ob.iter().zip(&nb).any(|((_, a), (_, b))| {
-            !types.extra_bounds(a, b).is_empty() || !types.missing_bounds(a, b).is_empty()
-        }) {
-            changes.push("generic bounds".into());
+        } else {
+            let (tightened, loosened) = compare_bounds(&types, &c.old.generics, &c.new.generics);
+            if !tightened.is_empty() {
+                changes.push(format!("new bounds {}", tightened.join(", ")));
+            }
+            if !loosened.is_empty() {
+                changes.push(format!("dropped bounds {} (implementors' signatures no longer match)", loosened.join(", ")));
+            }
         }
         if !changes.is_empty() {
             out.push(
