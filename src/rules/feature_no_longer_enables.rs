@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     explanation:
         "Users who enable `full` expect everything it enabled before; whatever it no longer \
 turns on disappears from their build. Features are compared by everything they enable \
-transitively, so reaching the same features through a new intermediate feature is not a change.",
+transitively, so reaching the same features through a new intermediate feature is not a change; \
+only features of the crate count, so `x` becoming `dep:x` is not one either.",
     example_before: "[features]\nfull = [\"json\", \"toml\"]",
     example_after: "[features]\nfull = [\"json\"]",
     fix: "keep enabling it",
@@ -28,7 +29,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue; // default: feature-default-removed; removed: feature-removed
         }
         let (before, after) = (old.enabled_by(name), new.enabled_by(name));
-        let lost: Vec<&String> = before.difference(&after).collect();
+        // only this crate's features that still exist count: `dep:x` and `dep/feature` entries
+        // are how a feature is implemented (switching `x` to `dep:x` enables the same thing),
+        // and a feature that is gone is reported by feature-removed
+        let lost: Vec<&String> = before
+            .difference(&after)
+            .filter(|f| !f.contains([':', '/']) && new.features.contains_key(*f))
+            .collect();
         if !lost.is_empty() {
             let list: Vec<String> = lost.iter().map(|l| format!("`{l}`")).collect();
             out.push(Finding::new(
