@@ -43,6 +43,18 @@ pairs=(
   "hashbrown 0.14.3 0.14.5"
   "chrono 0.4.34 0.4.35"
   "tokio 1.36.0 1.37.0"
+  "uuid 1.6.1 1.7.0"
+  "url 2.4.1 2.5.0"
+  "http 1.0.0 1.1.0"
+  "nom 7.1.2 7.1.3"
+  "tempfile 3.8.0 3.10.1"
+  "proc-macro2 1.0.70 1.0.79"
+  "quote 1.0.33 1.0.35"
+  "time 0.3.30 0.3.34"
+  "futures-core 0.3.29 0.3.30"
+  "walkdir 2.4.0 2.5.0"
+  "itertools 0.12.0 0.12.1"
+  "rand 0.8.4 0.8.5"
 )
 
 status=0

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{impl_subject, impls_of, TraitImpls, AUTO_TRAITS};
+use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
 use crate::diff::{DiffCx, Finding};
@@ -62,7 +62,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 let shown = render_type(&rustdoc_types::Type::ResolvedPath(
                     trait_.clone(),
                 ));
-                let subject = impl_subject(pair.path, pair.old, old);
+                if listed_elsewhere(cx.old, pair.old, old) {
+                    continue; // reported once, from the list of the type it is implemented for
+                }
+                let subject = impl_subject(cx.old, pair.path, pair.old, old);
                 out.push(
                     Finding::new(
                         &RULE,

@@ -856,11 +856,20 @@ fn impl_text(imp: &Impl) -> (String, String) {
 /// the type as declared, "`crate::Wrapper` (for `Wrapper<u8>`)" for one instance of it, and
 /// "`u64`" for an impl that only mentions the type (`impl From<Meters> for u64` is listed on
 /// `Meters`).
-pub fn impl_subject(path: &str, item: &Item, imp: &Impl) -> String {
+pub fn impl_subject(api: &Api, path: &str, item: &Item, imp: &Impl) -> String {
     match &imp.for_ {
         Type::ResolvedPath(p) if p.id == item.id => format!("`{path}`{}", instance_note(&imp.for_)),
+        // another type of this crate: by its public path, not as the impl happened to write it
+        Type::ResolvedPath(p) if api.is_nameable(p.id) => format!("`{}`", api.paths_of(p.id)[0]),
         other => format!("`{}`", crate::api::types::render_type(other)),
     }
+}
+
+/// An impl listed on `item` that implements the trait for another public type of the crate
+/// (`impl From<Uri> for Builder` appears on both `Uri` and `Builder`): it belongs to the other
+/// type's list, so it is reported from there, once.
+pub fn listed_elsewhere(api: &Api, item: &Item, imp: &Impl) -> bool {
+    matches!(&imp.for_, Type::ResolvedPath(p) if p.id != item.id && api.is_nameable(p.id))
 }
 
 /// ` (for `Wrapper<u8>`)` when an impl is for a particular instance of a generic type, and
