@@ -470,3 +470,28 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
     );
     assert_eq!(repo.fingerprint(), before, "the repository is untouched");
 }
+
+#[test]
+fn cargo_semgate_is_the_same_tool() {
+    // cargo runs `cargo-semgate semgate <args>` for `cargo semgate <args>`
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-semgate"))
+        .current_dir(tmp.path())
+        .args(["semgate", "--version"])
+        .output()
+        .expect("cargo-semgate runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), format!("semgate {}\n", env!("CARGO_PKG_VERSION")));
+
+    let old = common::fixture_json("example", "old");
+    let new = common::fixture_json("example", "new");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-semgate"))
+        .current_dir(tmp.path())
+        .args(["semgate", "check", "--quiet", "--baseline-rustdoc"])
+        .arg(&old)
+        .arg("--current-rustdoc")
+        .arg(&new)
+        .output()
+        .expect("cargo-semgate runs");
+    assert_eq!(out.status.code(), Some(1), "the same gate, the same exit code");
+}
