@@ -246,15 +246,21 @@ fn finding(out: &mut String, p: &PackageReport, f: &Finding) {
     let _ = writeln!(out, "- {rule}: {}", inline(&f.message));
     let _ = writeln!(out, "  - path: {}", code(&f.path));
     let at = |loc: &crate::diff::Location| code(&format!("{}:{}", p.repo_path(loc), loc.line));
+    // a baseline from this repository has the same layout; one from a path or the registry
+    // does not, so its location stays relative to the package
+    let at_base = |loc: &crate::diff::Location| match p.baseline.source.as_str() {
+        "git" => at(loc),
+        _ => code(&format!("{}:{}", loc.file, loc.line)),
+    };
     match (&f.current_span, &f.baseline_span) {
         (Some(cur), Some(base)) => {
-            let _ = writeln!(out, "  - at {} (baseline {})", at(cur), at(base));
+            let _ = writeln!(out, "  - at {} (baseline {})", at(cur), at_base(base));
         }
         (Some(cur), None) => {
             let _ = writeln!(out, "  - at {}", at(cur));
         }
         (None, Some(base)) => {
-            let _ = writeln!(out, "  - at {} in the baseline", at(base));
+            let _ = writeln!(out, "  - at {} in the baseline", at_base(base));
         }
         (None, None) => {}
     }
