@@ -481,7 +481,10 @@ fn cargo_semgate_is_the_same_tool() {
         .output()
         .expect("cargo-semgate runs");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout(&out), format!("semgate {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out),
+        format!("semgate {}\n", env!("CARGO_PKG_VERSION"))
+    );
 
     let old = common::fixture_json("example", "old");
     let new = common::fixture_json("example", "new");
@@ -493,5 +496,9 @@ fn cargo_semgate_is_the_same_tool() {
         .arg(&new)
         .output()
         .expect("cargo-semgate runs");
-    assert_eq!(out.status.code(), Some(1), "the same gate, the same exit code");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the same gate, the same exit code"
+    );
 }

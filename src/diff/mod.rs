@@ -266,6 +266,16 @@ impl<'a> DiffCx<'a> {
         out
     }
 
+    /// Pairs of structs, enums and unions: the types that carry fields, variants and impls.
+    pub fn type_pairs(&self) -> impl Iterator<Item = &Pair<'a>> {
+        self.pairs_where(|i| {
+            matches!(
+                i,
+                ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+            )
+        })
+    }
+
     /// Pairs whose items are both of the given shape, e.g. `cx.pairs_of(|i| matches!(i, ItemEnum::Struct(_)))`.
     pub fn pairs_where(&self, f: impl Fn(&ItemEnum) -> bool) -> impl Iterator<Item = &Pair<'a>> {
         self.pairs

@@ -1,6 +1,5 @@
 //! auto-trait-lost: a type stopped being Send, Sync, Unpin, UnwindSafe or RefUnwindSafe.
 
-use rustdoc_types::ItemEnum;
 
 use super::support::{impls_of, trait_name, AUTO_TRAITS};
 use super::{Class, Rule};
@@ -23,13 +22,7 @@ the most common breakages shipped in minor releases.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         let has = |api, item, name: &str| {
             impls_of(api, item)
                 .iter()

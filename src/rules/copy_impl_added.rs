@@ -1,6 +1,5 @@
 //! copy-impl-added: a public type became `Copy`.
 
-use rustdoc_types::ItemEnum;
 
 use super::support::{impls_of, trait_name};
 use super::{Class, Rule};
@@ -27,13 +26,7 @@ default, as cargo-semver-checks does; a project that disagrees can set \
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         if copy_impl(cx.old, pair.old).is_some() {
             continue;
         }

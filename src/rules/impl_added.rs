@@ -1,6 +1,5 @@
 //! impl-added: a type implements a trait it did not implement before.
 
-use rustdoc_types::ItemEnum;
 
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
@@ -25,13 +24,7 @@ not reported. A new `Copy` impl is reported by copy-impl-added.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         let old_impls = TraitImpls::new(&impls_of(cx.old, pair.old));
         for (ni, new) in impls_of(cx.new, pair.new) {
             let Some(trait_) = &new.trait_ else { continue };

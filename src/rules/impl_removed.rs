@@ -23,13 +23,7 @@ breaks all of those. Auto traits are reported by auto-trait-lost.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         let new_impls = TraitImpls::new(&impls_of(cx.new, pair.new));
         for (oi, old) in impls_of(cx.old, pair.old) {
             let Some(trait_) = &old.trait_ else { continue };

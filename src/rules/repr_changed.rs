@@ -1,6 +1,6 @@
 //! repr-changed: a type's layout guarantee (`repr`) was removed or changed.
 
-use rustdoc_types::{AttributeRepr, ItemEnum, ReprKind};
+use rustdoc_types::{AttributeRepr, ReprKind};
 
 use super::support::{repr, struct_fields};
 use super::{Class, Rule};
@@ -52,13 +52,7 @@ fn describe(r: Option<&AttributeRepr>) -> String {
 }
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         let (o, n) = (repr(pair.old), repr(pair.new));
         let kind = |r: Option<&AttributeRepr>| r.map(|r| r.kind.clone()).unwrap_or(ReprKind::Rust);
         let int = |r: Option<&AttributeRepr>| r.and_then(|r| r.int.clone());

@@ -1,6 +1,6 @@
 //! sized-lost: a type is no longer `Sized`.
 
-use rustdoc_types::{Item, ItemEnum};
+use rustdoc_types::Item;
 
 use super::support::{impls_of, trait_name};
 use super::{Class, Rule};
@@ -25,13 +25,7 @@ rule reads.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         if is_unsized(cx.old, pair.old) || !is_unsized(cx.new, pair.new) {
             continue;
         }

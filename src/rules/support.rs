@@ -896,3 +896,28 @@ fn instance_note(for_: &Type) -> String {
         format!(" (for `{}`)", crate::api::types::render_type(for_))
     }
 }
+
+/// Supertraits a matched trait gained and lost (merged from `trait T: A` and `where Self: A`),
+/// rendered, leaving out traits downstream crates cannot name (sealing is its own rule).
+pub fn supertrait_changes(
+    cx: &crate::diff::DiffCx<'_>,
+    pair: &crate::diff::Pair<'_>,
+) -> (Vec<String>, Vec<String>) {
+    let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
+        return (Vec::new(), Vec::new());
+    };
+    let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
+    let old = supertraits(&ot.bounds, &ot.generics);
+    let new = supertraits(&nt.bounds, &nt.generics);
+    let shown = |api: &Api, bounds: Vec<&GenericBound>| -> Vec<String> {
+        bounds
+            .into_iter()
+            .filter(|b| !matches!(b, GenericBound::TraitBound { trait_, .. } if is_unnameable_trait(api, trait_.id)))
+            .map(|b| format!("`{}`", crate::api::types::render_bound(b)))
+            .collect()
+    };
+    (
+        shown(cx.new, types.extra_bounds(&old, &new)),
+        shown(cx.old, types.missing_bounds(&old, &new)),
+    )
+}

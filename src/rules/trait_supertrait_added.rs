@@ -1,10 +1,9 @@
 //! trait-supertrait-added: a trait gained a supertrait (a new requirement on every implementor).
 
-use rustdoc_types::{GenericBound, ItemEnum};
+use rustdoc_types::ItemEnum;
 
-use super::support::{is_sealed, is_unnameable_trait, supertraits};
+use super::support::{is_sealed, supertrait_changes};
 use super::{Class, Rule};
-use crate::api::types::render_bound;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -27,21 +26,10 @@ trait-now-sealed instead.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
-            continue;
-        };
         if is_sealed(cx.old, pair.old) {
             continue; // every impl is in this crate
         }
-        let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
-        let old = supertraits(&ot.bounds, &ot.generics);
-        let new = supertraits(&nt.bounds, &nt.generics);
-        let added: Vec<String> = types
-            .extra_bounds(&old, &new)
-            .into_iter()
-            .filter(|b| !matches!(b, GenericBound::TraitBound { trait_, .. } if is_unnameable_trait(cx.new, trait_.id)))
-            .map(|b| format!("`{}`", render_bound(b)))
-            .collect();
+        let added = supertrait_changes(cx, pair).0;
         if added.is_empty() {
             continue;
         }

@@ -1,10 +1,9 @@
 //! trait-supertrait-removed: a trait lost a supertrait that generic code could rely on.
 
-use rustdoc_types::{GenericBound, ItemEnum};
+use rustdoc_types::ItemEnum;
 
-use super::support::{is_unnameable_trait, supertraits};
+use super::support::supertrait_changes;
 use super::{Class, Rule};
-use crate::api::types::render_bound;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -28,18 +27,7 @@ that downstream crates could never name is not reported.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) else {
-            continue;
-        };
-        let types = cx.types.with_generics(&[&ot.generics], &[&nt.generics]);
-        let old = supertraits(&ot.bounds, &ot.generics);
-        let new = supertraits(&nt.bounds, &nt.generics);
-        let removed: Vec<String> = types
-            .missing_bounds(&old, &new)
-            .into_iter()
-            .filter(|b| !matches!(b, GenericBound::TraitBound { trait_, .. } if is_unnameable_trait(cx.old, trait_.id)))
-            .map(|b| format!("`{}`", render_bound(b)))
-            .collect();
+        let removed = supertrait_changes(cx, pair).1;
         if removed.is_empty() {
             continue;
         }

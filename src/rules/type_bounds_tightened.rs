@@ -1,6 +1,5 @@
 //! type-bounds-tightened: the bounds on a type's generic parameters became stricter.
 
-use rustdoc_types::ItemEnum;
 
 use super::support::{compare_bounds, noun, type_generics};
 use super::{Class, Rule};
@@ -23,13 +22,7 @@ bound between the two forms is not a change. Dropping a bound, or relaxing one w
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    let is_type = |i: &ItemEnum| {
-        matches!(
-            i,
-            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
-        )
-    };
-    for pair in cx.pairs_where(is_type) {
+    for pair in cx.type_pairs() {
         if pair.via_alias {
             continue; // users name the alias, whose own generics type-generics-changed compares
         }
