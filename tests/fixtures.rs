@@ -18,6 +18,7 @@ use semgate::rules::RULES;
 const CROSS_CUTTING: &[&str] = &[
     "example",
     "moved-and-reexported",
+    "moved-to-another-crate",
     "glob-reexport",
     "renamed-with-alias",
     "doc-hidden-changed",
