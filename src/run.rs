@@ -328,7 +328,48 @@ fn compare_package(
     }
     let mut compared = conclude(merge_feature_sets(runs), &config, check, progress)?;
     locate_in_repository(ctx, &mut compared.report);
+    locate_in_manifest(ctx, &mut compared.report);
     Ok(compared)
+}
+
+/// Findings about Cargo.toml (features, rust-version, dependencies) have no rustdoc span; point
+/// them at the line of the working tree's manifest that holds the key, so annotations land on
+/// it (the section header when the key is gone, the first line when nothing matches).
+fn locate_in_manifest(ctx: &BuildContext, report: &mut PackageReport) {
+    let Ok(text) = std::fs::read_to_string(ctx.manifest_path()) else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let find =
+        |pred: &dyn Fn(&str) -> bool| lines.iter().position(|l| pred(l.trim())).map(|i| i + 1);
+    let key_line = |key: &str| {
+        find(&|l: &str| {
+            l.strip_prefix(key)
+                .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with('=') || rest.starts_with(']'))
+                || l.ends_with(&format!(".{key}]"))
+        })
+    };
+    for f in &mut report.findings {
+        if f.current_span.is_some() || f.baseline_span.is_some() {
+            continue;
+        }
+        let key = f.path.rsplit_once('/').map(|(_, k)| k).unwrap_or_default();
+        let line = match f.rule {
+            "feature-added" | "feature-no-longer-enables" | "feature-default-removed" => {
+                key_line(key)
+            }
+            "rust-version-raised" => key_line("rust-version"),
+            "public-dependency-major-bump" => key_line(key),
+            "feature-removed" => find(&|l: &str| l == "[features]"),
+            _ => continue,
+        };
+        f.current_span = Some(crate::diff::Location {
+            file: "Cargo.toml".into(),
+            line: line.unwrap_or(1),
+            column: 1,
+        });
+    }
 }
 
 /// Makes spans relative to the package (cargo reports workspace members' files relative to

@@ -502,3 +502,34 @@ fn cargo_semgate_is_the_same_tool() {
         "the same gate, the same exit code"
     );
 }
+
+#[test]
+fn manifest_findings_point_at_their_line_of_cargo_toml() {
+    let repo = TestRepo::new("e2e_manifest", "1.0.0", LIB_V1);
+    let with_features = |version: &str, extra: &str| {
+        format!(
+            "{}\n[features]\ndefault = []\nfast = []\n{extra}",
+            common::repo::manifest("e2e_manifest", version)
+        )
+    };
+    repo.write("Cargo.toml", &with_features("1.0.0", ""));
+    repo.commit("features");
+    repo.tag("v1.0.0");
+    repo.write("Cargo.toml", &with_features("1.1.0", "simd = [\"fast\"]\n"));
+    repo.commit("a new feature");
+    let out = semgate(&repo.dir, &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let f = &v["packages"][0]["findings"][0];
+    assert_eq!(f["rule"], "feature-added");
+    let line = f["current_span"]["line"].as_u64().expect("a line") as usize;
+    assert_eq!(f["current_span"]["file"], "Cargo.toml");
+    assert!(
+        repo.read("Cargo.toml")
+            .lines()
+            .nth(line - 1)
+            .unwrap()
+            .starts_with("simd ="),
+        "line {line} of Cargo.toml"
+    );
+}
