@@ -153,9 +153,11 @@ pub fn compare_with(
 ) -> Result<Report> {
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
-        // pure JSON mode: no cargo, no git
+        // pure JSON mode: no build and no git; the project's configuration still applies when
+        // there is a manifest (named with --manifest-path, or found from here)
+        let config = json_mode_config(args)?;
         let options = ApiOptions {
-            include_hidden: args.include_hidden,
+            include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
         };
         let diffed = diff_sides(
             None,
@@ -164,7 +166,7 @@ pub fn compare_with(
             options,
             progress,
         )?;
-        let package = conclude(diffed, &Config::default(), check, progress)?;
+        let package = conclude(diffed, &config, check, progress)?;
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
@@ -428,6 +430,29 @@ fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, 
 }
 
 /// The package's `[package.metadata.semgate]` over the workspace's `[workspace.metadata.semgate]`.
+/// Configuration for a comparison of two prebuilt JSON files: from the manifest named with
+/// `--manifest-path` (an error if it cannot be read), or from one found from the current
+/// directory (none found: the defaults).
+fn json_mode_config(args: &CompareArgs) -> Result<Config> {
+    let ws = match (
+        Workspace::load(args.manifest_path.as_deref()),
+        &args.manifest_path,
+    ) {
+        (Ok(ws), _) => ws,
+        (Err(e), Some(_)) => return Err(e),
+        (Err(_), None) => return Ok(Config::default()),
+    };
+    let package = args
+        .package
+        .first()
+        .cloned()
+        .or_else(|| ws.default_package());
+    match package {
+        Some(name) => package_config(&ws.context(Some(&name))?),
+        None => Ok(Config::default()),
+    }
+}
+
 fn package_config(ctx: &BuildContext) -> Result<Config> {
     let package = ctx
         .metadata

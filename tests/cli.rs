@@ -533,3 +533,41 @@ fn manifest_findings_point_at_their_line_of_cargo_toml() {
         "line {line} of Cargo.toml"
     );
 }
+
+#[test]
+fn prebuilt_json_with_the_projects_configuration() {
+    let old = common::fixture_json("example", "old");
+    let new = common::fixture_json("example", "new");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(tmp.path().join("src")).unwrap();
+    std::fs::write(tmp.path().join("src/lib.rs"), "").unwrap();
+    std::fs::write(
+        tmp.path().join("Cargo.toml"),
+        format!(
+            "{}\n[package.metadata.semgate]\naccept = [\n  {{ rule = \"fn-param-type-changed\", path = \"example_config::from_pairs\", reason = \"callers migrated\" }},\n  {{ rule = \"enum-variant-added\", path = \"example_config::ParseError::*\", reason = \"matches use a wildcard\" }},\n]\n",
+            common::repo::manifest("example_config", "1.5.0")
+        ),
+    )
+    .unwrap();
+    let out = semgate(
+        tmp.path(),
+        &[
+            "check",
+            "--baseline-rustdoc",
+            old.to_str().unwrap(),
+            "--current-rustdoc",
+            new.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "accepted breaks do not count: {}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("accepted: callers migrated"),
+        "{}",
+        stdout(&out)
+    );
+}
