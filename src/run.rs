@@ -434,22 +434,23 @@ fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, 
 /// `--manifest-path` (an error if it cannot be read), or from one found from the current
 /// directory (none found: the defaults).
 fn json_mode_config(args: &CompareArgs) -> Result<Config> {
-    let ws = match (
-        Workspace::load(args.manifest_path.as_deref()),
-        &args.manifest_path,
-    ) {
-        (Ok(ws), _) => ws,
-        (Err(e), Some(_)) => return Err(e),
-        (Err(_), None) => return Ok(Config::default()),
+    let found = || -> Result<Config> {
+        let ws = Workspace::load(args.manifest_path.as_deref())?;
+        match args
+            .package
+            .first()
+            .cloned()
+            .or_else(|| ws.default_package())
+        {
+            Some(name) => package_config(&ws.context(Some(&name))?),
+            None => Ok(Config::default()),
+        }
     };
-    let package = args
-        .package
-        .first()
-        .cloned()
-        .or_else(|| ws.default_package());
-    match package {
-        Some(name) => package_config(&ws.context(Some(&name))?),
-        None => Ok(Config::default()),
+    match (found(), &args.manifest_path) {
+        (Ok(config), _) => Ok(config),
+        (Err(e), Some(_)) => Err(e),
+        // no usable manifest around (or a bin-only one): nothing configures this comparison
+        (Err(_), None) => Ok(Config::default()),
     }
 }
 
