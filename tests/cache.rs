@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use common::repo::{semgate, stderr, stdout, TestRepo};
+use common::repo::{assert_contains, assert_exit, semgate, stderr, stdout, TestRepo};
 
 const LIB_V1: &str =
     "pub fn parse(input: &str) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
@@ -19,13 +19,7 @@ fn check(repo: &TestRepo, cache: &Path) -> Output {
         &repo.dir,
         &["check", "--format", "json", "--cache-dir", cache],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 1);
     out
 }
 
@@ -65,26 +59,26 @@ fn second_run_comes_from_the_cache_and_a_damaged_entry_is_rebuilt() {
 
     let first = check(&repo, cache.path());
     let err = stderr(&first);
-    assert!(
-        err.contains("Building baseline rustdoc for cache_e2e from git tag v1.0.0"),
-        "{err}"
+    assert_contains(
+        &err,
+        &["Building baseline rustdoc for cache_e2e from git tag v1.0.0"],
     );
     assert!(
         !err.contains("Fresh"),
         "an empty cache has nothing fresh: {err}"
     );
     let report = stdout(&first);
-    assert!(report.contains("fn-param-type-changed"), "{report}");
+    assert_contains(&report, &["fn-param-type-changed"]);
 
     let second = check(&repo, cache.path());
     let err = stderr(&second);
-    assert!(
-        err.contains("Fresh baseline rustdoc for cache_e2e from git tag v1.0.0"),
-        "{err}"
+    assert_contains(
+        &err,
+        &["Fresh baseline rustdoc for cache_e2e from git tag v1.0.0"],
     );
-    assert!(
-        err.contains("Fresh current rustdoc for cache_e2e from working tree"),
-        "{err}"
+    assert_contains(
+        &err,
+        &["Fresh current rustdoc for cache_e2e from working tree"],
     );
     assert!(
         !err.contains("Building"),
@@ -102,13 +96,10 @@ fn second_run_comes_from_the_cache_and_a_damaged_entry_is_rebuilt() {
     std::fs::write(&entry, &bytes[..bytes.len() / 2]).expect("truncate entry");
     let third = check(&repo, cache.path());
     let err = stderr(&third);
-    assert!(
-        err.contains("discarding corrupt rustdoc cache entry"),
-        "{err}"
-    );
-    assert!(
-        err.contains("Building baseline rustdoc for cache_e2e from git tag v1.0.0"),
-        "{err}"
+    assert_contains(&err, &["discarding corrupt rustdoc cache entry"]);
+    assert_contains(
+        &err,
+        &["Building baseline rustdoc for cache_e2e from git tag v1.0.0"],
     );
     assert!(
         err.contains("Fresh current rustdoc"),

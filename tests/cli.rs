@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::repo::{semgate, stderr, stdout, TestRepo};
+use common::repo::{assert_contains, assert_exit, semgate, stderr, stdout, TestRepo};
 
 const LIB_V1: &str =
     "pub fn parse(input: &str) -> u32 { input.len() as u32 }\n\npub fn keep() {}\n";
@@ -26,28 +26,13 @@ fn breaking_change_with_minor_bump_is_refused() {
     let repo = released_then_broken("e2e_minor", "1.1.0");
     let before = repo.fingerprint();
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 1);
     let report = stdout(&out);
-    assert!(
-        report.contains("breaking[fn-param-type-changed]"),
-        "{report}"
-    );
-    assert!(
-        report.contains("- pub fn parse(input: &str) -> u32"),
-        "{report}"
-    );
-    assert!(
-        report.contains("+ pub fn parse(input: String) -> u32"),
-        "{report}"
-    );
-    assert!(report.contains("FAIL"), "{report}");
-    assert!(report.contains("at least 2.0.0"), "{report}");
+    assert_contains(&report, &["breaking[fn-param-type-changed]"]);
+    assert_contains(&report, &["- pub fn parse(input: &str) -> u32"]);
+    assert_contains(&report, &["+ pub fn parse(input: String) -> u32"]);
+    assert_contains(&report, &["FAIL"]);
+    assert_contains(&report, &["at least 2.0.0"]);
     assert_eq!(
         repo.fingerprint(),
         before,
@@ -59,17 +44,11 @@ fn breaking_change_with_minor_bump_is_refused() {
 fn breaking_change_with_major_bump_passes_and_suggest_says_major() {
     let repo = released_then_broken("e2e_major", "2.0.0");
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     assert!(stdout(&out).contains("PASS"));
 
     let out = semgate(&repo.dir, &["suggest"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert_eq!(stdout(&out), "major\n", "suggest prints exactly one word");
     assert!(
         stderr(&out).contains("fn-param-type-changed"),
@@ -97,7 +76,7 @@ fn json_report_follows_the_schema_and_is_deterministic() {
     let repo = released_then_broken("e2e_json", "1.1.0");
     let first = semgate(&repo.dir, &["check", "--format", "json"]);
     let second = semgate(&repo.dir, &["check", "--format", "json"]);
-    assert_eq!(first.status.code(), Some(1));
+    assert_exit(&first, 1);
     assert_eq!(
         stdout(&first),
         stdout(&second),
@@ -130,7 +109,7 @@ fn dirty_working_tree_is_compared_as_it_is() {
     repo.set_version("e2e_dirty", "1.1.0");
     let before = repo.fingerprint();
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     assert!(
         stderr(&out).contains("uncommitted changes"),
         "{}",
@@ -148,10 +127,10 @@ fn dirty_working_tree_is_compared_as_it_is() {
 fn without_a_release_tag_says_how_to_pass_a_baseline() {
     let repo = TestRepo::new("e2e_notag", "1.0.0", LIB_V1);
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = stderr(&out);
-    assert!(err.contains("no release tag"), "{err}");
-    assert!(err.contains("--baseline-rev"), "{err}");
+    assert_contains(&err, &["no release tag"]);
+    assert_contains(&err, &["--baseline-rev"]);
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -159,7 +138,7 @@ fn without_a_release_tag_says_how_to_pass_a_baseline() {
 fn unknown_revision_is_an_error() {
     let repo = TestRepo::new("e2e_badrev", "1.0.0", LIB_V1);
     let out = semgate(&repo.dir, &["check", "--baseline-rev", "v9.9.9"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(stderr(&out).contains("v9.9.9"), "{}", stderr(&out));
 }
 
@@ -174,9 +153,9 @@ fn not_a_git_repository_is_an_error() {
     .unwrap();
     std::fs::write(tmp.path().join("src/lib.rs"), LIB_V1).unwrap();
     let out = semgate(tmp.path(), &["check"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let err = stderr(&out);
-    assert!(err.contains("git"), "{err}");
+    assert_contains(&err, &["git"]);
     assert!(
         err.contains("--baseline-version") || err.contains("--baseline-path"),
         "{err}"
@@ -193,7 +172,7 @@ fn compile_error_in_the_current_side_shows_the_compiler_message() {
         "pub fn parse(input: &UndefinedType) -> u32 { 0 }\n",
     );
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_exit(&out, 2);
     let err = stderr(&out);
     assert!(
         err.contains("UndefinedType"),
@@ -209,7 +188,7 @@ fn bin_only_crate_is_an_error() {
     repo.commit("binary");
     repo.tag("v1.0.0");
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(stderr(&out).contains("library"), "{}", stderr(&out));
 }
 
@@ -239,7 +218,7 @@ fn corrupt_and_foreign_json_files_are_errors() {
                 good.to_str().unwrap(),
             ],
         );
-        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        assert_exit(&out, 2);
         assert!(
             stderr(&out).contains(expected),
             "{}: {}",
@@ -265,24 +244,21 @@ fn prebuilt_json_on_both_sides_needs_no_cargo() {
             new.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     let report = stdout(&out);
-    assert!(report.contains("proposed: 1.5.0"), "{report}");
-    assert!(
-        report.contains("required: major release, at least 2.0.0"),
-        "{report}"
-    );
+    assert_contains(&report, &["proposed: 1.5.0"]);
+    assert_contains(&report, &["required: major release, at least 2.0.0"]);
 }
 
 #[test]
 fn help_rules_and_explain() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let help = semgate(tmp.path(), &["check", "--help"]);
-    assert_eq!(help.status.code(), Some(0));
+    assert_exit(&help, 0);
     insta::assert_snapshot!("check_help", stdout(&help));
 
     let rules = semgate(tmp.path(), &["rules"]);
-    assert_eq!(rules.status.code(), Some(0));
+    assert_exit(&rules, 0);
     let listed = stdout(&rules);
     for rule in semgate::rules::RULES {
         assert!(
@@ -293,17 +269,17 @@ fn help_rules_and_explain() {
     }
 
     let explain = semgate(tmp.path(), &["explain", "enum-variant-added"]);
-    assert_eq!(explain.status.code(), Some(0));
+    assert_exit(&explain, 0);
     insta::assert_snapshot!("explain_enum_variant_added", stdout(&explain));
 
     // the release check of `check --release` is documented like a rule
-    assert!(listed.contains("unreleased-dependency"), "{listed}");
+    assert_contains(&listed, &["unreleased-dependency"]);
     let release_check = semgate(tmp.path(), &["explain", "unreleased-dependency"]);
-    assert_eq!(release_check.status.code(), Some(0));
+    assert_exit(&release_check, 0);
     assert!(stdout(&release_check).contains("blocks the release"));
 
     let unknown = semgate(tmp.path(), &["explain", "no-such-rule"]);
-    assert_eq!(unknown.status.code(), Some(2));
+    assert_exit(&unknown, 2);
     assert!(stderr(&unknown).contains("semgate rules"));
 
     let version = semgate(tmp.path(), &["--version", "--verbose"]);
@@ -318,7 +294,7 @@ fn help_rules_and_explain() {
 fn usage_errors_exit_2() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = semgate(tmp.path(), &["check", "--bump", "huge"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     let out = semgate(
         tmp.path(),
         &[
@@ -329,7 +305,7 @@ fn usage_errors_exit_2() {
             "1.0.0",
         ],
     );
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
 }
 
 #[test]
@@ -344,22 +320,13 @@ fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
     repo.write("Cargo.toml", &manifest);
     repo.commit("accept the parse change");
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
+    assert_exit(&out, 0);
     let report = stdout(&out);
     assert!(
         report.contains("accepted[fn-param-type-changed]"),
         "accepted findings stay visible: {report}"
     );
-    assert!(
-        report.contains("parse is only called by our CLI"),
-        "{report}"
-    );
+    assert_contains(&report, &["parse is only called by our CLI"]);
 
     let bad = format!(
         "{}\n[package.metadata.semgate]\nrules = {{ no-such-rule = \"breaking\" }}\n",
@@ -367,7 +334,7 @@ fn configuration_accepts_a_finding_with_a_reason_and_reclasses_rules() {
     );
     repo.write("Cargo.toml", &bad);
     let out = semgate(&repo.dir, &["check"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_exit(&out, 2);
     assert!(stderr(&out).contains("no-such-rule"), "{}", stderr(&out));
 }
 
@@ -383,18 +350,13 @@ fn a_break_behind_a_non_default_feature_is_found_with_feature_sets() {
         old.to_str().unwrap(),
     ];
     let default_only = semgate(&common::root(), &args);
-    assert_eq!(
-        default_only.status.code(),
-        Some(0),
-        "{}",
-        stderr(&default_only)
-    );
+    assert_exit(&default_only, 0);
     assert!(!stdout(&default_only).contains("item-removed"));
 
     let mut with_sets = args.to_vec();
     with_sets.extend(["--feature-sets", "default,all", "--format", "json"]);
     let out = semgate(&common::root(), &with_sets);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_exit(&out, 1);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let f = &v["packages"][0]["findings"][0];
     assert_eq!(f["rule"], "item-removed");
@@ -457,7 +419,7 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
         "semgate stopped promptly"
     );
     assert_eq!(status.code(), Some(2), "{seen}{rest}");
-    assert!(rest.contains("interrupt"), "{rest}");
+    assert_contains(&rest, &["interrupt"]);
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -480,7 +442,7 @@ fn cargo_semgate_is_the_same_tool() {
         .args(["semgate", "--version"])
         .output()
         .expect("cargo-semgate runs");
-    assert_eq!(out.status.code(), Some(0));
+    assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
         format!("semgate {}\n", env!("CARGO_PKG_VERSION"))
@@ -496,11 +458,7 @@ fn cargo_semgate_is_the_same_tool() {
         .arg(&new)
         .output()
         .expect("cargo-semgate runs");
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "the same gate, the same exit code"
-    );
+    assert_exit(&out, 1);
 }
 
 #[test]
@@ -518,7 +476,7 @@ fn manifest_findings_point_at_their_line_of_cargo_toml() {
     repo.write("Cargo.toml", &with_features("1.1.0", "simd = [\"fast\"]\n"));
     repo.commit("a new feature");
     let out = semgate(&repo.dir, &["check", "--format", "json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_exit(&out, 0);
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let f = &v["packages"][0]["findings"][0];
     assert_eq!(f["rule"], "feature-added");
@@ -559,12 +517,7 @@ fn prebuilt_json_with_the_projects_configuration() {
             new.to_str().unwrap(),
         ],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "accepted breaks do not count: {}",
-        stdout(&out)
-    );
+    assert_exit(&out, 0);
     assert!(
         stdout(&out).contains("accepted: callers migrated"),
         "{}",

@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::repo::{semgate, stderr, stdout};
+use common::repo::{assert_exit, semgate, stderr, stdout};
 use semgate::diff::{Finding, Location};
 use semgate::gate::decide;
 use semgate::report::{self, PackageReport, Report, SideReport};
@@ -51,16 +51,6 @@ impl Pair {
         args.extend_from_slice(extra);
         semgate(self.path(), &args)
     }
-}
-
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
 }
 
 /// Every line of the github format is a workflow command, so a message can never leak into the

@@ -6,23 +6,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::repo::{semgate, semgate_env, stderr, stdout, TestRepo};
-
-fn show(out: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status.code(),
-        stdout(out),
-        stderr(out)
-    )
-}
-
-#[track_caller]
-fn assert_exit(out: &Output, code: i32) {
-    assert_eq!(out.status.code(), Some(code), "{}", show(out));
-}
+use common::repo::{assert_exit, semgate, semgate_env, show, stderr, stdout, TestRepo};
 
 // ---------------------------------------------------------------------------------------------
 // Flow 1: one shared version
