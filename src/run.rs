@@ -163,6 +163,7 @@ pub fn compare_with(
             None,
             &Side::from_rustdoc(b),
             &Side::from_rustdoc(c),
+            None,
             options,
             progress,
         )?;
@@ -311,6 +312,13 @@ fn compare_package(
     let options = ApiOptions {
         include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
     };
+    // cargo names a workspace member's files from the workspace root
+    let member_dir = ctx
+        .package_dir
+        .strip_prefix(&ctx.workspace_root)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
         let baseline = build::build_side(
@@ -325,11 +333,23 @@ fn compare_package(
             build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
         runs.push((
             label,
-            diff_sides(Some(&name), &baseline, &current, options, progress)?,
+            diff_sides(
+                Some(&name),
+                &baseline,
+                &current,
+                member_dir.as_deref(),
+                options,
+                progress,
+            )?,
         ));
     }
     let mut compared = conclude(merge_feature_sets(runs), &config, check, progress)?;
-    locate_in_repository(ctx, &mut compared.report);
+    // where the package lives in the repository, so annotations can name repository paths
+    compared.report.package_dir = ctx
+        .git
+        .as_ref()
+        .map(|g| g.package_rel.to_string_lossy().replace('\\', "/"))
+        .filter(|p| !p.is_empty());
     locate_in_manifest(ctx, &mut compared.report);
     Ok(compared)
 }
@@ -372,36 +392,6 @@ fn locate_in_manifest(ctx: &BuildContext, report: &mut PackageReport) {
             column: 1,
         });
     }
-}
-
-/// Makes spans relative to the package (cargo reports workspace members' files relative to
-/// the workspace root: `crates/core/src/lib.rs`) and records where the package lives in the
-/// repository, so annotations can point at `crates/core/src/lib.rs` again from the repo root.
-fn locate_in_repository(ctx: &BuildContext, report: &mut PackageReport) {
-    let member_dir = ctx
-        .package_dir
-        .strip_prefix(&ctx.workspace_root)
-        .ok()
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .filter(|p| !p.is_empty());
-    if let Some(dir) = member_dir {
-        let prefix = format!("{dir}/");
-        for f in &mut report.findings {
-            for span in [&mut f.baseline_span, &mut f.current_span]
-                .into_iter()
-                .flatten()
-            {
-                if let Some(rest) = span.file.strip_prefix(&prefix) {
-                    span.file = rest.to_string();
-                }
-            }
-        }
-    }
-    report.package_dir = ctx
-        .git
-        .as_ref()
-        .map(|g| g.package_rel.to_string_lossy().replace('\\', "/"))
-        .filter(|p| !p.is_empty());
 }
 
 /// One set of build options per `--feature-sets` entry (just the given options without it).
@@ -486,6 +476,7 @@ fn diff_sides(
     name: Option<&str>,
     baseline: &Side,
     current: &Side,
+    member_dir: Option<&str>,
     options: ApiOptions,
     progress: &Progress,
 ) -> Result<Diffed> {
@@ -520,7 +511,7 @@ fn diff_sides(
             .into_iter()
             .flatten()
         {
-            span.file = package_relative(&span.file);
+            span.file = package_relative(&span.file, member_dir);
         }
     }
     let baseline_version = side_version(baseline, &old)
@@ -538,11 +529,15 @@ fn diff_sides(
     Ok(diffed)
 }
 
-/// Spans of crates built from the registry are absolute paths into cargo's source cache
-/// (`~/.cargo/registry/src/<index>/name-1.2.3/src/lib.rs`); reports show them relative to the
-/// package (`src/lib.rs`), like every other side, so reports do not depend on the machine.
-fn package_relative(file: &str) -> String {
+/// A span's file relative to its package (`src/lib.rs`), which is how reports show it. Crates
+/// built from the registry have absolute paths into cargo's source cache
+/// (`~/.cargo/registry/src/<index>/name-1.2.3/src/lib.rs`); workspace members have paths from
+/// the workspace root (`crates/core/src/lib.rs`, with `member_dir` = `crates/core`).
+fn package_relative(file: &str, member_dir: Option<&str>) -> String {
     let normalised = file.replace('\\', "/");
+    if let Some(rest) = member_dir.and_then(|dir| normalised.strip_prefix(&format!("{dir}/"))) {
+        return rest.to_string();
+    }
     match normalised.find("/registry/src/") {
         Some(at) => {
             let rest = &normalised[at + "/registry/src/".len()..];
