@@ -223,6 +223,8 @@ pub struct Workspace {
     pub metadata: cargo_metadata::Metadata,
     /// the manifest semgate was pointed at (or found from the current directory)
     pub manifest: PathBuf,
+    /// the workspace's Cargo.lock, read once (resolved dependency versions of every member)
+    lock: Option<Lockfile>,
 }
 
 impl Workspace {
@@ -253,7 +255,12 @@ impl Workspace {
                     manifest.display()
                 )
             })?;
-        Ok(Workspace { metadata, manifest })
+        let lock = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"));
+        Ok(Workspace {
+            metadata,
+            manifest,
+            lock,
+        })
     }
 
     /// Names of the workspace members, sorted.
@@ -285,9 +292,7 @@ impl Workspace {
     /// Manifest facts of a member as it is in the working tree (no build, no git).
     pub fn member_manifest(&self, name: &str) -> Option<ManifestInfo> {
         let pkg = manifest::find_member(&self.metadata, name)?;
-        let root = self.metadata.workspace_root.clone().into_std_path_buf();
-        let lock = Lockfile::read(&root.join("Cargo.lock"));
-        Some(manifest::manifest_info(pkg, lock.as_ref()))
+        Some(manifest::manifest_info(pkg, self.lock.as_ref()))
     }
 
     /// Picks the package: the one named by `package`, else the package of the manifest, else
