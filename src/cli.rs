@@ -121,6 +121,11 @@ pub struct CompareArgs {
     #[arg(long, help_heading = "What to compare")]
     pub prerelease_tags: bool,
 
+    /// When semgate cannot tell whether a package was released before (offline registry,
+    /// shallow clone, no git), treat it as a first release instead of failing
+    #[arg(long, help_heading = "What to compare")]
+    pub allow_first_release: bool,
+
     /// Where default baselines come from: release tags, then the newest published version (auto),
     /// only tags (tag), or only the registry (registry)
     #[arg(long, value_enum, default_value_t = BaselineSource::Auto, value_name = "SOURCE", help_heading = "What to compare")]

@@ -90,28 +90,40 @@ impl Config {
     /// nothing, so stale entries can be reported.
     pub fn apply(&self, findings: &mut [Finding]) -> Vec<&Accept> {
         for f in findings.iter_mut() {
-            let Some(rule) = rules::find(f.rule) else {
-                continue;
-            };
-            // only findings at the rule's own class move: a per-finding downgrade (an enum
-            // that is #[non_exhaustive], a sealed trait) stays what it is
-            if f.class == rule.class {
-                if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
+            self.classify(f);
+        }
+        self.stale(findings)
+    }
+
+    /// Re-classes one finding by the project's policy and marks it accepted when an `accept`
+    /// entry names it. Findings added late (propagated from a workspace dependency) go through
+    /// here too, so an `accept` entry can name them.
+    pub fn classify(&self, f: &mut Finding) {
+        let Some(rule) = rules::find(f.rule) else {
+            return;
+        };
+        // only findings at the rule's own class move: a per-finding downgrade (an enum
+        // that is #[non_exhaustive], a sealed trait) stays what it is
+        if f.class == rule.class {
+            if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
+                f.class = class;
+            } else if rule.possibly_breaking {
+                if let Some(class) = self.possibly_breaking.as_deref().and_then(Class::parse) {
                     f.class = class;
-                } else if rule.possibly_breaking {
-                    if let Some(class) = self.possibly_breaking.as_deref().and_then(Class::parse) {
-                        f.class = class;
-                    }
                 }
             }
-            if let Some(a) = self
-                .accept
-                .iter()
-                .find(|a| a.rule == f.rule && path_matches(&a.path, &f.path))
-            {
-                f.accepted = Some(a.reason.clone());
-            }
         }
+        if let Some(a) = self
+            .accept
+            .iter()
+            .find(|a| a.rule == f.rule && path_matches(&a.path, &f.path))
+        {
+            f.accepted = Some(a.reason.clone());
+        }
+    }
+
+    /// The accept entries that match none of `findings`.
+    pub fn stale(&self, findings: &[Finding]) -> Vec<&Accept> {
         self.accept
             .iter()
             .filter(|a| {

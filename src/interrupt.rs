@@ -101,9 +101,11 @@ pub fn is_interrupted_error(err: &anyhow::Error) -> bool {
 
 /// Options for [`run_with`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
+pub struct RunOptions<'a> {
     /// Copy the child's stderr to our stderr line by line as it arrives (it is captured too).
     pub echo_stderr: bool,
+    /// Bytes written to the child's stdin (closed afterwards); `None` closes it at once.
+    pub input: Option<&'a [u8]>,
 }
 
 /// Runs `cmd` to completion capturing stdout and stderr (stdin is closed), killing it if the
@@ -113,7 +115,7 @@ pub fn run(cmd: &mut Command) -> anyhow::Result<Output> {
 }
 
 /// [`run`] with options.
-pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output> {
+pub fn run_with(cmd: &mut Command, options: RunOptions<'_>) -> anyhow::Result<Output> {
     check()?;
     let program = cmd.get_program().to_string_lossy().into_owned();
     #[cfg(unix)]
@@ -122,13 +124,25 @@ pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output
         cmd.process_group(0);
     }
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(if options.input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| spawn_error(&program, e))?;
 
     let _active = ActiveChild::register(child.id());
+    if let (Some(input), Some(mut stdin)) = (options.input, child.stdin.take()) {
+        // written on a thread: a child that fills its stdout before reading all of its input
+        // would otherwise deadlock against us
+        let input = input.to_vec();
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
 
     // Pipes are drained on threads so a chatty child can never block on a full pipe while
     // we poll it. The buffers are shared rather than returned from the threads because a

@@ -15,6 +15,7 @@ pub mod gate;
 pub mod interrupt;
 pub mod progress;
 pub mod release;
+pub mod release_checks;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -28,6 +29,9 @@ use clap::Parser;
 /// `cargo semgate ...` invokes `cargo-semgate semgate ...`; the extra word is dropped.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     let mut args: Vec<OsString> = args.into_iter().collect();
+    if std::env::var_os(build::WRAPPER_ENV).is_some() {
+        return build::wrap_rustc(&args[1.min(args.len())..]);
+    }
     if args.get(1).is_some_and(|a| a == "semgate") {
         args.remove(1);
     }

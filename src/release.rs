@@ -548,30 +548,7 @@ impl Layout {
     fn read(ws: &Workspace) -> Result<Layout> {
         let root = ws.metadata.workspace_root.clone().into_std_path_buf();
         let root_manifest = root.join("Cargo.toml");
-        let root_text = read(&root_manifest)?;
-        let root_doc = toml_edit::ImDocument::parse(root_text.as_str())
-            .with_context(|| format!("{} is not valid TOML", root_manifest.display()))?;
-        let workspace_version = match root_doc
-            .get("workspace")
-            .and_then(|w| w.get("package"))
-            .and_then(|p| p.get("version"))
-        {
-            None => None,
-            Some(item) => {
-                let s = item.as_str().ok_or_else(|| {
-                    anyhow!(
-                        "`[workspace.package] version` in {} is not a string",
-                        root_manifest.display()
-                    )
-                })?;
-                Some(Version::parse(s).with_context(|| {
-                    format!(
-                        "`[workspace.package] version` in {} is not a version",
-                        root_manifest.display()
-                    )
-                })?)
-            }
-        };
+        let workspace_version = ws.shared_version()?;
         let mut members = Vec::new();
         for pkg in ws.metadata.workspace_packages() {
             let manifest = pkg.manifest_path.clone().into_std_path_buf();
@@ -845,7 +822,7 @@ fn gate(
     // a crate never released has nothing to compare with: a first release, not an error; any
     // other failure stops the bump (a tool error must never look like a pass, even with
     // --allow-insufficient, which only overrides a refusal)
-    let report: Report = crate::run::compare_with(&compare_args, None, progress, true)
+    let report: Report = crate::run::compare(&compare_args, None, progress)
         .context("cannot check the API changes the new version must cover; nothing was written")?;
     let mut short = Vec::new();
     for p in &report.packages {
@@ -855,7 +832,16 @@ fn gate(
         let Some(release) = packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()) else {
             continue;
         };
-        if release_of(release) >= release_of(&p.minimum_version) {
+        // the same decision `check` makes: one implementation of the gate
+        let decision = crate::gate::decide(baseline, Some(release), &p.findings);
+        if decision.verdict != crate::gate::Verdict::Fail {
+            if !baseline.pre.is_empty() && release_of(release) < release_of(&p.minimum_version) {
+                // a pre-release baseline promises nothing: `check` passes such a release
+                progress.warn(format!(
+                    "{} {release} is below the {} its changes would need after a release, but the baseline {baseline} is a pre-release",
+                    p.name, p.minimum_version
+                ));
+            }
             continue;
         }
         let counts: Vec<String> = [(Class::Breaking, "breaking"), (Class::Additive, "additive")]
@@ -864,14 +850,7 @@ fn gate(
             .filter(|(n, _)| *n > 0)
             .map(|(n, word)| format!("{n} {word}"))
             .collect();
-        let why = if !baseline.pre.is_empty() {
-            // a pre-release baseline promises nothing: `check` passes such a release, so does bump
-            progress.warn(format!(
-                "{} {release} is below the {} its changes would need after a release, but the baseline {baseline} is a pre-release",
-                p.name, p.minimum_version
-            ));
-            continue;
-        } else if counts.is_empty() {
+        let why = if counts.is_empty() {
             format!("no API change, but a release must come after the baseline {baseline}")
         } else {
             format!(

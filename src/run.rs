@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use semver::Version;
 
 use crate::api::{load::load_crate, Api, ApiOptions};
+use crate::build::baseline::{Baseline, Mode, Policy};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
 use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs, FeatureSet};
@@ -52,9 +53,14 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
         return Ok(EXIT_PASS);
     }
     match &cli.command {
+        // `semgate -q` and friends name no command: nothing was checked, so nothing passed
         None => {
-            print!("{}", version_text(false));
-            Ok(EXIT_PASS)
+            use clap::CommandFactory;
+            let help = crate::cli::Cli::command().render_help();
+            progress.error(format!(
+                "no command given; `semgate check` runs the gate\n\n{help}"
+            ));
+            Ok(EXIT_ERROR)
         }
         Some(Command::Version(args)) => crate::release::version_command(args, progress),
         Some(Command::Bump(args)) => {
@@ -87,18 +93,19 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             match args.compare.format {
                 Format::Human => {
                     for p in &report.packages {
-                        progress.note(format!(
-                            "{}: {} change since {} -> {} release (at least {})",
-                            p.name,
-                            p.change.as_str(),
-                            p.baseline
-                                .version
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default(),
-                            p.required_bump.as_str(),
-                            p.minimum_version
-                        ));
+                        progress.note(match &p.baseline.version {
+                            Some(baseline) => format!(
+                                "{}: {} change since {baseline} -> {} release (at least {})",
+                                p.name,
+                                p.change.as_str(),
+                                p.required_bump.as_str(),
+                                p.minimum_version
+                            ),
+                            None => format!(
+                                "{}: first release, nothing to compare with ({})",
+                                p.name, p.minimum_version
+                            ),
+                        });
                         for f in p.findings.iter().filter(|f| f.accepted.is_none()) {
                             progress.note(format!(
                                 "  {} [{}] {}",
@@ -140,17 +147,6 @@ pub fn compare(
     check: Option<&CheckArgs>,
     progress: &Progress,
 ) -> Result<Report> {
-    compare_with(args, check, progress, false)
-}
-
-/// [`compare`], where a package with no earlier release at all is a first release rather than
-/// an error even when it is the only package (`semgate bump` on a crate never released).
-pub fn compare_with(
-    args: &CompareArgs,
-    check: Option<&CheckArgs>,
-    progress: &Progress,
-    first_release_ok: bool,
-) -> Result<Report> {
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no build and no git; the project's configuration still applies when
@@ -167,13 +163,14 @@ pub fn compare_with(
             options,
             progress,
         )?;
-        let package = conclude(diffed, &config, check, progress)?;
+        let package = conclude(diffed, &config, check)?;
+        warn_stale(progress, &package.report, &config);
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
     let ws = Workspace::load(args.manifest_path.as_deref())?;
-    let mut selection = workspace::select(&ws, args)?;
-    selection.multi |= first_release_ok;
+    let selection = workspace::select(&ws, args)?;
+    let members = ws.member_names();
     if selection.packages.len() > 1 {
         for (flag, set) in [
             ("--baseline-version", args.baseline_version.is_some()),
@@ -205,18 +202,27 @@ pub fn compare_with(
     let outcomes: Vec<Result<Compared>> = contexts
         .par_iter()
         .map(|ctx| {
-            compare_package(ctx, &opts, args, check, selection.multi, progress)
+            compare_package(ctx, &opts, args, check, &members, progress)
                 .with_context(|| format!("while checking package `{}`", ctx.package_name()))
         })
         .collect();
     let outcomes: Vec<Compared> = outcomes.into_iter().collect::<Result<_>>()?;
-    let (mut packages, exposed): (Vec<PackageReport>, Vec<workspace::Exposed>) =
-        outcomes.into_iter().map(|c| (c.report, c.exposed)).unzip();
-    workspace::propagate(&ws, &mut packages, &exposed);
+    let mut packages = Vec::new();
+    let mut exposed = Vec::new();
+    let mut configs = Vec::new();
+    for c in outcomes {
+        packages.push(c.report);
+        exposed.push(c.exposed);
+        configs.push(c.config);
+    }
+    workspace::propagate(&ws, &mut packages, &exposed, &configs);
+    for (package, config) in packages.iter().zip(&configs) {
+        warn_stale(progress, package, config);
+    }
 
     let mut problems = Vec::new();
     if let Some(check) = check {
-        if let Some(shared) = workspace::shared_version(&ws) {
+        if let Some(shared) = ws.shared_version()? {
             let differing = workspace::non_uniform(&ws, &shared);
             if !differing.is_empty() {
                 problems.push(format!(
@@ -226,7 +232,20 @@ pub fn compare_with(
             }
         }
         if check.release {
-            for ctx in &contexts {
+            for (ctx, package) in contexts.iter().zip(&packages) {
+                if let Some(version) = &package.proposed_version {
+                    if let Some(why) = workspace::already_released(
+                        ctx,
+                        &opts,
+                        version,
+                        args.tag_pattern.as_deref(),
+                    )? {
+                        problems.push(format!(
+                            "`{}` {version} cannot be released [version-already-released]: {why}",
+                            ctx.package_name()
+                        ));
+                    }
+                }
                 for blocker in workspace::release_blockers(
                     &ws,
                     ctx,
@@ -277,6 +296,19 @@ fn finished(progress: &Progress, packages: &[PackageReport], started: std::time:
 struct Compared {
     report: PackageReport,
     exposed: workspace::Exposed,
+    /// the package's configuration, for findings added later (propagation)
+    config: Config,
+}
+
+/// Warns about `accept` entries that matched no finding of the package (after propagation, so
+/// an entry may name a propagated finding).
+fn warn_stale(progress: &Progress, report: &PackageReport, config: &Config) {
+    for stale in config.stale(&report.findings) {
+        progress.warn(format!(
+            "{}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
+            report.name, stale.rule, stale.path
+        ));
+    }
 }
 
 fn compare_package(
@@ -284,17 +316,11 @@ fn compare_package(
     opts: &BuildOptions,
     args: &CompareArgs,
     check: Option<&CheckArgs>,
-    multi: bool,
+    members: &[String],
     progress: &Progress,
 ) -> Result<Compared> {
     let name = ctx.package_name().to_string();
     let config = package_config(ctx)?;
-    let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
-        return Ok(Compared {
-            report: first_release(ctx),
-            exposed: Default::default(),
-        });
-    };
     let current_source = match (&args.current_rustdoc, &args.current_version) {
         (Some(file), _) => Source::Rustdoc { file: file.clone() },
         (None, Some(version)) => Source::Registry {
@@ -312,6 +338,43 @@ fn compare_package(
     let options = ApiOptions {
         include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
     };
+    let (baseline_source, release) = match baseline_of(args, ctx, opts, members)? {
+        Baseline::Side {
+            source,
+            release,
+            why,
+        } => {
+            progress.status("Baseline", why);
+            (source, release)
+        }
+        Baseline::FirstRelease {
+            why,
+            assumed,
+            since,
+        } => {
+            if assumed {
+                progress.warn(format!("{name}: first release {why}"));
+            } else {
+                progress.status(
+                    "Baseline",
+                    format!("none: {name} is a first release ({why})"),
+                );
+            }
+            // nothing to compare with, but the release must still document: a crate that does
+            // not build is not a pass
+            let current =
+                build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
+            let api = load_api(&current, options)?;
+            let first = FirstRelease {
+                why,
+                since,
+                public_paths: api.paths.len(),
+                current: side_report(&current, side_version(&current, &api)),
+                exposed: crate::api::uses::exposed_crates(&api),
+            };
+            return first_release(ctx, first, config, check);
+        }
+    };
     // cargo names a workspace member's files from the workspace root
     let member_dir = ctx
         .package_dir
@@ -321,7 +384,7 @@ fn compare_package(
         .filter(|p| !p.is_empty());
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
-        let baseline = build::build_side(
+        let mut baseline = build::build_side(
             &name,
             &baseline_source,
             ctx,
@@ -329,6 +392,19 @@ fn compare_package(
             Role::Baseline,
             progress,
         )?;
+        if let (Some(tagged), Some(Source::GitRev { rev })) = (&release, Some(&baseline_source)) {
+            if baseline
+                .version
+                .as_ref()
+                .is_some_and(|v| !build::same_version(v, tagged))
+            {
+                progress.warn(format!(
+                    "{name}: tag {rev} names version {tagged}, but its Cargo.toml says {}; comparing with it as release {tagged}",
+                    baseline.version.as_ref().map(ToString::to_string).unwrap_or_default()
+                ));
+            }
+            baseline.version = Some(tagged.clone());
+        }
         let current =
             build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
         runs.push((
@@ -343,7 +419,7 @@ fn compare_package(
             )?,
         ));
     }
-    let mut compared = conclude(merge_feature_sets(runs), &config, check, progress)?;
+    let mut compared = conclude(merge_feature_sets(runs), &config, check)?;
     // where the package lives in the repository, so annotations can name repository paths
     compared.report.package_dir = ctx
         .git
@@ -421,39 +497,30 @@ fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, 
 
 /// The package's `[package.metadata.semgate]` over the workspace's `[workspace.metadata.semgate]`.
 /// Configuration for a comparison of two prebuilt JSON files: from the manifest named with
-/// `--manifest-path` (an error if it cannot be read), or from one found from the current
-/// directory (none found: the defaults).
+/// `--manifest-path`, or from the one found from the current directory; with no manifest at
+/// all, the defaults. A manifest that is there but cannot be read, or a configuration that is
+/// invalid, is an error like on every other path: ignoring it could turn a refusal into a pass.
 fn json_mode_config(args: &CompareArgs) -> Result<Config> {
-    let found = || -> Result<Config> {
-        let ws = Workspace::load(args.manifest_path.as_deref())?;
-        match args
-            .package
-            .first()
-            .cloned()
-            .or_else(|| ws.default_package())
-        {
-            Some(name) => package_config(&ws.context(Some(&name))?),
-            None => Ok(Config::default()),
-        }
-    };
-    match (found(), &args.manifest_path) {
-        (Ok(config), _) => Ok(config),
-        (Err(e), Some(_)) => Err(e),
-        // no usable manifest around (or a bin-only one): nothing configures this comparison
-        (Err(_), None) => Ok(Config::default()),
+    if args.manifest_path.is_none() && !build::manifest_around()? {
+        return Ok(Config::default());
     }
+    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let package = args
+        .package
+        .first()
+        .cloned()
+        .or_else(|| ws.default_package());
+    // the workspace's table applies even when no package can be picked (a virtual workspace)
+    ws.config_of(package.as_deref()).with_context(|| {
+        format!(
+            "reading semgate's configuration in {}",
+            ws.manifest.display()
+        )
+    })
 }
 
 fn package_config(ctx: &BuildContext) -> Result<Config> {
-    let package = ctx
-        .metadata
-        .packages
-        .iter()
-        .find(|p| {
-            p.name.as_str() == ctx.package_name() && ctx.metadata.workspace_members.contains(&p.id)
-        })
-        .map(|p| p.metadata.clone())
-        .unwrap_or_default();
+    let package = build::member_metadata(&ctx.metadata, ctx.package_name());
     Config::from_metadata(&ctx.metadata.workspace_metadata, &package).with_context(|| {
         format!(
             "reading semgate's configuration in {}",
@@ -490,6 +557,19 @@ fn diff_sides(
         || load_api(current, options),
     );
     let (old, new) = (old?, new?);
+    if old.name != new.name
+        && [baseline, current]
+            .iter()
+            .any(|s| s.source_kind == "rustdoc")
+    {
+        bail!(
+            "the two sides describe different crates: the baseline is crate `{}` ({}) and the current side is crate `{}` ({}); pass the rustdoc JSON of the same crate on both sides",
+            old.name,
+            baseline.description,
+            new.name,
+            current.description
+        );
+    }
     let diffing = std::time::Instant::now();
     let mut findings = diff(
         Input::new(&old, baseline.manifest.as_ref()),
@@ -584,12 +664,7 @@ fn merge_feature_sets(mut runs: Vec<(String, Diffed)>) -> Diffed {
 }
 
 /// Applies configuration, works out the proposed version and decides.
-fn conclude(
-    diffed: Diffed,
-    config: &Config,
-    check: Option<&CheckArgs>,
-    progress: &Progress,
-) -> Result<Compared> {
+fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>) -> Result<Compared> {
     let Diffed {
         name,
         mut findings,
@@ -597,11 +672,8 @@ fn conclude(
         baseline,
         current,
     } = diffed;
-    for stale in config.apply(&mut findings) {
-        progress.warn(format!(
-            "{name}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
-            stale.rule, stale.path
-        ));
+    for f in &mut findings {
+        config.classify(f);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let baseline_version = baseline
@@ -620,10 +692,10 @@ fn conclude(
         ),
         Some(_) => match &current.version {
             Some(v) => {
-                let from = if current.source == "rustdoc" {
-                    "the rustdoc JSON's crate version"
-                } else {
-                    "Cargo.toml"
+                let from = match current.source.as_str() {
+                    "rustdoc" => "the rustdoc JSON's crate version",
+                    "registry" => "--current-version",
+                    _ => "Cargo.toml",
                 };
                 (Some(v.clone()), Some(from.to_string()))
             }
@@ -635,34 +707,89 @@ fn conclude(
     };
     let decision = decide(&baseline_version, proposed.as_ref(), &findings);
     let report = PackageReport::new(name, baseline, current, proposed_from, decision, findings);
-    Ok(Compared { report, exposed })
+    Ok(Compared {
+        report,
+        exposed,
+        config: config.clone(),
+    })
 }
 
-/// A package with no earlier release: nothing to compare, nothing to refuse.
-fn first_release(ctx: &BuildContext) -> PackageReport {
-    let version = ctx.current_version.clone();
+/// What is known about a package's first release.
+struct FirstRelease {
+    why: String,
+    /// the release tag the package is absent from (a member added since), if any
+    since: Option<build::Tag>,
+    public_paths: usize,
+    current: SideReport,
+    exposed: workspace::Exposed,
+}
+
+/// A package with no earlier release: nothing to compare, nothing to refuse. A member added to
+/// a workspace since its last release is new API of that release: an additive change against
+/// the release's version, so a shared-version workspace bumps at least a minor for it.
+fn first_release(
+    ctx: &BuildContext,
+    first: FirstRelease,
+    config: Config,
+    check: Option<&CheckArgs>,
+) -> Result<Compared> {
+    let name = ctx.package_name().to_string();
+    let note = format!(
+        "first release of `{name}` ({} public paths): {}",
+        first.public_paths, first.why
+    );
+    if let Some(tag) = first.since {
+        let added = Finding::new(
+            rules::find("item-added").expect("registered"),
+            ctx.manifest
+                .lib_target
+                .clone()
+                .unwrap_or_else(|| name.replace('-', "_")),
+            format!("crate `{name}` was added since {}", tag.name),
+        );
+        let diffed = Diffed {
+            name: name.clone(),
+            findings: vec![added],
+            exposed: first.exposed,
+            baseline: SideReport {
+                version: Some(tag.version.clone()),
+                source: "git".into(),
+                description: format!("git tag {}, before `{name}` existed", tag.name),
+            },
+            current: first.current,
+        };
+        let mut compared = conclude(diffed, &config, check)?;
+        compared.report.notes.push(note);
+        return Ok(compared);
+    }
+    let version = first
+        .current
+        .version
+        .clone()
+        .unwrap_or_else(|| ctx.current_version.clone());
     let mut decision = decide(&version, None, &[]);
     decision.minimum_version = version.clone();
-    decision.proposed_version = Some(version.clone());
-    decision
-        .notes
-        .push("first release: no release tag or published version to compare with".into());
-    PackageReport::new(
-        ctx.package_name().to_string(),
-        SideReport {
-            version: None,
-            source: "none".into(),
-            description: "no earlier release".into(),
-        },
-        SideReport {
-            version: Some(version),
-            source: "working-tree".into(),
-            description: "working tree".into(),
-        },
-        Some("Cargo.toml".into()),
-        decision,
-        Vec::new(),
-    )
+    if check.is_some() {
+        decision.proposed_version = Some(version);
+        decision.verdict = Verdict::Pass;
+    }
+    decision.notes.push(note);
+    Ok(Compared {
+        report: PackageReport::new(
+            name,
+            SideReport {
+                version: None,
+                source: "none".into(),
+                description: "no earlier release".into(),
+            },
+            first.current,
+            check.map(|_| "Cargo.toml".to_string()),
+            decision,
+            Vec::new(),
+        ),
+        exposed: first.exposed,
+        config,
+    })
 }
 
 fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
@@ -706,66 +833,70 @@ fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
     }
 }
 
-/// The baseline of one package: explicit flags, else its newest release tag, else (when
-/// published) its newest registry version. `None` is a first release (only when several
-/// packages are checked: for one package a missing baseline is an error that says what to do).
-fn baseline_source(
+/// The baseline of one package: explicit flags, else [`build::baseline::choose`]. An explicit
+/// git revision at which the package does not exist yet makes it a first release too (a member
+/// added since).
+fn baseline_of(
     args: &CompareArgs,
     ctx: &BuildContext,
     opts: &BuildOptions,
-    multi: bool,
-    progress: &Progress,
-) -> Result<Option<Source>> {
+    members: &[String],
+) -> Result<Baseline> {
+    let explicit = |source: Source, why: String| Baseline::Side {
+        source,
+        release: None,
+        why,
+    };
     if let Some(rev) = &args.baseline_rev {
-        return Ok(Some(Source::GitRev { rev: rev.clone() }));
+        if let Some(git) = &ctx.git {
+            let commit = build::resolve_commit(ctx, rev)?;
+            if !git.repo.has_package_at(&commit, ctx.package_name())? {
+                return Ok(Baseline::FirstRelease {
+                    why: format!(
+                        "`{}` does not exist at {rev}, the baseline revision",
+                        ctx.package_name()
+                    ),
+                    assumed: false,
+                    since: None,
+                });
+            }
+        }
+        return Ok(explicit(
+            Source::GitRev { rev: rev.clone() },
+            format!("{} at git revision {rev}", ctx.package_name()),
+        ));
     }
     if let Some(version) = &args.baseline_version {
-        return Ok(Some(Source::Registry {
-            version: version.clone(),
-        }));
+        return Ok(explicit(
+            Source::Registry {
+                version: version.clone(),
+            },
+            format!("{} {version} (--baseline-version)", ctx.package_name()),
+        ));
     }
     if let Some(dir) = &args.baseline_path {
-        return Ok(Some(Source::Path { dir: dir.clone() }));
+        return Ok(explicit(
+            Source::Path { dir: dir.clone() },
+            format!("{} at {}", ctx.package_name(), dir.display()),
+        ));
     }
     if let Some(file) = &args.baseline_rustdoc {
-        return Ok(Some(Source::Rustdoc { file: file.clone() }));
-    }
-    let name = ctx.package_name();
-    if args.baseline_source != BaselineSource::Registry {
-        if let Some(tag) =
-            build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?
-        {
-            progress.status(
-                "Baseline",
-                format!("{name} {} (git tag {})", tag.version, tag.name),
-            );
-            return Ok(Some(Source::GitRev { rev: tag.name }));
-        }
-    }
-    if args.baseline_source != BaselineSource::Tag
-        && (multi || args.baseline_source == BaselineSource::Registry)
-    {
-        if let Some(version) = build::newest_version(ctx, opts, name, &ctx.current_version)? {
-            progress.status(
-                "Baseline",
-                format!("{name} {version} (newest published version)"),
-            );
-            return Ok(Some(Source::Registry { version }));
-        }
-        if args.baseline_source == BaselineSource::Registry {
-            bail!("`{name}` has no published version on the registry; pass another baseline");
-        }
-    }
-    if multi {
-        progress.note(format!(
-            "{name}: no earlier release found; checking it as a first release"
+        return Ok(explicit(
+            Source::Rustdoc { file: file.clone() },
+            format!("{} from {}", ctx.package_name(), file.display()),
         ));
-        return Ok(None);
     }
-    // one package: say exactly what was looked for and how to name a baseline
-    let tag =
-        build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
-    Ok(Some(Source::GitRev { rev: tag.name }))
+    let policy = Policy {
+        mode: match args.baseline_source {
+            BaselineSource::Auto => Mode::Auto,
+            BaselineSource::Tag => Mode::Tag,
+            BaselineSource::Registry => Mode::Registry,
+        },
+        tag_pattern: args.tag_pattern.as_deref(),
+        prerelease_tags: args.prerelease_tags,
+        allow_first_release: args.allow_first_release,
+    };
+    build::baseline::choose(ctx, opts, &policy, members)
 }
 
 fn version_text(verbose: bool) -> String {

@@ -713,10 +713,15 @@ fn pull_request_workflow_fails_on_a_refusal_and_passes_a_large_enough_bump() {
 #[test]
 fn pull_request_workflow_fails_when_semgate_cannot_decide() {
     let doc = workflow("semgate-pr.yml");
-    let repo = TestRepo::new("ci_pr_error", "1.0.0", LIB_V1);
+    // a crate that does not compile: nothing can be checked
+    let repo = TestRepo::new(
+        "ci_pr_error",
+        "1.0.0",
+        "pub fn parse(input: &Undefined) -> u32 { 0 }\n",
+    );
     let crashing = fake_semgate(101);
     for (path, code) in [(bin_dir(), 2), (crashing.path().to_path_buf(), 101)] {
-        // no release tag (the real binary), or a crash (a stand-in)
+        // the build fails (the real binary), or a crash (a stand-in)
         let mut runner = Runner::new(&repo.dir, serde_json::json!({}), PROVIDED, path_with(&path));
         let runs = runner.run(&doc);
         let gate = step(&runs, "API gate");

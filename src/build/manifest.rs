@@ -218,6 +218,13 @@ pub(crate) fn members(metadata: &Metadata) -> Vec<&Package> {
         .collect()
 }
 
+/// Whether a package may be published: `publish = false` and `publish = []` say no.
+pub(crate) fn publishable(pkg: &Package) -> bool {
+    pkg.publish
+        .as_ref()
+        .is_none_or(|registries| !registries.is_empty())
+}
+
 /// The workspace member named `name`.
 pub(crate) fn find_member<'m>(metadata: &'m Metadata, name: &str) -> Option<&'m Package> {
     members(metadata).into_iter().find(|p| p.name == name)

@@ -11,10 +11,12 @@
 //! - rustdoc JSON lands in a content-addressed cache (see `cache.rs`); a warm hit runs no
 //!   cargo at all.
 
+pub mod baseline;
 mod cache;
 mod git;
 mod manifest;
 mod registry;
+mod releases;
 mod rustdoc;
 mod toolchain;
 
@@ -27,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{anyhow, bail, Context, Result};
 
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
+pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
 
 use cache::{Cache, KeyBuilder};
 use manifest::Lockfile;
@@ -172,6 +175,8 @@ fn absolute(file: &Path) -> PathBuf {
 /// The git repository around the user's package.
 #[derive(Debug, Clone)]
 pub struct GitRepo {
+    /// What the repository knows, shared by every member of the workspace.
+    pub repo: Arc<Repo>,
     /// Top level of the work tree.
     pub root: PathBuf,
     /// The package directory relative to `root` (empty when the package is at the root).
@@ -188,7 +193,7 @@ pub struct GitRepo {
 #[derive(Debug)]
 pub struct BuildContext {
     /// `cargo metadata --no-deps` of the user's workspace.
-    pub metadata: cargo_metadata::Metadata,
+    pub metadata: Arc<cargo_metadata::Metadata>,
     pub workspace_root: PathBuf,
     /// The workspace's cargo target directory.
     pub target_directory: PathBuf,
@@ -220,7 +225,9 @@ impl BuildContext {
 /// [`BuildContext`] per member from it without running `cargo metadata` again.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    pub metadata: cargo_metadata::Metadata,
+    pub metadata: Arc<cargo_metadata::Metadata>,
+    /// The git repository around the workspace root, read once for every member.
+    pub repo: Option<Arc<Repo>>,
     /// the manifest semgate was pointed at (or found from the current directory)
     pub manifest: PathBuf,
     /// the workspace's Cargo.lock, read once (resolved dependency versions of every member)
@@ -256,8 +263,10 @@ impl Workspace {
                 )
             })?;
         let lock = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"));
+        let repo = Repo::discover(metadata.workspace_root.as_std_path())?.map(Arc::new);
         Ok(Workspace {
-            metadata,
+            metadata: Arc::new(metadata),
+            repo,
             manifest,
             lock,
         })
@@ -289,6 +298,54 @@ impl Workspace {
             .map(|p| p.name.clone())
     }
 
+    /// The project's semgate configuration for `package` (its table over the workspace's), or
+    /// the workspace's alone when no package is named.
+    pub fn config_of(&self, package: Option<&str>) -> Result<crate::config::Config> {
+        let package = package
+            .map(|name| member_metadata(&self.metadata, name))
+            .unwrap_or_default();
+        crate::config::Config::from_metadata(&self.metadata.workspace_metadata, &package)
+    }
+
+    /// `[workspace.package] version`: the version every member shares in a shared-version
+    /// workspace, or `None` when members are versioned independently. A root manifest that
+    /// cannot be read, or a version that is not a version string, is an error.
+    pub fn shared_version(&self) -> Result<Option<semver::Version>> {
+        let root = self
+            .metadata
+            .workspace_root
+            .as_std_path()
+            .join("Cargo.toml");
+        let text = std::fs::read_to_string(&root)
+            .with_context(|| format!("failed to read {}", root.display()))?;
+        let doc = toml_edit::ImDocument::parse(text.as_str())
+            .with_context(|| format!("{} is not valid TOML", root.display()))?;
+        let Some(item) = doc
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("version"))
+        else {
+            return Ok(None);
+        };
+        let s = item.as_str().ok_or_else(|| {
+            anyhow!(
+                "`[workspace.package] version` in {} is not a string",
+                root.display()
+            )
+        })?;
+        semver::Version::parse(s).map(Some).with_context(|| {
+            format!(
+                "`[workspace.package] version` in {} is not a version",
+                root.display()
+            )
+        })
+    }
+
+    /// Whether a member may be published (`publish = false` and `publish = []` say no).
+    pub fn is_publishable(&self, name: &str) -> bool {
+        manifest::find_member(&self.metadata, name).is_none_or(manifest::publishable)
+    }
+
     /// Manifest facts of a member as it is in the working tree (no build, no git).
     pub fn member_manifest(&self, name: &str) -> Option<ManifestInfo> {
         let pkg = manifest::find_member(&self.metadata, name)?;
@@ -298,7 +355,7 @@ impl Workspace {
     /// Picks the package: the one named by `package`, else the package of the manifest, else
     /// the only member; otherwise an error listing members.
     pub fn context(&self, package: Option<&str>) -> Result<BuildContext> {
-        let metadata = self.metadata.clone();
+        let metadata = Arc::clone(&self.metadata);
         let manifest = self.manifest.clone();
         let members = manifest::members(&metadata);
         let mut names: Vec<String> = members.iter().map(|p| p.name.clone()).collect();
@@ -343,35 +400,26 @@ impl Workspace {
             );
         }
 
-        let git = match git::toplevel(&package_dir)? {
-            Some(root) => {
-                let root = canonical(&root);
-                let package_rel = canonical(&package_dir)
-                    .strip_prefix(&root)
-                    .ok()
-                    .map(Path::to_path_buf);
-                match package_rel {
-                    Some(package_rel) => Some(GitRepo {
-                        workspace_rel: canonical(&workspace_root)
-                            .strip_prefix(&root)
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|_| package_rel.clone()),
-                        package_rel,
-                        head: git::head(&root)?,
-                        shallow: git::is_shallow(&root),
-                        root,
-                    }),
-                    None => None,
-                }
-            }
-            None => None,
-        };
-        let dirty = match &git {
-            Some(g) => !git::status_porcelain(&g.root, &g.package_rel)?
-                .trim()
-                .is_empty(),
-            None => false,
-        };
+        let git = self.repo.as_ref().and_then(|repo| {
+            let package_rel = canonical(&package_dir)
+                .strip_prefix(&repo.root)
+                .ok()?
+                .to_path_buf();
+            Some(GitRepo {
+                workspace_rel: canonical(&workspace_root)
+                    .strip_prefix(&repo.root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| package_rel.clone()),
+                root: repo.root.clone(),
+                head: repo.head.clone(),
+                shallow: repo.shallow,
+                repo: Arc::clone(repo),
+                package_rel,
+            })
+        });
+        let dirty = git
+            .as_ref()
+            .is_some_and(|g| g.repo.is_dirty_under(&g.package_rel));
 
         Ok(BuildContext {
             workspace_root,
@@ -404,6 +452,11 @@ impl BuildContext {
     /// Whether the package directory has uncommitted or untracked changes.
     pub fn is_dirty(&self) -> bool {
         self.dirty
+    }
+
+    /// Whether the package may be published (`publish = false` and `publish = []` say no).
+    pub fn is_publishable(&self) -> bool {
+        manifest::find_member(&self.metadata, &self.package).is_none_or(manifest::publishable)
     }
 
     /// `<workspace target dir>/semgate`: shared by both sides so dependencies compile once.
@@ -451,6 +504,19 @@ fn plain_cargo() -> Command {
     Command::new(program)
 }
 
+/// The `[package.metadata]` of member `name` (JSON null when there is none).
+pub fn member_metadata(metadata: &cargo_metadata::Metadata, name: &str) -> serde_json::Value {
+    manifest::find_member(metadata, name)
+        .map(|p| p.metadata.clone())
+        .unwrap_or_default()
+}
+
+/// Whether there is a `Cargo.toml` in the current directory or above.
+pub fn manifest_around() -> Result<bool> {
+    let cwd = std::env::current_dir().context("failed to read the current directory")?;
+    Ok(find_manifest_upwards(&cwd).is_some())
+}
+
 fn find_manifest_upwards(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
@@ -463,111 +529,20 @@ pub(crate) fn canonical(p: &Path) -> PathBuf {
 }
 
 // ---------------------------------------------------------------------------------------
-// Baseline tag discovery
+// Baseline tags
 // ---------------------------------------------------------------------------------------
 
-/// A release tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    pub name: String,
-    pub version: semver::Version,
-    /// The tagged commit (annotated tags peeled).
-    pub commit: String,
-}
+pub use registry::{is_published, newest_version, Published};
+pub use releases::{baseline_tag_shapes, same_version, suggested_tag, Repo, Tag, TagScan};
 
-/// How tag names map to versions.
-struct TagMatcher {
-    /// (prefix, suffix, per-crate) around the version.
-    shapes: Vec<(String, String, bool)>,
-}
-
-impl TagMatcher {
-    fn new(package: &str, pattern: Option<&str>) -> Result<TagMatcher> {
-        if let Some(pattern) = pattern {
-            let expanded = pattern.replace("{name}", package);
-            let Some((prefix, suffix)) = expanded.split_once("{version}") else {
-                bail!("tag pattern `{pattern}` has no `{{version}}` placeholder; write it like `release-{{version}}` or `{{name}}-v{{version}}`");
-            };
-            if suffix.contains("{version}") {
-                bail!("tag pattern `{pattern}` contains `{{version}}` more than once");
-            }
-            return Ok(TagMatcher {
-                shapes: vec![(prefix.to_string(), suffix.to_string(), true)],
-            });
-        }
-        let per_crate = ["-v", "@", "-", "/v"]
-            .iter()
-            .map(|sep| (format!("{package}{sep}"), String::new(), true));
-        let bare = ["v", ""]
-            .iter()
-            .map(|p| (p.to_string(), String::new(), false));
-        Ok(TagMatcher {
-            shapes: per_crate.chain(bare).collect(),
-        })
-    }
-
-    /// The version a tag names, and whether it is a per-crate tag.
-    fn parse(&self, tag: &str) -> Option<(semver::Version, bool)> {
-        self.shapes.iter().find_map(|(prefix, suffix, per_crate)| {
-            let middle = tag
-                .strip_prefix(prefix.as_str())?
-                .strip_suffix(suffix.as_str())?;
-            semver::Version::parse(middle).ok().map(|v| (v, *per_crate))
-        })
-    }
-
-    /// Human list of the shapes, instantiated with an example version.
-    fn describe(&self) -> Vec<String> {
-        self.shapes
-            .iter()
-            .map(|(p, s, _)| format!("{p}1.2.3{s}"))
-            .collect()
-    }
-}
-
-/// The tag shapes looked for (with an example version), for messages and `--help`.
-pub fn baseline_tag_shapes(package: &str, pattern: Option<&str>) -> Result<Vec<String>> {
-    Ok(TagMatcher::new(package, pattern)?.describe())
-}
-
-/// The release tag of `package` at exactly `version`, on any branch, if the repository has one.
-pub fn release_tag_of(
-    ctx: &BuildContext,
-    package: &str,
-    version: &semver::Version,
-    pattern: Option<&str>,
-) -> Result<Option<String>> {
-    let matcher = TagMatcher::new(package, pattern)?;
-    let Some(git) = &ctx.git else { return Ok(None) };
-    let mut found: Vec<(bool, String)> = git::all_tags(&git.root)?
-        .into_iter()
-        .filter_map(|t| {
-            let (v, per_crate) = matcher.parse(&t.name)?;
-            (v == *version).then_some((!per_crate, t.name))
-        })
-        .collect();
-    found.sort(); // per-crate tags first
-    Ok(found.into_iter().next().map(|(_, name)| name))
-}
-
-pub use registry::newest_version;
-
-/// What the tag scan saw, to explain an empty result.
-#[derive(Default)]
-struct TagScan {
-    best: Option<Tag>,
-    at_head: Vec<String>,
-    prerelease: Vec<String>,
-    newer: Vec<String>,
-}
-
-fn scan_tags(
+/// The tag scan for `package`: its newest earlier release tag reachable from HEAD, and what
+/// was skipped (see [`releases::scan_tags`]). Errors when there is no git repository.
+pub fn scan_baseline_tags(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
     include_prerelease: bool,
 ) -> Result<TagScan> {
-    let matcher = TagMatcher::new(package, pattern)?;
     let git = ctx
         .git
         .as_ref()
@@ -575,103 +550,54 @@ fn scan_tags(
     let Some(head) = &git.head else {
         return Ok(TagScan::default());
     };
-    let current_version = if package == ctx.package {
-        Some(ctx.current_version.clone())
+    let current = if package == ctx.package {
+        ctx.current_version.clone()
     } else {
-        manifest::find_member(&ctx.metadata, package).map(|p| p.version.clone())
+        manifest::find_member(&ctx.metadata, package)
+            .map(|p| p.version.clone())
+            .unwrap_or_else(|| ctx.current_version.clone())
     };
-    let mut scan = TagScan::default();
-    // (tag, commit date, per-crate)
-    let mut candidates: Vec<(Tag, i64, bool)> = Vec::new();
-    for raw in git::merged_tags(&git.root)? {
-        let Some((version, per_crate)) = matcher.parse(&raw.name) else {
-            continue;
-        };
-        if !version.pre.is_empty() && !include_prerelease {
-            scan.prerelease.push(raw.name);
-            continue;
-        }
-        // A clean HEAD that is itself tagged *is* that release: the baseline is the one
-        // before. With uncommitted changes, HEAD's release is exactly what they change.
-        if raw.commit == *head && !ctx.dirty {
-            scan.at_head.push(raw.name);
-            continue;
-        }
-        // A "previous release" newer than the version being released makes no sense (a tag
-        // of another crate, or of a branch merged back); skip it.
-        if current_version.as_ref().is_some_and(|cur| version > *cur) {
-            scan.newer.push(raw.name);
-            continue;
-        }
-        candidates.push((
-            Tag {
-                name: raw.name,
-                version,
-                commit: raw.commit,
-            },
-            raw.date,
-            per_crate,
-        ));
-    }
-    // In a multi-crate repo bare `v1.2.3` tags usually belong to the main crate: per-crate
-    // tags, when this package has any, are the authoritative ones.
-    if candidates.iter().any(|c| c.2) {
-        candidates.retain(|c| c.2);
-    }
-    scan.best = candidates
-        .into_iter()
-        .max_by(|a, b| {
-            a.0.version
-                .cmp(&b.0.version)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| b.0.name.cmp(&a.0.name))
-        })
-        .map(|c| c.0);
-    Ok(scan)
+    releases::scan_tags(
+        &git.repo.merged_tags()?,
+        head,
+        package,
+        &current,
+        pattern,
+        include_prerelease,
+    )
 }
 
-/// Newest release tag reachable from HEAD that names a release of `package` and is older
-/// than the current state: not HEAD itself when the package is clean, and not a higher
-/// version than the package's current one. Tag shapes: `v1.2.3`, `1.2.3`, `name-v1.2.3`,
-/// `name@1.2.3`, `name-1.2.3`, `name/v1.2.3` (per-crate shapes win when any exist), or
-/// `pattern` with `{version}` (and optionally `{name}`). Pre-releases only count when
-/// `include_prerelease`. "Newest" = highest semver, ties broken by commit date.
-///
-/// Errors when there is no git repository; `Ok(None)` when no tag qualifies.
+/// Newest release tag reachable from HEAD that names an earlier release of `package` (see
+/// [`releases::scan_tags`]); `Ok(None)` when no tag qualifies.
 pub fn find_baseline_tag(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
     include_prerelease: bool,
 ) -> Result<Option<Tag>> {
-    Ok(scan_tags(ctx, package, pattern, include_prerelease)?.best)
+    Ok(scan_baseline_tags(ctx, package, pattern, include_prerelease)?.best)
 }
 
-/// [`find_baseline_tag`], turning "no tag" into an error that says what was looked for and
-/// how to name a baseline instead.
-pub fn require_baseline_tag(
+/// Why no tag qualified, as one sentence listing what was looked for and what was skipped.
+pub fn no_tag_reason(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
-    include_prerelease: bool,
-) -> Result<Tag> {
-    let scan = scan_tags(ctx, package, pattern, include_prerelease)?;
-    if let Some(tag) = scan.best {
-        return Ok(tag);
-    }
-    let shapes = TagMatcher::new(package, pattern)?.describe();
+    scan: &TagScan,
+) -> Result<String> {
+    let shapes = releases::TagMatcher::new(package, pattern)?.describe();
     let root = ctx
         .git
         .as_ref()
         .map(|g| g.root.display().to_string())
         .unwrap_or_default();
     let mut msg = format!(
-        "no release tag of `{package}` found among the tags reachable from HEAD in {root}; looked for tags shaped like {}",
+        "no release tag of `{package}` found among the tags reachable from HEAD in {root} (looked for tags shaped like {})",
         shapes.join(", ")
     );
     if !scan.at_head.is_empty() {
         msg.push_str(&format!(
-            "; {} points at HEAD itself, which is the release being checked, and there is no earlier one (a first release has nothing to compare against)",
+            "; {} points at HEAD itself, which is the release being checked, and there is no earlier one",
             scan.at_head.join(", ")
         ));
     }
@@ -688,13 +614,29 @@ pub fn require_baseline_tag(
             scan.newer.join(", ")
         ));
     }
-    if ctx.git.as_ref().is_some_and(|g| g.shallow) {
-        msg.push_str("; this is a shallow clone, so fetch history and tags first (`git fetch --tags --unshallow`)");
+    Ok(msg)
+}
+
+/// The commit a git revision names, in the package's repository.
+pub fn resolve_commit(ctx: &BuildContext, rev: &str) -> Result<String> {
+    let git = ctx
+        .git
+        .as_ref()
+        .ok_or_else(|| ctx.not_a_repo(&format!("build git revision `{rev}`")))?;
+    Ok(git::resolve_rev(&git.root, rev)?.commit)
+}
+
+/// The release tag of `package` at exactly `version` (build metadata ignored), on any branch.
+pub fn release_tag_of(
+    ctx: &BuildContext,
+    package: &str,
+    version: &semver::Version,
+    pattern: Option<&str>,
+) -> Result<Option<Tag>> {
+    match &ctx.git {
+        Some(git) => git.repo.release_tag_of(package, version, pattern),
+        None => Ok(None),
     }
-    msg.push_str(
-        "; tag the previous release, pass --tag-pattern if your tags look different, or name the baseline with --baseline-rev, --baseline-version, --baseline-path or --baseline-rustdoc",
-    );
-    Err(anyhow!(msg))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -988,7 +930,7 @@ impl SideBuild<'_> {
         let task = self.start(&description);
         let job = Job {
             manifest_path: pkg.manifest_path.as_std_path(),
-            package_spec: self.package.to_string(),
+            package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features,
             locked: false,
@@ -1089,7 +1031,7 @@ impl SideBuild<'_> {
         let lib_name = self.lib_name(&pre, &description)?.to_string();
         let job = Job {
             manifest_path: &manifest_path,
-            package_spec: self.package.to_string(),
+            package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features: self.feature_args(&pre, &description),
             locked: false,

@@ -107,7 +107,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
 
     let job = Job {
         manifest_path: &manifest_path,
-        package_spec: format!("{package}@{version}"),
+        package_spec: pkg.id.repr.clone(),
         lib_name: &lib_name,
         features: FeatureArgs::default(),
         locked: false,
@@ -129,15 +129,79 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     })
 }
 
-/// The newest version of `package` published on its registry that is not newer than `at_most`
-/// (pre-releases excluded), resolved by cargo itself; `None` when the package was never
-/// published.
+/// What a registry said about a package, through cargo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Published {
+    /// this version exists (for an exact question it may be yanked: it was still released)
+    Version(semver::Version),
+    /// the registry answered, online, that there is no such package, or no such version
+    No,
+    /// the registry could not answer (cargo is offline, the network failed, the source is a
+    /// vendored copy): why, with what to do
+    Unknown(String),
+}
+
+/// The newest version of `package` published on its registry that is an earlier release than
+/// `current` (`<=X.Y.Z`, or `<X.Y.Z` when `current` is a pre-release of X.Y.Z), yanked and
+/// pre-release versions excluded, resolved by cargo itself.
 pub fn newest_version(
     ctx: &super::BuildContext,
     opts: &super::BuildOptions,
     package: &str,
-    at_most: &semver::Version,
-) -> Result<Option<semver::Version>> {
+    current: &semver::Version,
+) -> Result<Published> {
+    let op = if current.pre.is_empty() { "<=" } else { "<" };
+    let bound = format!("{op}{}.{}.{}", current.major, current.minor, current.patch);
+    match probe(ctx, opts, package, &bound)? {
+        Ok(metadata) => Ok(metadata
+            .packages
+            .iter()
+            .filter(|p| p.name == package && p.source.is_some())
+            .map(|p| p.version.clone())
+            .max()
+            .map_or_else(
+                || Published::Unknown(format!("cargo resolved `{package} {bound}` but did not list it")),
+                Published::Version,
+            )),
+        Err(stderr) => Ok(match registry_answer(&stderr) {
+            Some(Answer::NoPackage) => Published::No,
+            Some(Answer::NoVersion { yanked: false }) => Published::No,
+            Some(Answer::NoVersion { yanked: true }) => Published::Unknown(format!(
+                "`{package}` is published, but every version at or below {current} is yanked; name the baseline with --baseline-version"
+            )),
+            None => Published::Unknown(unknown_reason(package, &stderr)),
+        }),
+    }
+}
+
+/// Whether `version` of `package` (build metadata ignored) was ever published on its
+/// registry; a yanked version counts: it was released and its number is taken.
+pub fn is_published(
+    ctx: &super::BuildContext,
+    opts: &super::BuildOptions,
+    package: &str,
+    version: &semver::Version,
+) -> Result<Published> {
+    let mut exact = version.clone();
+    exact.build = semver::BuildMetadata::EMPTY;
+    match probe(ctx, opts, package, &format!("={exact}"))? {
+        Ok(_) => Ok(Published::Version(exact)),
+        Err(stderr) => Ok(match registry_answer(&stderr) {
+            Some(Answer::NoVersion { yanked: true }) => Published::Version(exact),
+            Some(_) => Published::No,
+            None => Published::Unknown(unknown_reason(package, &stderr)),
+        }),
+    }
+}
+
+/// Resolves a placeholder depending on `package = "<requirement>"` on the package's registry:
+/// cargo's metadata, or cargo's stderr when resolution failed.
+fn probe(
+    ctx: &super::BuildContext,
+    opts: &super::BuildOptions,
+    package: &str,
+    requirement: &str,
+) -> Result<std::result::Result<cargo_metadata::Metadata, String>> {
     let tc = ctx.toolchain(opts.toolchain.as_deref())?;
     std::fs::create_dir_all(&opts.target_dir).with_context(|| {
         format!(
@@ -165,38 +229,69 @@ pub fn newest_version(
             .filter(|r| r.as_str() != "crates-io")
             .cloned()
     });
-    let bound = format!("<={}.{}.{}", at_most.major, at_most.minor, at_most.patch);
     write_placeholder(
         &manifest_path,
         package,
-        &bound,
+        requirement,
         registry.as_deref(),
         &[],
         true,
     )?;
     match manifest::cargo_metadata(tc.cargo(), &manifest_path, false) {
-        Ok(metadata) => Ok(metadata
-            .packages
-            .iter()
-            .filter(|p| p.name == package && p.source.is_some())
-            .map(|p| p.version.clone())
-            .max()),
-        Err(e) => {
-            let unpublished = e
-                .downcast_ref::<manifest::MetadataError>()
-                .is_some_and(|m| {
-                    m.stderr.contains("no matching package named")
-                        || m.stderr.contains("failed to select a version")
-                });
-            if unpublished {
-                Ok(None)
-            } else {
-                Err(e.context(format!(
-                    "failed to look up the published versions of `{package}` through cargo"
-                )))
-            }
-        }
+        Ok(metadata) => Ok(Ok(metadata)),
+        Err(e) => match e.downcast_ref::<manifest::MetadataError>() {
+            Some(m) => Ok(Err(m.stderr.clone())),
+            None => Err(e.context(format!(
+                "failed to look up the published versions of `{package}` through cargo"
+            ))),
+        },
     }
+}
+
+/// A definite "no" from a registry index that cargo queried online.
+enum Answer {
+    NoPackage,
+    NoVersion { yanked: bool },
+}
+
+/// Reads cargo's resolution error: a definite answer only when cargo was online and searched
+/// a registry index (offline, cargo says "no matching package" for anything it has not
+/// cached; a vendored directory source knows only what was vendored).
+fn registry_answer(stderr: &str) -> Option<Answer> {
+    let offline = stderr.contains("offline mode")
+        || std::env::var("CARGO_NET_OFFLINE").is_ok_and(|v| v == "true" || v == "1");
+    let searched_index = stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("location searched:"))
+        .any(|l| {
+            l.contains("index") && !l.contains("directory source") && !l.contains("replacing")
+        });
+    if offline || !searched_index {
+        return None;
+    }
+    if stderr.contains("no matching package named") {
+        Some(Answer::NoPackage)
+    } else if stderr.contains("failed to select a version") {
+        Some(Answer::NoVersion {
+            yanked: stderr.contains("is yanked"),
+        })
+    } else {
+        None
+    }
+}
+
+fn unknown_reason(package: &str, stderr: &str) -> String {
+    let offline = stderr.contains("offline mode")
+        || std::env::var("CARGO_NET_OFFLINE").is_ok_and(|v| v == "true" || v == "1");
+    let why = if offline {
+        "cargo is offline, so the registry was not asked".to_string()
+    } else {
+        format!(
+            "cargo could not get an answer from the registry:\n{}",
+            manifest::indent(&rustdoc::error_excerpt(stderr))
+        )
+    };
+    format!("whether `{package}` was published is unknown: {why}")
 }
 
 /// The registry the package publishes to, when it is not crates.io (`publish = ["name"]`).

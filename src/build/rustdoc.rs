@@ -90,6 +90,18 @@ pub(crate) fn run(
     if opts.document_hidden {
         cmd.arg("--document-hidden-items");
     }
+    // A crate that denies lints (`#![deny(warnings)]`, `missing_docs`, broken intra-doc links)
+    // builds fine for its users, whose cargo caps lints of dependencies; semgate documents it
+    // as the root crate, so it caps them itself, for rustdoc here and for rustc (the workspace
+    // members it depends on by path) through the wrapper below. Lints never change the API.
+    cmd.args(["--cap-lints", "allow"]);
+    if let Some(wrapper) = lint_cap_wrapper() {
+        if let Some(inner) = std::env::var_os("RUSTC_WORKSPACE_WRAPPER").filter(|v| !v.is_empty()) {
+            cmd.env(INNER_WRAPPER_ENV, inner);
+        }
+        cmd.env("RUSTC_WORKSPACE_WRAPPER", wrapper);
+        cmd.env(WRAPPER_ENV, "1");
+    }
     // Unstable rustdoc flags on a stable toolchain. Scoping RUSTC_BOOTSTRAP to the crate name
     // keeps dependencies' build scripts from detecting a "nightly" compiler and switching on
     // nightly-only code paths that then fail to build.
@@ -101,6 +113,7 @@ pub(crate) fn run(
         &mut cmd,
         RunOptions {
             echo_stderr: progress.is_verbose(),
+            ..Default::default()
         },
     )?;
     if !out.status.success() {
@@ -116,6 +129,55 @@ pub(crate) fn run(
     };
     let bytes = fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
     Ok((out, Some(bytes)))
+}
+
+/// Set in cargo's environment when semgate is cargo's `RUSTC_WORKSPACE_WRAPPER`.
+pub const WRAPPER_ENV: &str = "SEMGATE_CAP_LINTS_WRAPPER";
+/// The user's own `RUSTC_WORKSPACE_WRAPPER`, which the lint-capping wrapper runs in turn.
+const INNER_WRAPPER_ENV: &str = "SEMGATE_INNER_WORKSPACE_WRAPPER";
+
+/// The semgate executable, when this process is one (`semgate` or `cargo-semgate`): cargo then
+/// runs it as the rustc wrapper for workspace members, see [`wrap_rustc`]. A test harness
+/// using the library is not, and builds without it.
+fn lint_cap_wrapper() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let stem = exe.file_stem()?.to_str()?;
+    matches!(stem, "semgate" | "cargo-semgate").then_some(exe)
+}
+
+/// Runs as cargo's `RUSTC_WORKSPACE_WRAPPER` (`semgate <rustc> <args>...`): compiles with
+/// `--cap-lints allow` added, so a workspace member that denies lints still compiles on a
+/// toolchain that warns about more than the one it was written for. Returns the exit code.
+pub fn wrap_rustc(args: &[std::ffi::OsString]) -> i32 {
+    let Some((rustc, rest)) = args.split_first() else {
+        eprintln!("semgate: the rustc wrapper was run without a compiler to run");
+        return 2;
+    };
+    let mut cmd = match std::env::var_os(INNER_WRAPPER_ENV).filter(|v| !v.is_empty()) {
+        Some(inner) => {
+            let mut c = std::process::Command::new(inner);
+            c.arg(rustc);
+            c
+        }
+        None => std::process::Command::new(rustc),
+    };
+    cmd.args(rest);
+    let compiling = rest.iter().any(|a| a == "--crate-name");
+    if compiling
+        && !rest
+            .iter()
+            .any(|a| a.to_string_lossy().starts_with("--cap-lints"))
+    {
+        cmd.args(["--cap-lints", "allow"]);
+    }
+    cmd.env_remove(WRAPPER_ENV).env_remove(INNER_WRAPPER_ENV);
+    match cmd.status() {
+        Ok(status) => status.code().unwrap_or(101),
+        Err(e) => {
+            eprintln!("semgate: could not run {}: {e}", rustc.to_string_lossy());
+            101
+        }
+    }
 }
 
 /// Where rustdoc may write `<lib>.json`: `<target>/doc/` for host builds and

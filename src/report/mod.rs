@@ -141,7 +141,14 @@ impl Report {
         skipped: Vec<String>,
     ) -> Report {
         let failed = packages.iter().any(|p| p.verdict == Verdict::Fail) || !problems.is_empty();
-        let verdict = if failed { Verdict::Fail } else { Verdict::Pass };
+        let judged = packages.iter().any(|p| p.verdict != Verdict::None);
+        let verdict = if failed {
+            Verdict::Fail
+        } else if judged {
+            Verdict::Pass
+        } else {
+            Verdict::None
+        };
         let required_bump = packages
             .iter()
             .map(|p| p.required_bump)
@@ -176,10 +183,10 @@ pub fn github_output(report: &Report) -> String {
     }
     s.push_str(&format!(
         "verdict={}\n",
-        if report.verdict == Verdict::Pass {
-            "pass"
-        } else {
-            "fail"
+        match report.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::None => "none",
         }
     ));
     s
