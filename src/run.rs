@@ -168,7 +168,19 @@ pub fn compare(
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
-    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let ws = match (
+        &args.current_version,
+        &args.baseline_version,
+        args.package.as_slice(),
+    ) {
+        // two published releases, from anywhere: no local package needed
+        (Some(current), Some(_), [name])
+            if args.manifest_path.is_none() && !build::manifest_around()? =>
+        {
+            Workspace::published(name, current, args.target_dir.as_deref())?
+        }
+        _ => Workspace::load(args.manifest_path.as_deref())?,
+    };
     let selection = workspace::select(&ws, args)?;
     let members = ws.member_names();
     if selection.packages.len() > 1 {

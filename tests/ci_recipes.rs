@@ -293,9 +293,8 @@ fn pull_request_workflow_structure() {
         "the cache is saved after a refusal too"
     );
 
-    assert!(steps
-        .iter()
-        .any(|s| run_of(s).contains("cargo install --locked semgate")));
+    assert!(steps.iter().any(|s| run_of(s)
+        .contains("cargo install --locked --git \"$SEMGATE_GIT\" --rev \"$SEMGATE_REV\" semgate")));
     let gate = step_running(&steps, "--format github");
     let summary = step_running(&steps, "--format markdown");
     assert!(run_of(&steps[summary]).contains(r#">> "$GITHUB_STEP_SUMMARY""#));
@@ -640,8 +639,93 @@ fn fake_semgate(code: i32) -> tempfile::TempDir {
 }
 
 /// Steps the test does itself: Rust is installed, and semgate is the binary under test, on
-/// PATH (`cargo install` would fetch the published one).
+/// PATH (the install step is run for real by its own test).
 const PROVIDED: &[&str] = &["rust", "install-semgate"];
+
+/// The install step of both workflows, run for real against this repository: semgate is not on
+/// crates.io, so the step installs it from a git URL at a pinned revision. The revision is this
+/// checkout's HEAD; the build is kept cheap (no optimisation, a reused target directory) and
+/// installed into a temporary root.
+#[test]
+fn the_install_step_installs_semgate_from_its_repository() {
+    let scripts: Vec<String> = ["semgate-pr.yml", "semgate-release.yml"]
+        .iter()
+        .map(|name| {
+            let doc = workflow(name);
+            let steps = steps(&doc);
+            let i = step_running(&steps, "cargo install");
+            assert_eq!(steps[i]["id"], "install-semgate");
+            run_of(&steps[i]).to_string()
+        })
+        .collect();
+    assert_eq!(
+        scripts[0], scripts[1],
+        "both workflows install semgate the same way"
+    );
+    for doc in [workflow("semgate-pr.yml"), workflow("semgate-release.yml")] {
+        for var in ["SEMGATE_GIT", "SEMGATE_REV"] {
+            assert!(doc["env"][var].is_string(), "workflow env has {var}");
+        }
+    }
+    let root = common::root();
+    let head = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["rev-parse", "--verify", "HEAD"])
+        .output()
+        .expect("git runs");
+    if !head.status.success() {
+        eprintln!(
+            "skipped: {} is not a git checkout, so there is no revision to install",
+            root.display()
+        );
+        return;
+    }
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let install_root = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-eo",
+            "pipefail",
+            "-c",
+            &scripts[0],
+        ])
+        .env("SEMGATE_GIT", format!("file://{}", root.display()))
+        .env("SEMGATE_REV", &rev)
+        .env("CARGO_INSTALL_ROOT", install_root.path())
+        .env("CARGO_TARGET_DIR", root.join("target").join("ci-install"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "the install step failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let installed = install_root.path().join("bin").join("semgate");
+    let version = Command::new(&installed)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{} runs: {e}", installed.display()));
+    assert!(version.status.success());
+    assert!(
+        stdout(&version).starts_with("semgate "),
+        "{}",
+        stdout(&version)
+    );
+    assert!(install_root
+        .path()
+        .join("bin")
+        .join("cargo-semgate")
+        .is_file());
+}
 
 #[test]
 fn pull_request_workflow_fails_on_a_refusal_and_passes_a_large_enough_bump() {

@@ -232,6 +232,9 @@ pub struct Workspace {
     pub manifest: PathBuf,
     /// the workspace's Cargo.lock, read once (resolved dependency versions of every member)
     lock: Option<Lockfile>,
+    /// where builds go when the workspace's own target directory must not be used (a package
+    /// unpacked in cargo's registry cache, see [`Workspace::published`])
+    target_override: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -269,7 +272,28 @@ impl Workspace {
             repo,
             manifest,
             lock,
+            target_override: None,
         })
+    }
+
+    /// A stand-in workspace for comparing two published releases with no local package: the
+    /// package `name` at `version`, as cargo unpacks it from its registry. Builds go to
+    /// `target_dir` (default: semgate's cache directory), never into cargo's registry cache.
+    pub fn published(
+        name: &str,
+        version: &semver::Version,
+        target_dir: Option<&Path>,
+    ) -> Result<Workspace> {
+        let target = match target_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => user_cache_dir().join("published"),
+        };
+        std::fs::create_dir_all(&target)
+            .with_context(|| format!("failed to create {}", target.display()))?;
+        let manifest = registry::unpacked_manifest(name, version, &target)?;
+        let mut ws = Workspace::load(Some(&manifest))?;
+        ws.target_override = Some(target);
+        Ok(ws)
     }
 
     /// Names of the workspace members, sorted.
@@ -318,27 +342,8 @@ impl Workspace {
             .join("Cargo.toml");
         let text = std::fs::read_to_string(&root)
             .with_context(|| format!("failed to read {}", root.display()))?;
-        let doc = toml_edit::ImDocument::parse(text.as_str())
-            .with_context(|| format!("{} is not valid TOML", root.display()))?;
-        let Some(item) = doc
-            .get("workspace")
-            .and_then(|w| w.get("package"))
-            .and_then(|p| p.get("version"))
-        else {
-            return Ok(None);
-        };
-        let s = item.as_str().ok_or_else(|| {
-            anyhow!(
-                "`[workspace.package] version` in {} is not a string",
-                root.display()
-            )
-        })?;
-        semver::Version::parse(s).map(Some).with_context(|| {
-            format!(
-                "`[workspace.package] version` in {} is not a version",
-                root.display()
-            )
-        })
+        manifest::workspace_version(&text)
+            .with_context(|| format!("cannot read the workspace version in {}", root.display()))
     }
 
     /// Whether a member may be published (`publish = false` and `publish = []` say no).
@@ -423,7 +428,10 @@ impl Workspace {
 
         Ok(BuildContext {
             workspace_root,
-            target_directory: metadata.target_directory.clone().into_std_path_buf(),
+            target_directory: self
+                .target_override
+                .clone()
+                .unwrap_or_else(|| metadata.target_directory.clone().into_std_path_buf()),
             package: pkg.name.clone(),
             current_version: pkg.version.clone(),
             manifest: info,
@@ -509,6 +517,21 @@ pub fn member_metadata(metadata: &cargo_metadata::Metadata, name: &str) -> serde
     manifest::find_member(metadata, name)
         .map(|p| p.metadata.clone())
         .unwrap_or_default()
+}
+
+/// semgate's own cache directory, for runs outside any project: `$CARGO_TARGET_DIR/semgate`,
+/// else `$XDG_CACHE_HOME/semgate`, `~/.cache/semgate`, or the system temporary directory.
+fn user_cache_dir() -> PathBuf {
+    let from = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    from("CARGO_TARGET_DIR")
+        .or_else(|| from("XDG_CACHE_HOME"))
+        .or_else(|| from("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("semgate")
 }
 
 /// Whether there is a `Cargo.toml` in the current directory or above.

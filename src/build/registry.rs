@@ -294,6 +294,49 @@ fn unknown_reason(package: &str, stderr: &str) -> String {
     format!("whether `{package}` was published is unknown: {why}")
 }
 
+/// The `Cargo.toml` of `name` `version` as cargo unpacks it from crates.io into its source
+/// cache (fetching it through cargo, so the user's registry configuration applies).
+pub(super) fn unpacked_manifest(
+    name: &str,
+    version: &semver::Version,
+    scratch_in: &Path,
+) -> Result<std::path::PathBuf> {
+    let scratch = tempfile::Builder::new()
+        .prefix("semgate-published-")
+        .tempdir_in(scratch_in)
+        .with_context(|| {
+            format!(
+                "failed to create a temporary directory in {}",
+                scratch_in.display()
+            )
+        })?;
+    let dir = scratch.path();
+    std::fs::write(dir.join("lib.rs"), "")
+        .with_context(|| format!("failed to write {}", dir.display()))?;
+    let manifest_path = dir.join("Cargo.toml");
+    write_placeholder(
+        &manifest_path,
+        name,
+        &format!("={version}"),
+        None,
+        &[],
+        true,
+    )?;
+    let description = format!("crates.io {version}");
+    let metadata = manifest::cargo_metadata(super::plain_cargo(), &manifest_path, false)
+        .map_err(|e| resolve_error(e, name, version, &description))?;
+    let pkg = metadata
+        .packages
+        .iter()
+        .find(|p| p.name == name && p.version == *version && p.source.is_some())
+        .ok_or_else(|| {
+            anyhow!(
+                "cargo resolved {description} but `{name}` {version} is missing from its metadata"
+            )
+        })?;
+    Ok(pkg.manifest_path.clone().into_std_path_buf())
+}
+
 /// The registry the package publishes to, when it is not crates.io (`publish = ["name"]`).
 fn publish_registry(b: &SideBuild<'_>) -> Option<String> {
     let pkg = manifest::find_member(&b.ctx.metadata, b.package)?;
