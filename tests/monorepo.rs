@@ -738,7 +738,9 @@ fn every_way_of_not_knowing_exits_2() {
     std::fs::write(&corrupt, "{\"root\":0,\"format_version\":57").unwrap();
     let empty = tempfile::tempdir().expect("tempdir");
 
-    let cases: Vec<(&str, &std::path::Path, Vec<&str>, Vec<(&str, &str)>)> = vec![
+    // (what is unknown, where semgate runs, its arguments, its environment)
+    type Case<'a> = (&'a str, &'a std::path::Path, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let cases: Vec<Case> = vec![
         (
             "shallow clone, no tag fetched",
             &shallow,
