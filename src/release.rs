@@ -401,7 +401,7 @@ pub fn version_command(args: &VersionArgs, progress: &Progress) -> Result<i32> {
     let layout = Layout::read(&ws)?;
     match layout.shared() {
         Ok(v) => {
-            println!("{v}");
+            crate::report::emit(&format!("{v}\n"))?;
             Ok(EXIT_PASS)
         }
         Err(lines) => {
@@ -478,10 +478,13 @@ pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
         .chain(workspace_new.as_ref().map(|n| &n.written))
         .collect();
     if written.len() == 1 {
-        println!("{}", written.into_iter().next().expect("one version"));
+        crate::report::emit(&format!(
+            "{}\n",
+            written.into_iter().next().expect("one version")
+        ))?;
     } else {
         for (name, (_, n)) in &packages {
-            println!("{name} {}", n.written);
+            crate::report::emit(&format!("{name} {}\n", n.written))?;
         }
     }
     Ok(EXIT_PASS)

@@ -25,15 +25,54 @@ pub const EXIT_PASS: i32 = 0;
 pub const EXIT_REFUSED: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
+/// Exit code after an interrupt (Ctrl-C or SIGTERM), as cargo uses: 128 + SIGINT.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
 /// Runs semgate with parsed arguments and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let progress = Progress::new(cli.quiet, cli.verbose, cli.color);
     match dispatch(&cli, &progress) {
         Ok(code) => code,
+        Err(err) if crate::interrupt::is_interrupted_error(&err) => {
+            progress.error("interrupted; no verdict");
+            EXIT_INTERRUPTED
+        }
+        Err(err) if is_closed_output(&err) && informational(&cli) => EXIT_PASS,
         Err(err) => {
             progress.error(format_error(&err));
             EXIT_ERROR
         }
+    }
+}
+
+/// Commands whose output is information, not a verdict: a reader that stops early
+/// (`semgate rules | head -3`) is not an error, as for ripgrep or ls.
+fn informational(cli: &Cli) -> bool {
+    cli.version || matches!(cli.command, Some(Command::Rules | Command::Explain { .. }))
+}
+
+/// The report could not be written because its reader went away.
+fn is_closed_output(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes the report (or other command output) to stdout. A write that fails (a closed or full
+/// stdout, a reader that went away) is an error: a verdict nobody received is not a pass. The
+/// last chance to honour an interrupt comes before anything is printed.
+fn emit(text: &str) -> Result<()> {
+    pause_point("report");
+    crate::interrupt::check()?;
+    report::emit(text)
+}
+
+/// Test instrumentation: `SEMGATE_TEST_PAUSE=<stage>` (`load`, `diff` or `report`) holds the
+/// run for two seconds at that stage, so a test can deliver a signal there deterministically
+/// instead of racing a fast machine.
+fn pause_point(stage: &str) {
+    if std::env::var("SEMGATE_TEST_PAUSE").is_ok_and(|s| s == stage) {
+        std::thread::sleep(std::time::Duration::from_secs(2));
     }
 }
 
@@ -49,7 +88,7 @@ fn format_error(err: &anyhow::Error) -> String {
 
 fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
     if cli.version {
-        print!("{}", version_text(cli.verbose));
+        emit(&version_text(cli.verbose))?;
         return Ok(EXIT_PASS);
     }
     match &cli.command {
@@ -68,19 +107,19 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             crate::release::bump_command(args, progress)
         }
         Some(Command::Rules) => {
-            print!("{}", rules_text());
+            emit(&rules_text())?;
             Ok(EXIT_PASS)
         }
         Some(Command::Explain { id }) => {
             let explanation = rules::explain(id)
                 .ok_or_else(|| anyhow!("no rule `{id}`; `semgate rules` lists every rule id"))?;
-            print!("{}", explain_text(&explanation));
+            emit(&explain_text(&explanation))?;
             Ok(EXIT_PASS)
         }
         Some(Command::Check(args)) => {
             crate::interrupt::install()?;
             let report = compare(&args.compare, Some(args), progress)?;
-            print!("{}", render(&report, args.compare.format, cli));
+            emit(&render(&report, args.compare.format, cli))?;
             Ok(if report.verdict == Verdict::Pass {
                 EXIT_PASS
             } else {
@@ -115,9 +154,9 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
                             ));
                         }
                     }
-                    println!("{}", report.required_bump.as_str());
+                    emit(&format!("{}\n", report.required_bump.as_str()))?;
                 }
-                other => print!("{}", render(&report, other, cli)),
+                other => emit(&render(&report, other, cli))?,
             }
             Ok(EXIT_PASS)
         }
@@ -396,40 +435,65 @@ fn compare_package(
         .filter(|p| !p.is_empty());
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
-        let mut baseline = build::build_side(
-            &name,
-            &baseline_source,
-            ctx,
-            &opts,
-            Role::Baseline,
+        let build_both = || -> Result<(Side, Side)> {
+            let mut baseline = build::build_side(
+                &name,
+                &baseline_source,
+                ctx,
+                &opts,
+                Role::Baseline,
+                progress,
+            )?;
+            if let (Some(tagged), Source::GitRev { rev }) = (&release, &baseline_source) {
+                if baseline
+                    .version
+                    .as_ref()
+                    .is_some_and(|v| !build::same_version(v, tagged))
+                {
+                    progress.warn(format!(
+                        "{name}: tag {rev} names version {tagged}, but its Cargo.toml says {}; comparing with it as release {tagged}",
+                        baseline.version.as_ref().map(ToString::to_string).unwrap_or_default()
+                    ));
+                }
+                baseline.version = Some(tagged.clone());
+            }
+            let current =
+                build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
+            Ok((baseline, current))
+        };
+        let (baseline, current) = build_both()?;
+        let diffed = match diff_sides(
+            Some(&name),
+            &baseline,
+            &current,
+            member_dir.as_deref(),
+            options,
             progress,
-        )?;
-        if let (Some(tagged), Some(Source::GitRev { rev })) = (&release, Some(&baseline_source)) {
-            if baseline
-                .version
-                .as_ref()
-                .is_some_and(|v| !build::same_version(v, tagged))
+        ) {
+            // a cache entry that verifies but does not load (tampered, or written by a buggy
+            // build): throw it away and build again, once, instead of failing every later run
+            Err(e)
+                if (baseline.from_cache || current.from_cache)
+                    && !crate::interrupt::is_interrupted_error(&e) =>
             {
                 progress.warn(format!(
-                    "{name}: tag {rev} names version {tagged}, but its Cargo.toml says {}; comparing with it as release {tagged}",
-                    baseline.version.as_ref().map(ToString::to_string).unwrap_or_default()
+                    "{name}: a cached rustdoc JSON could not be loaded ({e:#}); rebuilding it"
                 ));
+                build::evict(&baseline);
+                build::evict(&current);
+                let (baseline, current) = build_both()?;
+                diff_sides(
+                    Some(&name),
+                    &baseline,
+                    &current,
+                    member_dir.as_deref(),
+                    options,
+                    progress,
+                )?
             }
-            baseline.version = Some(tagged.clone());
-        }
-        let current =
-            build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
-        runs.push((
-            label,
-            diff_sides(
-                Some(&name),
-                &baseline,
-                &current,
-                member_dir.as_deref(),
-                options,
-                progress,
-            )?,
-        ));
+            other => other?,
+        };
+        runs.push((label, diffed));
     }
     let mut compared = conclude(merge_feature_sets(runs), &config, check)?;
     // where the package lives in the repository, so annotations can name repository paths
@@ -563,12 +627,16 @@ fn diff_sides(
         "Comparing",
         format!("public APIs of {}", name.unwrap_or("the crate")),
     );
+    pause_point("load");
+    crate::interrupt::check()?;
     let loading = std::time::Instant::now();
     let (old, new) = rayon::join(
         || load_api(baseline, options),
         || load_api(current, options),
     );
     let (old, new) = (old?, new?);
+    pause_point("diff");
+    crate::interrupt::check()?;
     if old.name != new.name
         && [baseline, current]
             .iter()
@@ -608,6 +676,7 @@ fn diff_sides(
     }
     let baseline_version = side_version(baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
+    crate::interrupt::check()?;
     let diffed = Diffed {
         name: name.map(str::to_string).unwrap_or_else(|| new.name.clone()),
         findings,

@@ -25,6 +25,12 @@ pub struct Selection {
 /// checked only when named.
 pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
     let members = ws.member_names();
+    if members.is_empty() {
+        bail!(
+            "the workspace of {} has no member packages, so there is nothing to check; add members to `[workspace] members`",
+            ws.manifest.display()
+        );
+    }
     for name in args.package.iter().chain(&args.exclude) {
         if !members.contains(name) {
             bail!(

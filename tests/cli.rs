@@ -370,7 +370,7 @@ fn a_break_behind_a_non_default_feature_is_found_with_feature_sets() {
 }
 
 #[test]
-fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
+fn ctrl_c_during_a_build_exits_130_and_removes_temporary_directories() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
@@ -423,7 +423,7 @@ fn ctrl_c_during_a_build_exits_2_and_removes_temporary_directories() {
         started.elapsed() < std::time::Duration::from_secs(30),
         "semgate stopped promptly"
     );
-    assert_eq!(status.code(), Some(2), "{seen}{rest}");
+    assert_eq!(status.code(), Some(130), "{seen}{rest}");
     assert_contains(&rest, &["interrupt"]);
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()

@@ -739,7 +739,12 @@ fn every_way_of_not_knowing_exits_2() {
     let empty = tempfile::tempdir().expect("tempdir");
 
     // (what is unknown, where semgate runs, its arguments, its environment)
-    type Case<'a> = (&'a str, &'a std::path::Path, Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    type Case<'a> = (
+        &'a str,
+        &'a std::path::Path,
+        Vec<&'a str>,
+        Vec<(&'a str, &'a str)>,
+    );
     let cases: Vec<Case> = vec![
         (
             "shallow clone, no tag fetched",

@@ -3,9 +3,9 @@
 //!
 //! Guarantees:
 //! - The user's working tree, index, refs and `Cargo.lock` are never modified. Git baselines
-//!   are exported into a temporary directory through a private index; the working tree is
-//!   built in place with `--locked` when possible, and the lockfile is restored byte-for-byte
-//!   otherwise (see [`build_side`]).
+//!   are exported into a temporary directory through a private index; every build resolves
+//!   against a private copy of the lockfile, so cargo never opens the user's for writing (see
+//!   [`build_side`]).
 //! - Temporary directories are removed on success, on error and on Ctrl-C (every child
 //!   process runs through [`crate::interrupt`], so an interrupt unwinds normally).
 //! - rustdoc JSON lands in a content-addressed cache (see `cache.rs`); a warm hit runs no
@@ -18,6 +18,7 @@ mod manifest;
 mod registry;
 mod releases;
 mod rustdoc;
+mod scratch;
 mod toolchain;
 
 use std::collections::HashMap;
@@ -33,7 +34,7 @@ pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
 
 use cache::{Cache, KeyBuilder};
 use manifest::Lockfile;
-use rustdoc::{FeatureArgs, Job, LockGuard};
+use rustdoc::{FeatureArgs, Job};
 use toolchain::Toolchain;
 
 use crate::interrupt;
@@ -144,6 +145,9 @@ pub struct Side {
     pub from_cache: bool,
     /// The commit built, for git sources.
     pub commit: Option<String>,
+    /// The JSON when the cache could not take it: a temporary file, removed when the last
+    /// clone of the side is dropped.
+    pub uncached: Option<Arc<tempfile::TempPath>>,
 }
 
 impl Side {
@@ -158,6 +162,7 @@ impl Side {
             manifest: None,
             from_cache: false,
             commit: None,
+            uncached: None,
         }
     }
 }
@@ -679,12 +684,10 @@ struct SideBuild<'a> {
 
 /// Produces rustdoc JSON for one side of the comparison.
 ///
-/// Working tree and `Path` sources are built in place with their own `Cargo.lock`: with
-/// `--locked` when a lockfile exists (so cargo cannot write it); if cargo refuses because the
-/// lockfile is stale (typically right after a version bump), the build is retried without
-/// `--locked` under a guard that restores the original bytes afterwards (also on error and
-/// Ctrl-C); a lockfile cargo creates where there was none is removed again. Copying the
-/// workspace instead would be safe too, but slow for big trees.
+/// Working tree and `Path` sources are built in place, resolving against a private copy of
+/// their `Cargo.lock` (cargo's `resolver.lockfile-path`): cargo may update the copy (a stale
+/// lockfile right after a version bump, none committed at all), never the original, and a
+/// process killed at any moment leaves the user's lockfile as it was.
 ///
 /// Git sources are exported (whole repo at that commit) into a temp dir and built there with
 /// the lockfile committed at that revision; if none was committed, the user's current
@@ -866,6 +869,8 @@ impl SideBuild<'_> {
         )
     }
 
+    /// Checks and caches built JSON. A cache that cannot take it (read-only, full, something
+    /// in the way) never fails the gate: the JSON goes to a temporary file for this run.
     fn store(
         &self,
         key: &str,
@@ -873,10 +878,30 @@ impl SideBuild<'_> {
         description: &str,
         manifest: Option<&ManifestInfo>,
         commit: Option<&str>,
-    ) -> Result<PathBuf> {
+    ) -> Result<Stored> {
         rustdoc::check_header(bytes, &format!("the rustdoc JSON built from {description}"))?;
-        self.cache
+        match self
+            .cache
             .store(self.package, key, bytes, description, manifest, commit)
+        {
+            Ok(json) => Ok((json, None)),
+            Err(e) => {
+                self.progress.warn(format_args!(
+                    "cannot write the rustdoc cache ({e:#}); continuing without caching"
+                ));
+                let mut tmp = tempfile::Builder::new()
+                    .prefix("semgate-uncached-")
+                    .suffix(".json")
+                    .tempfile()
+                    .context(
+                        "failed to write the rustdoc JSON to a temporary file (check TMPDIR)",
+                    )?;
+                std::io::Write::write_all(&mut tmp, bytes)
+                    .context("failed to write the rustdoc JSON to a temporary file")?;
+                let path = tmp.into_temp_path();
+                Ok((path.to_path_buf(), Some(Arc::new(path))))
+            }
+        }
     }
 
     /// Working tree (`path_label` None) or another checkout on disk.
@@ -937,17 +962,19 @@ impl SideBuild<'_> {
         key.field("source", "local").field("content", &fingerprint);
         let key = key.finish();
 
-        let side = |json: PathBuf, from_cache: bool| Side {
+        let side = |(json, uncached): Stored, from_cache: bool, info: ManifestInfo| Side {
             json,
             description: description.clone(),
             source_kind,
             version: Some(info.version.clone()),
-            manifest: Some(info.clone()),
+            manifest: Some(info),
             from_cache,
             commit: None,
+            uncached,
         };
         if let Some(hit) = self.cache_hit(&key, &description)? {
-            return Ok(side(hit.json, true));
+            let info = hit.meta.manifest.clone().unwrap_or_else(|| info.clone());
+            return Ok(side((hit.json, None), true, info));
         }
 
         let task = self.start(&description);
@@ -956,50 +983,15 @@ impl SideBuild<'_> {
             package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features,
-            locked: false,
+            lockfile: Some(&lock_path),
         };
-        let bytes = self.build_in_user_tree(job, &lock_path, &description)?;
-        let json = self.store(&key, &bytes, &description, Some(&info), None)?;
+        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
+        // resolved versions as of the lockfile the build actually used
+        let info = manifest::manifest_info(pkg, built.lock.as_ref());
+        let stored = self.store(&key, &built.json, &description, Some(&info), None)?;
         task.finish();
-        Ok(side(json, false))
-    }
-
-    /// Builds in a directory that belongs to the user, leaving its Cargo.lock untouched.
-    fn build_in_user_tree(
-        &self,
-        mut job: Job<'_>,
-        lock_path: &Path,
-        description: &str,
-    ) -> Result<Vec<u8>> {
-        let existed = lock_path.is_file();
-        if existed {
-            job.locked = true;
-            let (out, bytes) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
-            if let Some(bytes) = bytes {
-                return Ok(bytes);
-            }
-            if !rustdoc::lock_needs_update(&String::from_utf8_lossy(&out.stderr)) {
-                return Err(self.build_failure(description, &out));
-            }
-            self.progress.note(format_args!(
-                "{} is out of date (cargo wants to update it); building anyway and restoring it afterwards",
-                lock_path.display()
-            ));
-            job.locked = false;
-        }
-        let guard = LockGuard::new(lock_path)?;
-        let result = rustdoc::run(&self.tc, &job, self.opts, self.progress);
-        let restored = guard.restore();
-        let (out, bytes) = result?;
-        let changed = restored?;
-        // Routine for libraries that do not commit a lockfile: only worth a word in verbose.
-        if changed && !existed && self.progress.is_verbose() {
-            self.progress.note(format_args!(
-                "removed the {} cargo generated during the build",
-                lock_path.display()
-            ));
-        }
-        bytes.ok_or_else(|| self.build_failure(description, &out))
+        Ok(side(stored, false, info))
     }
 
     fn git(&self, rev: &str) -> Result<Side> {
@@ -1024,6 +1016,7 @@ impl SideBuild<'_> {
                 manifest: hit.meta.manifest,
                 from_cache: true,
                 commit: Some(resolved.commit),
+                uncached: None,
             });
         }
 
@@ -1057,15 +1050,15 @@ impl SideBuild<'_> {
             package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features: self.feature_args(&pre, &description),
-            locked: false,
+            lockfile: Some(&lock_path),
         };
-        let (out, bytes) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
-        let bytes = bytes.ok_or_else(|| self.build_failure(&description, &out))?;
+        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
         // Resolved versions as of the lockfile the build actually used.
-        let info = manifest::manifest_info(pkg, Lockfile::read(&lock_path).as_ref());
-        let json = self.store(
+        let info = manifest::manifest_info(pkg, built.lock.as_ref());
+        let (json, uncached) = self.store(
             &key,
-            &bytes,
+            &built.json,
             &description,
             Some(&info),
             Some(&resolved.commit),
@@ -1080,6 +1073,7 @@ impl SideBuild<'_> {
             manifest: Some(info),
             from_cache: false,
             commit: Some(resolved.commit),
+            uncached,
         })
     }
 
@@ -1136,24 +1130,22 @@ impl SideBuild<'_> {
     }
 
     fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(prefix);
-        match &self.opts.scratch_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!("failed to create the scratch directory {}", dir.display())
-                })?;
-                builder.tempdir_in(dir).with_context(|| {
-                    format!(
-                        "failed to create a temporary directory in {}",
-                        dir.display()
-                    )
-                })
-            }
-            None => builder
-                .tempdir()
-                .context("failed to create a temporary directory (check TMPDIR)"),
-        }
+        let dir = self
+            .opts
+            .scratch_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir);
+        scratch::create(&dir, prefix)
+    }
+}
+
+/// Where stored JSON lives: the cache entry, or a temporary file that must outlive its use.
+type Stored = (PathBuf, Option<Arc<tempfile::TempPath>>);
+
+/// Removes a side's cache entry (after its JSON failed to load), so it is built again.
+pub fn evict(side: &Side) {
+    if side.from_cache {
+        cache::Cache::evict(&side.json);
     }
 }
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context, Result};
 
-use super::manifest::{self, Lockfile, ManifestInfo};
+use super::manifest::{self, ManifestInfo};
 use super::rustdoc::{self, FeatureArgs, Job};
 use super::{close_scratch, Side, SideBuild};
 
@@ -37,25 +37,12 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
             manifest: hit.meta.manifest,
             from_cache: true,
             commit: None,
+            uncached: None,
         });
     }
 
     let task = b.start(&description);
-    std::fs::create_dir_all(&b.opts.target_dir).with_context(|| {
-        format!(
-            "failed to create the target directory {}",
-            b.opts.target_dir.display()
-        )
-    })?;
-    let scratch = tempfile::Builder::new()
-        .prefix("semgate-registry-")
-        .tempdir_in(&b.opts.target_dir)
-        .with_context(|| {
-            format!(
-                "failed to create a temporary directory in {}",
-                b.opts.target_dir.display()
-            )
-        })?;
+    let scratch = super::scratch::create(&b.opts.target_dir, "semgate-registry-")?;
     let dir = scratch.path();
     let manifest_path = dir.join("Cargo.toml");
     std::fs::write(dir.join("lib.rs"), "")
@@ -110,12 +97,12 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         package_spec: pkg.id.repr.clone(),
         lib_name: &lib_name,
         features: FeatureArgs::default(),
-        locked: false,
+        lockfile: Some(&dir.join("Cargo.lock")),
     };
-    let (out, bytes) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
-    let bytes = bytes.ok_or_else(|| b.build_failure(&description, &out))?;
-    let info = manifest::manifest_info(pkg, Lockfile::read(&dir.join("Cargo.lock")).as_ref());
-    let json = b.store(&key, &bytes, &description, Some(&info), None)?;
+    let (out, built) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
+    let built = built.ok_or_else(|| b.build_failure(&description, &out))?;
+    let info = manifest::manifest_info(pkg, built.lock.as_ref());
+    let (json, uncached) = b.store(&key, &built.json, &description, Some(&info), None)?;
     close_scratch(scratch, b.progress);
     task.finish();
     Ok(Side {
@@ -126,6 +113,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         manifest: Some(info),
         from_cache: false,
         commit: None,
+        uncached,
     })
 }
 
@@ -203,21 +191,7 @@ fn probe(
     requirement: &str,
 ) -> Result<std::result::Result<cargo_metadata::Metadata, String>> {
     let tc = ctx.toolchain(opts.toolchain.as_deref())?;
-    std::fs::create_dir_all(&opts.target_dir).with_context(|| {
-        format!(
-            "failed to create the target directory {}",
-            opts.target_dir.display()
-        )
-    })?;
-    let scratch = tempfile::Builder::new()
-        .prefix("semgate-registry-probe-")
-        .tempdir_in(&opts.target_dir)
-        .with_context(|| {
-            format!(
-                "failed to create a temporary directory in {}",
-                opts.target_dir.display()
-            )
-        })?;
+    let scratch = super::scratch::create(&opts.target_dir, "semgate-registry-probe-")?;
     let dir = scratch.path();
     std::fs::write(dir.join("lib.rs"), "")
         .with_context(|| format!("failed to write {}", dir.display()))?;
@@ -301,15 +275,7 @@ pub(super) fn unpacked_manifest(
     version: &semver::Version,
     scratch_in: &Path,
 ) -> Result<std::path::PathBuf> {
-    let scratch = tempfile::Builder::new()
-        .prefix("semgate-published-")
-        .tempdir_in(scratch_in)
-        .with_context(|| {
-            format!(
-                "failed to create a temporary directory in {}",
-                scratch_in.display()
-            )
-        })?;
+    let scratch = super::scratch::create(scratch_in, "semgate-published-")?;
     let dir = scratch.path();
     std::fs::write(dir.join("lib.rs"), "")
         .with_context(|| format!("failed to write {}", dir.display()))?;
