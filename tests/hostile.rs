@@ -428,3 +428,80 @@ fn a_workspace_without_members_says_so() {
     assert_contains(&stderr(&out), &["has no member packages"]);
     assert!(!stderr(&out).contains("()"), "{}", show(&out));
 }
+
+/// A published release compared with an unpacked copy of its own sources (two separate builds,
+/// not one cache entry with itself) has nothing to report, for crates of every shape: no_std,
+/// a build script that probes the compiler, macro-heavy, a proc macro, a very large API.
+/// Needs crates.io.
+#[test]
+fn published_crates_compared_with_their_own_sources_have_no_findings() {
+    if !common::online("building published crates from crates.io") {
+        return;
+    }
+    let crates = [
+        ("itoa", "1.0.11"),            // no_std
+        ("anyhow", "1.0.86"),          // a build script probing for nightly features
+        ("bitflags", "2.6.0"),         // macro-heavy
+        ("thiserror-impl", "1.0.63"),  // a proc macro
+        ("libc", "0.2.155"),           // a very large API and a build script
+    ];
+    let work = tempfile::tempdir().expect("tempdir");
+    for (name, version) in crates {
+        let copy = unpacked_copy(name, version, work.path());
+        let out = semgate(
+            work.path(),
+            &[
+                "check",
+                "--manifest-path",
+                copy.join("Cargo.toml").to_str().unwrap(),
+                "--baseline-version",
+                version,
+                "--format",
+                "json",
+            ],
+        );
+        assert_exit(&out, 0);
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(
+            report["packages"][0]["findings"],
+            serde_json::json!([]),
+            "{name} {version} against itself: {}",
+            show(&out)
+        );
+    }
+}
+
+/// The sources of `name` `version` as published, fetched by cargo and copied under `into`.
+fn unpacked_copy(name: &str, version: &str, into: &std::path::Path) -> std::path::PathBuf {
+    let probe = into.join(format!("probe-{name}"));
+    std::fs::create_dir_all(&probe).unwrap();
+    std::fs::write(probe.join("lib.rs"), "").unwrap();
+    std::fs::write(
+        probe.join("Cargo.toml"),
+        format!("[package]\nname = \"probe\"\nversion = \"0.0.0\"\nedition = \"2021\"\n[lib]\npath = \"lib.rs\"\n[dependencies]\n{name} = \"={version}\"\n[workspace]\n"),
+    )
+    .unwrap();
+    let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(probe.join("Cargo.toml"))
+        .output()
+        .expect("cargo runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata");
+    let manifest = metadata["packages"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name && p["version"] == version))
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("the package is in the metadata")
+        .to_string();
+    let src = std::path::Path::new(&manifest).parent().expect("package dir");
+    let dest = into.join(format!("{name}-{version}"));
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(src)
+        .arg(&dest)
+        .status()
+        .expect("cp runs");
+    assert!(status.success());
+    dest
+}
