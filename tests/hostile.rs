@@ -439,11 +439,11 @@ fn published_crates_compared_with_their_own_sources_have_no_findings() {
         return;
     }
     let crates = [
-        ("itoa", "1.0.11"),            // no_std
-        ("anyhow", "1.0.86"),          // a build script probing for nightly features
-        ("bitflags", "2.6.0"),         // macro-heavy
-        ("thiserror-impl", "1.0.63"),  // a proc macro
-        ("libc", "0.2.155"),           // a very large API and a build script
+        ("itoa", "1.0.11"),           // no_std
+        ("anyhow", "1.0.86"),         // a build script probing for nightly features
+        ("bitflags", "2.6.0"),        // macro-heavy
+        ("thiserror-impl", "1.0.63"), // a proc macro
+        ("libc", "0.2.155"),          // a very large API and a build script
     ];
     let work = tempfile::tempdir().expect("tempdir");
     for (name, version) in crates {
@@ -486,15 +486,24 @@ fn unpacked_copy(name: &str, version: &str, into: &std::path::Path) -> std::path
         .arg(probe.join("Cargo.toml"))
         .output()
         .expect("cargo runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let metadata: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata");
     let manifest = metadata["packages"]
         .as_array()
-        .and_then(|ps| ps.iter().find(|p| p["name"] == name && p["version"] == version))
+        .and_then(|ps| {
+            ps.iter()
+                .find(|p| p["name"] == name && p["version"] == version)
+        })
         .and_then(|p| p["manifest_path"].as_str())
         .expect("the package is in the metadata")
         .to_string();
-    let src = std::path::Path::new(&manifest).parent().expect("package dir");
+    let src = std::path::Path::new(&manifest)
+        .parent()
+        .expect("package dir");
     let dest = into.join(format!("{name}-{version}"));
     let status = Command::new("cp")
         .arg("-r")

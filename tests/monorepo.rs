@@ -796,3 +796,36 @@ fn every_way_of_not_knowing_exits_2() {
         assert!(!stderr(&out).contains("panicked"), "{what}: {}", show(&out));
     }
 }
+
+/// A yanked release is still what its users built against: it is a valid baseline. And a
+/// registry baseline is built with its dependencies as they were when it was published, which
+/// the report says. Needs crates.io.
+#[test]
+fn a_yanked_release_is_a_baseline_built_as_of_its_publication() {
+    if !common::online("fetching a yanked release of hashbrown") {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = semgate(
+        dir.path(),
+        &[
+            "check",
+            "-p",
+            "hashbrown",
+            "--baseline-version",
+            "0.14.4", // yanked
+            "--current-version",
+            "0.14.5",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", show(&out));
+    let report = json(&out);
+    let baseline = &report["packages"][0]["baseline"];
+    assert_eq!(baseline["version"], "0.14.4");
+    assert_contains(
+        baseline["description"].as_str().unwrap_or_default(),
+        &["crates.io 0.14.4, dependencies as of its release 2024-03-19"],
+    );
+}

@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use super::manifest::{self, ManifestInfo};
 use super::rustdoc::{self, FeatureArgs, Job};
@@ -31,7 +31,8 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     if let Some(hit) = b.cache_hit(&key, &description)? {
         return Ok(Side {
             json: hit.json,
-            description,
+            // as built: it says how the dependencies were resolved
+            description: hit.meta.description,
             source_kind: "registry",
             version: Some(version.clone()),
             manifest: hit.meta.manifest,
@@ -47,25 +48,41 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     let manifest_path = dir.join("Cargo.toml");
     std::fs::write(dir.join("lib.rs"), "")
         .with_context(|| format!("failed to write {}", dir.display()))?;
+    let exact = format!("={version}");
     write_placeholder(
         &manifest_path,
         package,
-        &format!("={version}"),
+        &exact,
         registry.as_deref(),
         &[],
         !b.opts.no_default_features,
     )?;
-    let user_lock = b.ctx.workspace_root.join("Cargo.lock");
-    if user_lock.is_file() {
-        // Start from the user's resolved versions so dependencies built for the current side
-        // are reused; cargo drops or adjusts whatever does not fit.
-        let _ = std::fs::copy(&user_lock, dir.join("Cargo.lock"));
-    }
 
     // Resolving first gives a clear "no such version" error and the published manifest
-    // (features, dependencies) before any compilation.
-    let metadata = manifest::cargo_metadata(b.tc.cargo(), &manifest_path, false)
-        .map_err(|e| resolve_error(e, package, version, &description))?;
+    // (features, dependencies) before any compilation. A yanked version is still a release
+    // users built against: cargo takes it when a lockfile pins it (`--precise`).
+    let mut requirement = exact.clone();
+    let metadata = match manifest::cargo_metadata(b.tc.cargo(), &manifest_path, false) {
+        Ok(metadata) => metadata,
+        Err(e) if metadata_stderr(&e).is_some_and(|s| s.contains("is yanked")) => {
+            requirement = "*".to_string();
+            write_placeholder(
+                &manifest_path,
+                package,
+                &requirement,
+                registry.as_deref(),
+                &[],
+                !b.opts.no_default_features,
+            )?;
+            pin_precise(b, &manifest_path, package, version)?;
+            b.progress.note(format_args!(
+                "{package} {version} is yanked; comparing with it as released"
+            ));
+            manifest::cargo_metadata(b.tc.cargo(), &manifest_path, false)
+                .map_err(|e| resolve_error(e, package, version, &description))?
+        }
+        Err(e) => return Err(resolve_error(e, package, version, &description)),
+    };
     let pkg = metadata
         .packages
         .iter()
@@ -85,12 +102,31 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         write_placeholder(
             &manifest_path,
             package,
-            &format!("={version}"),
+            &requirement,
             registry.as_deref(),
             &wanted,
             !b.opts.no_default_features,
         )?;
     }
+
+    // Its dependencies as they were when it was released: what its users built. A break that
+    // came in through a dependency upgrade since then is then visible in the comparison.
+    let description = match resolve_as_of_release(b, &manifest_path, package, version, &requirement)
+    {
+        Ok(when) => format!("{description}, dependencies as of its release {when}"),
+        Err(why) => {
+            b.progress.note(format_args!(
+                "{package} {version}: dependencies resolved as of today ({why})"
+            ));
+            let user_lock = b.ctx.workspace_root.join("Cargo.lock");
+            if user_lock.is_file() {
+                // start from the user's versions so the current side's dependency builds are
+                // reused; cargo adjusts whatever does not fit
+                let _ = std::fs::copy(&user_lock, dir.join("Cargo.lock"));
+            }
+            format!("{description}, dependencies as of today")
+        }
+    };
 
     let job = Job {
         manifest_path: &manifest_path,
@@ -115,6 +151,115 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         commit: None,
         uncached,
     })
+}
+
+fn metadata_stderr(e: &anyhow::Error) -> Option<&str> {
+    e.downcast_ref::<manifest::MetadataError>()
+        .map(|m| m.stderr.as_str())
+}
+
+/// Pins `package` to exactly `version` in the placeholder's lockfile (`cargo update --precise`,
+/// which also takes a yanked version).
+fn pin_precise(
+    b: &SideBuild<'_>,
+    manifest_path: &Path,
+    package: &str,
+    version: &semver::Version,
+) -> Result<()> {
+    let mut cmd = b.tc.cargo();
+    cmd.args(["update", "--color", "never", "-p", package, "--precise"])
+        .arg(version.to_string())
+        .arg("--manifest-path")
+        .arg(manifest_path);
+    let out = crate::interrupt::run(&mut cmd).context("failed to run `cargo update`")?;
+    if !out.status.success() {
+        bail!(
+            "cannot pin {package} {version}: cargo said:\n{}",
+            manifest::indent(&rustdoc::error_excerpt(&String::from_utf8_lossy(
+                &out.stderr
+            )))
+        );
+    }
+    Ok(())
+}
+
+/// Writes the placeholder's lockfile as cargo would have resolved it when `package` `version`
+/// was published (`cargo generate-lockfile --publish-time`, unstable, reached through
+/// `RUSTC_BOOTSTRAP=1` for cargo alone: nothing is compiled). Returns the publish time, or why
+/// the resolution could not be made as of then.
+fn resolve_as_of_release(
+    b: &SideBuild<'_>,
+    manifest_path: &Path,
+    package: &str,
+    version: &semver::Version,
+    requirement: &str,
+) -> std::result::Result<String, String> {
+    let when = publish_time(package, version)
+        .ok_or_else(|| "the registry index records no publish time for it".to_string())?;
+    let lock = manifest_path.with_file_name("Cargo.lock");
+    let _ = std::fs::remove_file(&lock);
+    let mut cmd = b.tc.cargo();
+    cmd.env("RUSTC_BOOTSTRAP", "1")
+        .args([
+            "generate-lockfile",
+            "-Zunstable-options",
+            "--color",
+            "never",
+        ])
+        .args(["--publish-time", &when])
+        .arg("--manifest-path")
+        .arg(manifest_path);
+    let out = crate::interrupt::run(&mut cmd).map_err(|e| format!("{e:#}"))?;
+    if !out.status.success() {
+        let _ = std::fs::remove_file(&lock);
+        return Err(format!(
+            "cargo could not resolve as of {when}: {}",
+            rustdoc::error_excerpt(&String::from_utf8_lossy(&out.stderr))
+                .lines()
+                .next()
+                .unwrap_or_default()
+        ));
+    }
+    if requirement == "*" {
+        pin_precise(b, manifest_path, package, version).map_err(|e| format!("{e:#}"))?;
+    }
+    Ok(when)
+}
+
+/// When `package` `version` was published, from cargo's cache of the registry index (entries of
+/// crates.io's index carry `pubtime`); `None` when cargo has not cached it or the registry does
+/// not record it.
+fn publish_time(package: &str, version: &semver::Version) -> Option<String> {
+    let name = package.to_lowercase();
+    let rel = match name.len() {
+        1 => format!("1/{name}"),
+        2 => format!("2/{name}"),
+        3 => format!("3/{}/{name}", &name[..1]),
+        _ => format!("{}/{}/{name}", &name[..2], &name[2..4]),
+    };
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))?;
+    let wanted = version.to_string();
+    let indexes = std::fs::read_dir(cargo_home.join("registry").join("index")).ok()?;
+    let mut dirs: Vec<_> = indexes.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    dirs.sort();
+    dirs.into_iter().find_map(|dir| {
+        let bytes = std::fs::read(dir.join(".cache").join(&rel)).ok()?;
+        pubtime_in_cache(&bytes, &wanted)
+    })
+}
+
+/// The `pubtime` of `version` in one of cargo's index cache files: a small header, then
+/// `version NUL json NUL` per published version.
+fn pubtime_in_cache(bytes: &[u8], version: &str) -> Option<String> {
+    bytes
+        .split(|b| *b == 0)
+        .filter(|chunk| chunk.first() == Some(&b'{'))
+        .filter_map(|chunk| serde_json::from_slice::<serde_json::Value>(chunk).ok())
+        .find(|entry| entry["vers"] == version)
+        .and_then(|entry| entry["pubtime"].as_str().map(str::to_string))
+        .filter(|t| t.len() >= 10 && t.is_ascii())
 }
 
 /// What a registry said about a package, through cargo.
@@ -382,4 +527,31 @@ fn write_placeholder(
     doc["workspace"] = toml_edit::table();
     std::fs::write(path, doc.to_string())
         .with_context(|| format!("failed to write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publish_times_are_read_from_cargos_index_cache() {
+        let mut cache = vec![3, 2, 0, 0, 0];
+        cache.extend_from_slice(b"etag\0");
+        for (v, t) in [
+            ("1.0.9", "2023-11-01T10:00:00Z"),
+            ("1.0.10", "2023-12-09T01:26:26Z"),
+        ] {
+            cache.extend_from_slice(v.as_bytes());
+            cache.push(0);
+            cache.extend_from_slice(
+                format!("{{\"name\": \"x\", \"vers\": \"{v}\", \"pubtime\": \"{t}\"}}").as_bytes(),
+            );
+            cache.push(0);
+        }
+        assert_eq!(
+            pubtime_in_cache(&cache, "1.0.10").as_deref(),
+            Some("2023-12-09T01:26:26Z")
+        );
+        assert_eq!(pubtime_in_cache(&cache, "1.0.11"), None);
+    }
 }
