@@ -13,12 +13,14 @@ pub mod config;
 pub mod diff;
 pub mod gate;
 pub mod interrupt;
+pub mod pattern;
 pub mod progress;
 pub mod release;
 pub mod release_checks;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod tag;
 pub mod workspace;
 
 use std::ffi::OsString;

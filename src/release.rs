@@ -451,7 +451,7 @@ pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
     }
 
     if target.is_some() {
-        let code = gate(args, &layout, &scope, &packages, progress)?;
+        let code = gate(args, &ws, &layout, &scope, &packages, progress)?;
         if code != EXIT_PASS {
             return Ok(code);
         }
@@ -619,14 +619,8 @@ impl Layout {
     /// version, and with it every member that holds it, along.
     fn scope(&self, args: &CompareArgs) -> Result<Scope> {
         let names: Vec<String> = self.members.iter().map(|m| m.name.clone()).collect();
-        for name in args.package.iter().chain(&args.exclude) {
-            if !names.contains(name) {
-                bail!(
-                    "package `{name}` is not a member of this workspace; its packages are: {}",
-                    names.join(", ")
-                );
-            }
-        }
+        let named = crate::workspace::expand_specs(&names, &args.package)?;
+        crate::workspace::expand_specs(&names, &args.exclude)?;
         let holders = |v: &Version| -> BTreeMap<String, Version> {
             self.members
                 .iter()
@@ -634,7 +628,7 @@ impl Layout {
                 .map(|m| (m.name.clone(), m.version.clone()))
                 .collect()
         };
-        if args.package.is_empty() {
+        if named.is_empty() {
             let shared = self.shared().map_err(|lines| {
                 anyhow!(
                     "the workspace's packages do not share one version, so there is no one version to bump:\n  {}\nhelp: bump packages one at a time with -p NAME",
@@ -650,9 +644,9 @@ impl Layout {
         let mut scope = Scope {
             workspace: None,
             packages: BTreeMap::new(),
-            named: args.package.clone(),
+            named: named.clone(),
         };
-        for name in &args.package {
+        for name in &named {
             let member = self.member(name).expect("checked above");
             match (&self.workspace_version, member.inherits) {
                 (Some(ws), true) => {
@@ -793,6 +787,7 @@ fn report_plan(layout: &Layout, scope: &Scope, files: &[FileEdit], progress: &Pr
 /// changes need. Returns the exit code: pass, or refused (nothing written).
 fn gate(
     args: &BumpArgs,
+    ws: &Workspace,
     layout: &Layout,
     scope: &Scope,
     packages: &BTreeMap<String, (Version, NewVersion)>,
@@ -800,11 +795,13 @@ fn gate(
 ) -> Result<i32> {
     // Publishable libraries among the bumped packages (unpublished ones only when named with -p,
     // or when nothing publishable moves, as for a single `publish = false` crate).
+    let member_names: Vec<String> = layout.members.iter().map(|m| m.name.clone()).collect();
+    let excluded = crate::workspace::expand_specs(&member_names, &args.compare.exclude)?;
     let candidates: Vec<&Member> = scope
         .packages
         .keys()
         .filter_map(|name| layout.member(name))
-        .filter(|m| m.has_lib && !args.compare.exclude.contains(&m.name))
+        .filter(|m| m.has_lib && !excluded.contains(&m.name))
         .collect();
     let any_publishable = candidates.iter().any(|m| m.publishable);
     let checked: Vec<String> = candidates
@@ -827,6 +824,44 @@ fn gate(
     // --allow-insufficient, which only overrides a refusal)
     let report: Report = crate::run::compare(&compare_args, None, progress)
         .context("cannot check the API changes the new version must cover; nothing was written")?;
+    // patch releases only from release branches, where the project names them
+    let mut off_branch = Vec::new();
+    let mut branch = None;
+    for p in &report.packages {
+        let (Some(baseline), Some(release)) = (
+            &p.baseline.version,
+            packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()),
+        ) else {
+            continue;
+        };
+        let config = ws.config_of(Some(&p.name))?;
+        let Some(patterns) = config.release_branches.as_deref() else {
+            continue;
+        };
+        if branch.is_none() {
+            let root = ws.repo.as_ref().map(|r| r.root.as_path());
+            branch = Some(crate::workspace::release_branch(
+                root,
+                args.branch.as_deref(),
+            )?);
+        }
+        if let Some(why) = crate::workspace::patch_off_release_branch(
+            Some(patterns),
+            branch.as_ref().and_then(|b| b.as_deref()),
+            baseline,
+            release,
+        )? {
+            off_branch.push(format!("`{}` [patch-off-release-branch]: {why}", p.name));
+        }
+    }
+    if !off_branch.is_empty() {
+        progress.error(format!(
+            "this release is not made from a release branch:\n  {}\nnothing was written",
+            off_branch.join("\n  ")
+        ));
+        return Ok(EXIT_REFUSED);
+    }
+
     let mut short = Vec::new();
     for p in &report.packages {
         let Some(baseline) = &p.baseline.version else {

@@ -16,9 +16,14 @@ use crate::config::Config;
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
+use crate::release_checks::{
+    PATCH_OFF_RELEASE_BRANCH, PRERELEASE_DEPENDENCY, UNRELEASED_DEPENDENCY,
+    VERSION_ALREADY_RELEASED,
+};
 use crate::report::{self, Format, PackageReport, Report, SideReport};
 use crate::rules::{self, RULES};
 use crate::workspace;
+use std::cell::OnceCell;
 
 /// Exit codes: a contract for CI.
 pub const EXIT_PASS: i32 = 0;
@@ -105,6 +110,10 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
         Some(Command::Bump(args)) => {
             crate::interrupt::install()?;
             crate::release::bump_command(args, progress)
+        }
+        Some(Command::Tag(args)) => {
+            crate::interrupt::install()?;
+            crate::tag::tag_command(args, progress)
         }
         Some(Command::Rules) => {
             emit(&rules_text())?;
@@ -283,7 +292,14 @@ pub fn compare(
             }
         }
         if check.release {
-            for (ctx, package) in contexts.iter().zip(&packages) {
+            let branch = OnceCell::new();
+            for ((ctx, package), config) in contexts.iter().zip(&packages).zip(&configs) {
+                let name = ctx.package_name();
+                let mut refuse = |id: &str, why: String| {
+                    if config.check_enabled(id) {
+                        problems.push(format!("`{name}` cannot be released [{id}]: {why}"));
+                    }
+                };
                 if let Some(version) = &package.proposed_version {
                     if let Some(why) = workspace::already_released(
                         ctx,
@@ -291,10 +307,39 @@ pub fn compare(
                         version,
                         args.tag_pattern.as_deref(),
                     )? {
-                        problems.push(format!(
-                            "`{}` {version} cannot be released [version-already-released]: {why}",
-                            ctx.package_name()
-                        ));
+                        refuse(VERSION_ALREADY_RELEASED.id, format!("{version}: {why}"));
+                    }
+                    let pre = workspace::prerelease_dependencies(&ctx.manifest, version);
+                    if !pre.is_empty() {
+                        refuse(
+                            PRERELEASE_DEPENDENCY.id,
+                            format!(
+                                "{version} is a release, but it requires pre-releases: {}",
+                                pre.join(", ")
+                            ),
+                        );
+                    }
+                    if let (Some(baseline), Some(patterns)) = (
+                        &package.baseline.version,
+                        config.release_branches.as_deref(),
+                    ) {
+                        let branch = match branch.get() {
+                            Some(b) => b,
+                            None => {
+                                let root = ctx.git.as_ref().map(|g| g.root.as_path());
+                                let found =
+                                    workspace::release_branch(root, check.branch.as_deref())?;
+                                branch.get_or_init(|| found)
+                            }
+                        };
+                        if let Some(why) = workspace::patch_off_release_branch(
+                            Some(patterns),
+                            branch.as_deref(),
+                            baseline,
+                            version,
+                        )? {
+                            refuse(PATCH_OFF_RELEASE_BRANCH.id, why);
+                        }
                     }
                 }
                 for blocker in workspace::release_blockers(
@@ -304,10 +349,7 @@ pub fn compare(
                     &selection.packages,
                     args.tag_pattern.as_deref(),
                 )? {
-                    problems.push(format!(
-                        "`{}` cannot be released [unreleased-dependency]: {blocker}",
-                        ctx.package_name()
-                    ));
+                    refuse(UNRELEASED_DEPENDENCY.id, blocker);
                 }
             }
         }
@@ -850,9 +892,16 @@ fn first_release(
         .unwrap_or_else(|| ctx.current_version.clone());
     let mut decision = decide(&version, None, &[]);
     decision.minimum_version = version.clone();
-    if check.is_some() {
-        decision.proposed_version = Some(version);
+    let mut proposed_from = None;
+    if let Some(check) = check {
+        // nothing earlier to be too small for: any proposed version passes
+        let (proposed, from) = match &check.proposed {
+            Some(p) => (p.clone(), "--proposed"),
+            None => (version, "Cargo.toml"),
+        };
+        decision.proposed_version = Some(proposed);
         decision.verdict = Verdict::Pass;
+        proposed_from = Some(from.to_string());
     }
     decision.notes.push(note);
     Ok(Compared {
@@ -864,7 +913,7 @@ fn first_release(
                 description: "no earlier release".into(),
             },
             first.current,
-            check.map(|_| "Cargo.toml".to_string()),
+            proposed_from,
             decision,
             Vec::new(),
         ),
@@ -909,6 +958,7 @@ fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
         features: args.features.clone(),
         all_features: args.all_features,
         no_default_features: args.no_default_features,
+        registry: args.registry.clone(),
         cache_dir,
         ..BuildOptions::with_target_dir(target_dir)
     }

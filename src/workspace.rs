@@ -21,8 +21,40 @@ pub struct Selection {
     pub skipped: Vec<String>,
 }
 
-/// `-p`, `--workspace` and `--exclude`, as cargo reads them. `publish = false` members are
-/// checked only when named.
+/// Package specs as given to `-p`/`--exclude`, with globs (`hyperlight_*`, as cargo reads
+/// them) expanded to the members they match, sorted. A name that is not a member, or a glob
+/// that matches none, is an error.
+pub fn expand_specs(members: &[String], specs: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for spec in specs {
+        if crate::pattern::is_glob(spec) {
+            let matched: Vec<&String> = members
+                .iter()
+                .filter(|m| crate::pattern::matches(spec, m))
+                .collect();
+            if matched.is_empty() {
+                bail!(
+                    "`{spec}` matches no member of this workspace; its packages are: {}",
+                    members.join(", ")
+                );
+            }
+            out.extend(matched.into_iter().cloned());
+        } else if members.contains(spec) {
+            out.push(spec.clone());
+        } else {
+            bail!(
+                "package `{spec}` is not a member of this workspace; its packages are: {}",
+                members.join(", ")
+            );
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    out.retain(|name| seen.insert(name.clone()));
+    Ok(out)
+}
+
+/// `-p`, `--workspace` and `--exclude`, as cargo reads them (globs included). `publish = false`
+/// members are checked only when named.
 pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
     let members = ws.member_names();
     if members.is_empty() {
@@ -31,14 +63,14 @@ pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
             ws.manifest.display()
         );
     }
-    for name in args.package.iter().chain(&args.exclude) {
-        if !members.contains(name) {
-            bail!(
-                "package `{name}` is not a member of this workspace; its packages are: {}",
-                members.join(", ")
-            );
-        }
-    }
+    let named = expand_specs(&members, &args.package)?;
+    let excluded = expand_specs(&members, &args.exclude)?;
+    let args = CompareArgs {
+        package: named,
+        exclude: excluded,
+        ..args.clone()
+    };
+    let args = &args;
     if !args.workspace {
         let packages = match (args.package.is_empty(), ws.default_package()) {
             (false, _) => args.package.clone(),
@@ -100,6 +132,84 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
     out
 }
 
+/// The normal dependencies of a release that require a pre-release version (`foo =
+/// "1.2.0-dev"`, registry or path), as `name = "req"`; none for a pre-release itself.
+pub fn prerelease_dependencies(
+    info: &crate::build::ManifestInfo,
+    proposed: &semver::Version,
+) -> Vec<String> {
+    if !proposed.pre.is_empty() {
+        return Vec::new();
+    }
+    let mut out: Vec<String> = info
+        .dependencies
+        .iter()
+        .filter(|d| d.kind == DepKind::Normal)
+        .filter(|d| {
+            semver::VersionReq::parse(&d.req)
+                .is_ok_and(|r| r.comparators.iter().any(|c| !c.pre.is_empty()))
+        })
+        .map(|d| format!("{} = \"{}\"", d.package, d.req))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The branch a release is made from: `--branch`, else the CI's (a pull request's target,
+/// `GITHUB_BASE_REF`; otherwise `GITHUB_REF_NAME`), else git's current branch. `None` on a
+/// detached HEAD with nothing else to say.
+pub fn release_branch(
+    repo: Option<&std::path::Path>,
+    explicit: Option<&str>,
+) -> Result<Option<String>> {
+    if let Some(b) = explicit {
+        return Ok(Some(b.to_string()));
+    }
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    if let Some(base) = env("GITHUB_BASE_REF") {
+        return Ok(Some(base));
+    }
+    if env("GITHUB_REF_TYPE").is_none_or(|t| t == "branch") {
+        if let Some(name) = env("GITHUB_REF_NAME") {
+            return Ok(Some(name));
+        }
+    }
+    match repo {
+        Some(root) => build::current_branch(root),
+        None => Ok(None),
+    }
+}
+
+/// Why a patch-level release from `branch` is refused under `release_branches` (globs); `None`
+/// when no release branches are configured, the release is not a patch, or the branch is one.
+pub fn patch_off_release_branch(
+    release_branches: Option<&[String]>,
+    branch: Option<&str>,
+    baseline: &semver::Version,
+    proposed: &semver::Version,
+) -> Result<Option<String>> {
+    let Some(patterns) = release_branches.filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    if crate::bump::level_between(baseline, proposed) != Some(crate::bump::Level::Patch) {
+        return Ok(None);
+    }
+    let Some(branch) = branch else {
+        bail!(
+            "{proposed} is a patch release and patch releases must come from a release branch ({}), but the branch cannot be told (a detached HEAD); pass --branch NAME",
+            patterns.join(", ")
+        );
+    };
+    if patterns.iter().any(|p| crate::pattern::matches(p, branch)) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "{proposed} is a patch release of {baseline}, but `{branch}` is not a release branch ({}); patch a release branch, or release a minor version from here",
+        patterns.join(", ")
+    )))
+}
+
 /// Why `version` of the package cannot be released: a release tag already names it, or the
 /// registry already has it (build metadata ignored, yanked versions included); `None` when it
 /// is free. An error when the registry cannot answer for a publishable package.
@@ -121,7 +231,7 @@ pub fn already_released(
     if !ctx.is_publishable() {
         return Ok(None);
     }
-    match build::is_published(ctx, opts, name, version)? {
+    match build::is_published(&ctx.lookup(opts)?, opts, name, version)? {
         Published::Version(v) => Ok(Some(format!(
             "the registry already has {v} (a registry never takes a version twice, and build metadata does not make a new one); bump the version"
         ))),
@@ -240,7 +350,7 @@ impl ReleaseWalk<'_> {
         if !self.ws.is_publishable(package) {
             return Ok(false);
         }
-        match build::is_published(self.ctx, self.opts, package, version)? {
+        match build::is_published(&self.ctx.lookup(self.opts)?, self.opts, package, version)? {
             Published::Version(_) => Ok(true),
             Published::No => Ok(false),
             Published::Unknown(reason) => bail!(

@@ -133,7 +133,7 @@ pub fn choose(
                 "`{name}` is publish = false, so no registry has a release of it"
             ));
         } else {
-            match registry::newest_version(ctx, opts, name, &ctx.current_version)? {
+            match registry::newest_version(&ctx.lookup(opts)?, opts, name, &ctx.current_version)? {
                 Published::Version(version) => {
                     return Ok(Baseline::Side {
                         why: format!("{name} {version} (newest published version)"),

@@ -172,6 +172,38 @@ pub(crate) fn packages_at(root: &Path, commit: &str) -> Result<BTreeMap<String, 
     ))
 }
 
+/// The branch HEAD is on (`git symbolic-ref --short -q HEAD`); `None` when detached.
+pub(crate) fn current_branch(root: &Path) -> Result<Option<String>> {
+    let mut cmd = git(root);
+    cmd.args(["symbolic-ref", "--short", "-q", "HEAD"]);
+    let out = interrupt::run(&mut cmd).context("failed to run `git symbolic-ref`")?;
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Ok((out.status.success() && !name.is_empty()).then_some(name))
+}
+
+/// Creates the annotated tag `name` on `commit` (this is `semgate tag --execute`'s one write).
+pub(crate) fn create_tag(root: &Path, name: &str, message: &str, commit: &str) -> Result<()> {
+    let mut cmd = git(root);
+    cmd.args([
+        "tag",
+        "--annotate",
+        "--message",
+        message,
+        "--",
+        name,
+        commit,
+    ]);
+    run_ok(cmd, &format!("create the tag {name}")).map(|_| ())
+}
+
+/// Pushes `tags` to `remote`, all or none.
+pub(crate) fn push_tags(root: &Path, remote: &str, tags: &[String]) -> Result<()> {
+    let mut cmd = git(root);
+    cmd.args(["push", "--atomic", "--", remote]);
+    cmd.args(tags.iter().map(|t| format!("refs/tags/{t}")));
+    run_ok(cmd, &format!("push the tags to {remote}")).map(|_| ())
+}
+
 /// Whether the repository is a shallow clone (CI checkouts often are, and lack tags).
 pub(crate) fn is_shallow(root: &Path) -> bool {
     let mut cmd = git(root);

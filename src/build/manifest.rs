@@ -188,8 +188,12 @@ pub(crate) fn cargo_metadata(
         cargo.arg("--no-deps");
     }
     cargo.arg("--manifest-path").arg(manifest);
-    if let Some(dir) = manifest.parent() {
-        cargo.current_dir(dir);
+    // cargo reads its configuration from where it runs: the manifest's directory, unless the
+    // caller chose (a placeholder package runs where the user's project configures registries)
+    if cargo.get_current_dir().is_none() {
+        if let Some(dir) = manifest.parent() {
+            cargo.current_dir(dir);
+        }
     }
     let out = interrupt::run(&mut cargo)
         .with_context(|| format!("failed to run `cargo metadata` for {}", manifest.display()))?;

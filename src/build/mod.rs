@@ -89,6 +89,9 @@ pub struct BuildOptions {
     pub document_hidden: bool,
     /// Where temporary git exports go; `None` = the system temp dir.
     pub scratch_dir: Option<PathBuf>,
+    /// The registry baselines and releases are looked up in (`--registry`); `None`: the one
+    /// configuration or the package's `publish` names, else crates.io.
+    pub registry: Option<String>,
 }
 
 impl BuildOptions {
@@ -108,6 +111,7 @@ impl BuildOptions {
             target_dir,
             document_hidden: true,
             scratch_dir: None,
+            registry: None,
         }
     }
 
@@ -351,6 +355,26 @@ impl Workspace {
             .with_context(|| format!("cannot read the workspace version in {}", root.display()))
     }
 
+    /// `<workspace target dir>/semgate`, where semgate's builds and probes go.
+    pub fn default_target_dir(&self) -> PathBuf {
+        self.target_override
+            .clone()
+            .unwrap_or_else(|| self.metadata.target_directory.clone().into_std_path_buf())
+            .join("semgate")
+    }
+
+    /// Where registry questions are asked from for this workspace (from its root).
+    pub fn lookup(&self, opts: &BuildOptions) -> Result<Lookup<'_>> {
+        Ok(Lookup {
+            metadata: &self.metadata,
+            dir: self.metadata.workspace_root.as_std_path(),
+            tc: Arc::new(Toolchain::resolve(
+                self.metadata.workspace_root.as_std_path(),
+                opts.toolchain.as_deref(),
+            )?),
+        })
+    }
+
     /// Whether a member may be published (`publish = false` and `publish = []` say no).
     pub fn is_publishable(&self, name: &str) -> bool {
         manifest::find_member(&self.metadata, name).is_none_or(manifest::publishable)
@@ -467,6 +491,15 @@ impl BuildContext {
         self.dirty
     }
 
+    /// Where this package's registry questions are asked from.
+    pub fn lookup(&self, opts: &BuildOptions) -> Result<Lookup<'_>> {
+        Ok(Lookup {
+            metadata: &self.metadata,
+            dir: &self.package_dir,
+            tc: self.toolchain(opts.toolchain.as_deref())?,
+        })
+    }
+
     /// Whether the package may be published (`publish = false` and `publish = []` say no).
     pub fn is_publishable(&self) -> bool {
         manifest::find_member(&self.metadata, &self.package).is_none_or(manifest::publishable)
@@ -560,8 +593,10 @@ pub(crate) fn canonical(p: &Path) -> PathBuf {
 // Baseline tags
 // ---------------------------------------------------------------------------------------
 
-pub use registry::{is_published, newest_version, Published};
-pub use releases::{baseline_tag_shapes, same_version, suggested_tag, Repo, Tag, TagScan};
+pub use registry::{is_published, newest_version, Lookup, Published};
+pub use releases::{
+    baseline_tag_shapes, same_version, suggested_tag, tag_name, Repo, Tag, TagScan,
+};
 
 /// The tag scan for `package`: its newest earlier release tag reachable from HEAD, and what
 /// was skipped (see [`releases::scan_tags`]). Errors when there is no git repository.
@@ -643,6 +678,21 @@ pub fn no_tag_reason(
         ));
     }
     Ok(msg)
+}
+
+/// Creates the annotated tag `name` on `commit` in the repository at `root`.
+pub fn create_tag(root: &Path, name: &str, message: &str, commit: &str) -> Result<()> {
+    git::create_tag(root, name, message, commit)
+}
+
+/// Pushes `tags` to `remote` from the repository at `root`, atomically.
+pub fn push_tags(root: &Path, remote: &str, tags: &[String]) -> Result<()> {
+    git::push_tags(root, remote, tags)
+}
+
+/// The branch HEAD is on in the repository at `root`, `None` when detached.
+pub fn current_branch(root: &Path) -> Result<Option<String>> {
+    git::current_branch(root)
 }
 
 /// The commit a git revision names, in the package's repository.
@@ -793,6 +843,15 @@ impl SideBuild<'_> {
                 },
             );
         k
+    }
+
+    /// cargo, running in the user's package directory: a placeholder package elsewhere (the
+    /// registry baseline's) then still reads the project's `.cargo/config.toml`, which names
+    /// its registries and source replacements.
+    fn in_project(&self) -> Command {
+        let mut cmd = self.tc.cargo();
+        cmd.current_dir(&self.ctx.package_dir);
+        cmd
     }
 
     /// Starts the visible part of a build: a spinner on a terminal, a status line elsewhere.
@@ -984,6 +1043,7 @@ impl SideBuild<'_> {
             lib_name: &lib_name,
             features,
             lockfile: Some(&lock_path),
+            cwd: None,
         };
         let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
@@ -1051,6 +1111,7 @@ impl SideBuild<'_> {
             lib_name: &lib_name,
             features: self.feature_args(&pre, &description),
             lockfile: Some(&lock_path),
+            cwd: None,
         };
         let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&description, &out))?;

@@ -17,7 +17,7 @@ const PLACEHOLDER: &str = "semgate-registry-baseline";
 
 pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side> {
     let package = b.package;
-    let registry = publish_registry(b);
+    let registry = registry_of(&b.ctx.metadata, b.opts, package);
     let description = match &registry {
         None => format!("crates.io {version}"),
         Some(r) => format!("registry {r} {version}"),
@@ -62,7 +62,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
     // (features, dependencies) before any compilation. A yanked version is still a release
     // users built against: cargo takes it when a lockfile pins it (`--precise`).
     let mut requirement = exact.clone();
-    let metadata = match manifest::cargo_metadata(b.tc.cargo(), &manifest_path, false) {
+    let metadata = match manifest::cargo_metadata(b.in_project(), &manifest_path, false) {
         Ok(metadata) => metadata,
         Err(e) if metadata_stderr(&e).is_some_and(|s| s.contains("is yanked")) => {
             requirement = "*".to_string();
@@ -78,7 +78,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
             b.progress.note(format_args!(
                 "{package} {version} is yanked; comparing with it as released"
             ));
-            manifest::cargo_metadata(b.tc.cargo(), &manifest_path, false)
+            manifest::cargo_metadata(b.in_project(), &manifest_path, false)
                 .map_err(|e| resolve_error(e, package, version, &description))?
         }
         Err(e) => return Err(resolve_error(e, package, version, &description)),
@@ -134,6 +134,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         lib_name: &lib_name,
         features: FeatureArgs::default(),
         lockfile: Some(&dir.join("Cargo.lock")),
+        cwd: Some(&b.ctx.package_dir),
     };
     let (out, built) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
     let built = built.ok_or_else(|| b.build_failure(&description, &out))?;
@@ -166,7 +167,7 @@ fn pin_precise(
     package: &str,
     version: &semver::Version,
 ) -> Result<()> {
-    let mut cmd = b.tc.cargo();
+    let mut cmd = b.in_project();
     cmd.args(["update", "--color", "never", "-p", package, "--precise"])
         .arg(version.to_string())
         .arg("--manifest-path")
@@ -198,7 +199,7 @@ fn resolve_as_of_release(
         .ok_or_else(|| "the registry index records no publish time for it".to_string())?;
     let lock = manifest_path.with_file_name("Cargo.lock");
     let _ = std::fs::remove_file(&lock);
-    let mut cmd = b.tc.cargo();
+    let mut cmd = b.in_project();
     cmd.env("RUSTC_BOOTSTRAP", "1")
         .args([
             "generate-lockfile",
@@ -278,14 +279,14 @@ pub enum Published {
 /// `current` (`<=X.Y.Z`, or `<X.Y.Z` when `current` is a pre-release of X.Y.Z), yanked and
 /// pre-release versions excluded, resolved by cargo itself.
 pub fn newest_version(
-    ctx: &super::BuildContext,
+    at: &Lookup<'_>,
     opts: &super::BuildOptions,
     package: &str,
     current: &semver::Version,
 ) -> Result<Published> {
     let op = if current.pre.is_empty() { "<=" } else { "<" };
     let bound = format!("{op}{}.{}.{}", current.major, current.minor, current.patch);
-    match probe(ctx, opts, package, &bound)? {
+    match probe(at, opts, package, &bound)? {
         Ok(metadata) => Ok(metadata
             .packages
             .iter()
@@ -310,14 +311,14 @@ pub fn newest_version(
 /// Whether `version` of `package` (build metadata ignored) was ever published on its
 /// registry; a yanked version counts: it was released and its number is taken.
 pub fn is_published(
-    ctx: &super::BuildContext,
+    at: &Lookup<'_>,
     opts: &super::BuildOptions,
     package: &str,
     version: &semver::Version,
 ) -> Result<Published> {
     let mut exact = version.clone();
     exact.build = semver::BuildMetadata::EMPTY;
-    match probe(ctx, opts, package, &format!("={exact}"))? {
+    match probe(at, opts, package, &format!("={exact}"))? {
         Ok(_) => Ok(Published::Version(exact)),
         Err(stderr) => Ok(match registry_answer(&stderr) {
             Some(Answer::NoVersion { yanked: true }) => Published::Version(exact),
@@ -327,27 +328,29 @@ pub fn is_published(
     }
 }
 
+/// Where registry questions are asked from: the workspace (which names the package's registry)
+/// and the directory cargo runs in (whose `.cargo/config.toml` configures registries).
+pub struct Lookup<'a> {
+    pub(super) metadata: &'a cargo_metadata::Metadata,
+    pub(super) dir: &'a Path,
+    pub(super) tc: std::sync::Arc<super::toolchain::Toolchain>,
+}
+
 /// Resolves a placeholder depending on `package = "<requirement>"` on the package's registry:
 /// cargo's metadata, or cargo's stderr when resolution failed.
 fn probe(
-    ctx: &super::BuildContext,
+    at: &Lookup<'_>,
     opts: &super::BuildOptions,
     package: &str,
     requirement: &str,
 ) -> Result<std::result::Result<cargo_metadata::Metadata, String>> {
-    let tc = ctx.toolchain(opts.toolchain.as_deref())?;
+    let tc = &at.tc;
     let scratch = super::scratch::create(&opts.target_dir, "semgate-registry-probe-")?;
     let dir = scratch.path();
     std::fs::write(dir.join("lib.rs"), "")
         .with_context(|| format!("failed to write {}", dir.display()))?;
     let manifest_path = dir.join("Cargo.toml");
-    let registry = manifest::find_member(&ctx.metadata, package).and_then(|p| {
-        p.publish
-            .as_ref()?
-            .first()
-            .filter(|r| r.as_str() != "crates-io")
-            .cloned()
-    });
+    let registry = registry_of(at.metadata, opts, package);
     write_placeholder(
         &manifest_path,
         package,
@@ -356,7 +359,9 @@ fn probe(
         &[],
         true,
     )?;
-    match manifest::cargo_metadata(tc.cargo(), &manifest_path, false) {
+    let mut cargo = tc.cargo();
+    cargo.current_dir(at.dir);
+    match manifest::cargo_metadata(cargo, &manifest_path, false) {
         Ok(metadata) => Ok(Ok(metadata)),
         Err(e) => match e.downcast_ref::<manifest::MetadataError>() {
             Some(m) => Ok(Err(m.stderr.clone())),
@@ -449,13 +454,32 @@ pub(super) fn unpacked_manifest(
 }
 
 /// The registry the package publishes to, when it is not crates.io (`publish = ["name"]`).
-fn publish_registry(b: &SideBuild<'_>) -> Option<String> {
-    let pkg = manifest::find_member(&b.ctx.metadata, b.package)?;
-    let publish = pkg.publish.as_ref()?;
-    publish
-        .first()
-        .filter(|r| r.as_str() != "crates-io")
-        .cloned()
+/// The registry `package` is published to and looked up in, by cargo's name for it (`None`:
+/// crates.io): `--registry`, else `registry` in semgate's configuration, else the first entry
+/// of the package's `publish = [...]`.
+pub(super) fn registry_of(
+    metadata: &cargo_metadata::Metadata,
+    opts: &super::BuildOptions,
+    package: &str,
+) -> Option<String> {
+    let configured = || {
+        let meta = super::member_metadata(metadata, package);
+        crate::config::Config::from_metadata(&metadata.workspace_metadata, &meta)
+            .ok()
+            .and_then(|c| c.registry)
+    };
+    let published = || {
+        manifest::find_member(metadata, package)?
+            .publish
+            .as_ref()?
+            .first()
+            .cloned()
+    };
+    opts.registry
+        .clone()
+        .or_else(configured)
+        .or_else(published)
+        .filter(|r| r != "crates-io")
 }
 
 fn resolve_error(

@@ -62,6 +62,22 @@ impl TagMatcher {
         })
     }
 
+    /// The shape a tag has, as a pattern with `{version}` (and `{name}` for per-crate shapes),
+    /// e.g. `{name}-v{version}` for `core-v1.2.3`.
+    pub(crate) fn pattern_of(&self, tag: &str, package: &str) -> Option<String> {
+        self.shapes.iter().find_map(|(prefix, suffix, _)| {
+            let middle = tag
+                .strip_prefix(prefix.as_str())?
+                .strip_suffix(suffix.as_str())?;
+            semver::Version::parse(middle).ok()?;
+            let prefix = match prefix.strip_prefix(package) {
+                Some(rest) => format!("{{name}}{rest}"),
+                None => prefix.clone(),
+            };
+            Some(format!("{prefix}{{version}}{suffix}"))
+        })
+    }
+
     /// Human list of the shapes, instantiated with an example version.
     pub(crate) fn describe(&self) -> Vec<String> {
         self.shapes
@@ -80,6 +96,29 @@ impl TagMatcher {
 /// The tag shapes looked for (with an example version), for messages and `--help`.
 pub fn baseline_tag_shapes(package: &str, pattern: Option<&str>) -> Result<Vec<String>> {
     Ok(TagMatcher::new(package, pattern)?.describe())
+}
+
+/// The shape (`{name}-v{version}`, `v{version}`, ...) of the newest release tag of `package`
+/// among `tags`, if it has any.
+pub(crate) fn tag_shape_in_use(tags: &[RawTag], package: &str) -> Option<String> {
+    let matcher = TagMatcher::new(package, None).ok()?;
+    let mut found: Vec<(semver::Version, bool, String)> = tags
+        .iter()
+        .filter_map(|t| {
+            let (v, per_crate) = matcher.parse(&t.name)?;
+            Some((v, per_crate, matcher.pattern_of(&t.name, package)?))
+        })
+        .collect();
+    // per-crate shapes first (they are the package's own), then the newest
+    found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| b.0.cmp_precedence(&a.0)));
+    found.into_iter().next().map(|(_, _, shape)| shape)
+}
+
+/// A tag name from a shape: `{name}` and `{version}` filled in.
+pub fn tag_name(shape: &str, package: &str, version: &semver::Version) -> String {
+    shape
+        .replace("{name}", package)
+        .replace("{version}", &version.to_string())
 }
 
 /// Two versions are the same release when they differ at most in build metadata (semver gives
@@ -192,6 +231,17 @@ impl Repo {
             .collect();
         found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
         Ok(found.into_iter().next().map(|(_, t)| t))
+    }
+
+    /// The shape of `package`'s release tags in this repository (per-crate shapes first), if it
+    /// has any: `semgate tag` keeps to it.
+    pub fn tag_shape_of(&self, package: &str) -> Result<Option<String>> {
+        Ok(tag_shape_in_use(&self.all_tags()?, package))
+    }
+
+    /// Whether `commit` is HEAD or an ancestor of it (among tagged commits).
+    pub fn tag_reachable(&self, name: &str) -> Result<bool> {
+        Ok(self.merged_tags()?.iter().any(|t| t.name == name))
     }
 
     /// Tags that hold a version but name no release of any of `members` in a shape semgate

@@ -47,6 +47,9 @@ pub(crate) struct Job<'a> {
     /// The lockfile resolution starts from (the workspace's own, when it has one); cargo only
     /// ever sees a private copy of it.
     pub lockfile: Option<&'a Path>,
+    /// Where cargo runs, which decides the `.cargo/config.toml` it reads (default: the
+    /// manifest's directory; a registry placeholder runs in the user's package instead).
+    pub cwd: Option<&'a Path>,
 }
 
 /// What one successful build produced.
@@ -100,7 +103,7 @@ pub(crate) fn run(
         .arg("--target-dir")
         .arg(&opts.target_dir)
         .args(["--color", "never"]);
-    if let Some(dir) = job.manifest_path.parent() {
+    if let Some(dir) = job.cwd.or(job.manifest_path.parent()) {
         cmd.current_dir(dir);
     }
     cmd.arg("-Zlockfile-path")
