@@ -47,12 +47,19 @@ pub fn tag_command(args: &TagArgs, progress: &Progress) -> Result<i32> {
     let config = ws.config_of(None)?;
     let members = ws.member_names();
     let named = crate::workspace::expand_specs(&members, &args.package)?;
+    // every publishable member (every member, when none is: an internal project still
+    // releases), or the ones named
     let candidates: Vec<String> = if named.is_empty() {
-        members
+        let publishable: Vec<String> = members
             .iter()
             .filter(|m| ws.is_publishable(m))
             .cloned()
-            .collect()
+            .collect();
+        if publishable.is_empty() {
+            members.clone()
+        } else {
+            publishable
+        }
     } else {
         named
     };

@@ -356,8 +356,9 @@ fn release_workflow_structure() {
             "semgate check $SEMGATE_ARGS --bump \"$BUMP_LEVEL\" --release",
         ),
         step_running(&steps, "semgate bump $SEMGATE_ARGS \"$BUMP_LEVEL\""),
-        step_running(&steps, "git tag"),
+        step_running(&steps, "semgate tag --execute"),
         step_running(&steps, "git push --atomic"),
+        step_running(&steps, "release/$TAG"),
         step_running(&steps, "cargo publish"),
         step_running(&steps, "semgate bump --dev"),
     ];
@@ -365,7 +366,11 @@ fn release_workflow_structure() {
         order.windows(2).all(|w| w[0] < w[1]),
         "steps out of order: {order:?}"
     );
-    let publish = &steps[order[5]];
+    assert_eq!(
+        doc["env"]["SEMGATE_RELEASE_BRANCH"], "false",
+        "release branches are opt-in"
+    );
+    let publish = &steps[order[6]];
     assert_eq!(
         publish["if"], "${{ inputs.publish }}",
         "publishing only when asked"
@@ -562,6 +567,7 @@ impl<'a> Runner<'a> {
                     .envs(&step_env)
                     .env("PATH", &self.path)
                     .env("GITHUB_OUTPUT", &output_file)
+                    .env("RUNNER_TEMP", self.scratch.path())
                     .env("GITHUB_STEP_SUMMARY", &self.summary)
                     .env("SEMGATE_TARGET_DIR", common::shared_target())
                     .env_remove("NO_COLOR")
@@ -909,7 +915,10 @@ fn release_workflow_refuses_a_small_level_and_releases_a_large_enough_one() {
         "nothing pushed"
     );
 
-    // major: released as 2.0.0, tagged, pushed; main moves to 2.0.1-dev; publishing skipped
+    // major: released as 2.0.0, tagged by `semgate tag`, pushed, a release branch cut from the
+    // tag (the project keeps them); main moves to 2.0.1-dev; publishing skipped
+    let mut doc = doc;
+    doc["env"]["SEMGATE_RELEASE_BRANCH"] = "true".into();
     let inputs = serde_json::json!({ "bumpLevel": "major", "publish": false });
     let mut runner = Runner::new(&repo.dir, inputs, PROVIDED, path_with(&bin_dir()));
     let runs = runner.run(&doc);
@@ -917,8 +926,13 @@ fn release_workflow_refuses_a_small_level_and_releases_a_large_enough_one() {
     assert!(failed.is_empty(), "{}", show(&runs));
     assert_eq!(step(&runs, "Publish").outcome, "skipped");
     assert_eq!(
-        runner.outputs["version"].get("tag").map(String::as_str),
+        runner.outputs["tag"].get("tags").map(String::as_str),
         Some("v2.0.0")
+    );
+    assert_eq!(
+        git_in(origin.path(), &["rev-parse", "release/v2.0.0"]),
+        git_in(origin.path(), &["rev-parse", "v2.0.0^{commit}"]),
+        "release/v2.0.0 is cut from the tag"
     );
 
     let tagged = git_in(origin.path(), &["show", "v2.0.0:Cargo.toml"]);
