@@ -309,7 +309,14 @@ pub fn compare(
                     )? {
                         refuse(VERSION_ALREADY_RELEASED.id, format!("{version}: {why}"));
                     }
-                    let pre = workspace::prerelease_dependencies(&ctx.manifest, version);
+                    // with --bump, `semgate bump` rewrites the requirements on the siblings it
+                    // releases together: their -dev requirement is not what gets published
+                    let rewritten: &[String] = if check.bump.is_some() {
+                        &selection.packages
+                    } else {
+                        &[]
+                    };
+                    let pre = workspace::prerelease_dependencies(&ctx.manifest, version, rewritten);
                     if !pre.is_empty() {
                         refuse(
                             PRERELEASE_DEPENDENCY.id,

@@ -134,9 +134,12 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
 
 /// The normal dependencies of a release that require a pre-release version (`foo =
 /// "1.2.0-dev"`, registry or path), as `name = "req"`; none for a pre-release itself.
+/// `rewritten` are dependencies whose requirement the release rewrites (workspace siblings
+/// released in the same `bump`), which do not count.
 pub fn prerelease_dependencies(
     info: &crate::build::ManifestInfo,
     proposed: &semver::Version,
+    rewritten: &[String],
 ) -> Vec<String> {
     if !proposed.pre.is_empty() {
         return Vec::new();
@@ -144,7 +147,7 @@ pub fn prerelease_dependencies(
     let mut out: Vec<String> = info
         .dependencies
         .iter()
-        .filter(|d| d.kind == DepKind::Normal)
+        .filter(|d| d.kind == DepKind::Normal && !rewritten.contains(&d.package))
         .filter(|d| {
             semver::VersionReq::parse(&d.req)
                 .is_ok_and(|r| r.comparators.iter().any(|c| !c.pre.is_empty()))
