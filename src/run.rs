@@ -258,11 +258,55 @@ pub fn compare(
     };
     let opts = build_options(args, first);
 
-    // packages build and diff in parallel; the shared target directory serialises cargo itself
-    let outcomes: Vec<Result<Compared>> = contexts
+    // every package's baseline first: then the sides that share a build (the working tree, a
+    // release tag's export) are built together, one cargo invocation per side
+    let baselines: Vec<Result<Baseline>> = contexts
         .par_iter()
         .map(|ctx| {
-            compare_package(ctx, &opts, args, check, &members, progress)
+            baseline_of(args, ctx, &opts, &members)
+                .with_context(|| format!("while checking package `{}`", ctx.package_name()))
+        })
+        .collect();
+    let baselines: Vec<Baseline> = baselines.into_iter().collect::<Result<_>>()?;
+    if contexts.len() > 1 && args.feature_sets.len() <= 1 {
+        let (mut baseline_requests, mut current_requests) = (Vec::new(), Vec::new());
+        for (ctx, baseline) in contexts.iter().zip(&baselines) {
+            if let Baseline::Side {
+                source: source @ Source::GitRev { .. },
+                ..
+            } = baseline
+            {
+                baseline_requests.push(build::Request {
+                    ctx,
+                    source: source.clone(),
+                    role: Role::Baseline,
+                });
+            }
+            if args.current_rustdoc.is_none() && args.current_version.is_none() {
+                current_requests.push(build::Request {
+                    ctx,
+                    source: Source::WorkingTree {
+                        manifest_path: ctx.manifest_path().to_path_buf(),
+                    },
+                    role: Role::Current,
+                });
+            }
+        }
+        // the two sides build at once, in their own target directories
+        let (done_baseline, done_current) = rayon::join(
+            || build::prebuild(&baseline_requests, &opts, progress),
+            || build::prebuild(&current_requests, &opts, progress),
+        );
+        done_baseline?;
+        done_current?;
+    }
+
+    // packages build and diff in parallel; cargo serialises builds per target directory itself
+    let outcomes: Vec<Result<Compared>> = contexts
+        .par_iter()
+        .zip(baselines)
+        .map(|(ctx, baseline)| {
+            compare_package(ctx, baseline, &opts, args, check, progress)
                 .with_context(|| format!("while checking package `{}`", ctx.package_name()))
         })
         .collect();
@@ -413,10 +457,10 @@ fn warn_stale(progress: &Progress, report: &PackageReport, config: &Config) {
 
 fn compare_package(
     ctx: &BuildContext,
+    baseline: Baseline,
     opts: &BuildOptions,
     args: &CompareArgs,
     check: Option<&CheckArgs>,
-    members: &[String],
     progress: &Progress,
 ) -> Result<Compared> {
     let name = ctx.package_name().to_string();
@@ -438,7 +482,7 @@ fn compare_package(
     let options = ApiOptions {
         include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
     };
-    let (baseline_source, release) = match baseline_of(args, ctx, opts, members)? {
+    let (baseline_source, release) = match baseline {
         Baseline::Side {
             source,
             release,

@@ -13,9 +13,11 @@
 //! the way) is warned about and the run goes on without it. Entries are created 0644 so a
 //! cache shared between CI users stays readable.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
@@ -171,6 +173,12 @@ impl Cache {
             return Err("checksum mismatch".to_string());
         }
         Ok(meta)
+    }
+
+    /// Whether an entry for `key` exists (unverified: a later [`Cache::load`] verifies it).
+    pub(crate) fn peek(&self, package: &str, key: &str) -> bool {
+        let (json, meta) = self.paths(package, key);
+        json.is_file() && meta.is_file()
     }
 
     /// Removes an entry that verified but turned out unusable (it does not load), so the next
@@ -336,6 +344,7 @@ fn sample_hash(len: u64, head: &[u8], tail: &[u8]) -> String {
 /// directory walk skipping `.git` and `target`), plus the `extra_files`. Anything under
 /// `exclude` (build and cache directories) is skipped.
 pub(crate) fn fingerprint_sources(
+    memo: &Digests,
     dirs: &[PathBuf],
     extra_files: &[PathBuf],
     exclude: &[PathBuf],
@@ -352,19 +361,10 @@ pub(crate) fn fingerprint_sources(
         interrupt::check()?;
         let dir_c = canonical(dir);
         feed("dir", dir_c.to_string_lossy().as_bytes());
-        let files = match super::git::list_files(dir)? {
-            Some(files) => files,
-            None => walk(dir)?,
-        };
-        for rel in files {
-            let path = dir.join(&rel);
-            let abs = dir_c.join(&rel);
-            if exclude.iter().any(|x| abs.starts_with(x)) {
-                continue;
-            }
-            feed("file", rel.to_string_lossy().as_bytes());
-            feed_file(&path, &mut feed)?;
-        }
+        feed(
+            "digest",
+            dir_digest(memo, dir, &dir_c, &exclude)?.as_bytes(),
+        );
     }
     for file in extra_files {
         feed("extra", canonical(file).to_string_lossy().as_bytes());
@@ -372,6 +372,46 @@ pub(crate) fn fingerprint_sources(
     }
     Ok(hex(&hasher.finalize()))
 }
+
+/// The digest of one directory's files, computed once per run: in a workspace every member's
+/// fingerprint covers its path dependencies, and a chain of n members would otherwise hash
+/// the first one n times.
+fn dir_digest(memo: &Digests, dir: &Path, dir_c: &Path, exclude: &[PathBuf]) -> Result<String> {
+    let key = (dir_c.to_path_buf(), exclude.to_vec());
+    if let Some(d) = memo.0.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(d.clone());
+    }
+    let mut hasher = Sha256::new();
+    let mut feed = |label: &str, bytes: &[u8]| {
+        hasher.update((label.len() as u64).to_le_bytes());
+        hasher.update(label.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    let files = match super::git::list_files(dir)? {
+        Some(files) => files,
+        None => walk(dir)?,
+    };
+    for rel in files {
+        let path = dir.join(&rel);
+        let abs = dir_c.join(&rel);
+        if exclude.iter().any(|x| abs.starts_with(x)) {
+            continue;
+        }
+        feed("file", rel.to_string_lossy().as_bytes());
+        feed_file(&path, &mut feed)?;
+    }
+    let digest = hex(&hasher.finalize());
+    memo.0
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(key, digest.clone());
+    Ok(digest)
+}
+
+/// Directory digests of one run (one loaded workspace): the files are read once.
+#[derive(Debug, Default)]
+pub(crate) struct Digests(Mutex<HashMap<(PathBuf, Vec<PathBuf>), String>>);
 
 fn feed_file(path: &Path, feed: &mut impl FnMut(&str, &[u8])) -> Result<()> {
     match fs::symlink_metadata(path) {

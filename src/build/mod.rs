@@ -12,6 +12,7 @@
 //!   cargo at all.
 
 pub mod baseline;
+mod batch;
 mod cache;
 mod git;
 mod manifest;
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 
+pub use batch::{prebuild, Request};
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
 pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
 
@@ -225,7 +227,10 @@ pub struct BuildContext {
     pub git: Option<GitRepo>,
     /// Uncommitted (or untracked) changes under the package directory.
     pub dirty: bool,
-    toolchains: Mutex<HashMap<Option<String>, Arc<Toolchain>>>,
+    /// one toolchain per name for the whole workspace (resolved from its root)
+    toolchains: Arc<Toolchains>,
+    /// source digests of this run, shared by every member
+    digests: Arc<cache::Digests>,
 }
 
 impl BuildContext {
@@ -251,6 +256,9 @@ pub struct Workspace {
     /// where builds go when the workspace's own target directory must not be used (a package
     /// unpacked in cargo's registry cache, see [`Workspace::published`])
     target_override: Option<PathBuf>,
+    /// source digests and the toolchain, shared by every member's context: read once per run
+    digests: Arc<cache::Digests>,
+    toolchains: Arc<Toolchains>,
 }
 
 impl Workspace {
@@ -289,6 +297,8 @@ impl Workspace {
             manifest,
             lock,
             target_override: None,
+            digests: Arc::default(),
+            toolchains: Arc::default(),
         })
     }
 
@@ -375,10 +385,11 @@ impl Workspace {
         Ok(Lookup {
             metadata: &self.metadata,
             dir: self.metadata.workspace_root.as_std_path(),
-            tc: Arc::new(Toolchain::resolve(
+            tc: resolve_toolchain(
+                &self.toolchains,
                 self.metadata.workspace_root.as_std_path(),
                 opts.toolchain.as_deref(),
-            )?),
+            )?,
         })
     }
 
@@ -476,7 +487,8 @@ impl Workspace {
             members: names,
             git,
             dirty,
-            toolchains: Mutex::new(HashMap::new()),
+            toolchains: Arc::clone(&self.toolchains),
+            digests: Arc::clone(&self.digests),
             metadata,
         })
     }
@@ -517,16 +529,10 @@ impl BuildContext {
         self.target_directory.join("semgate")
     }
 
-    /// The toolchain for `name`, resolved once per context from the package directory.
+    /// The toolchain for `name`, resolved once per workspace (from the first package that
+    /// asks: members share the workspace's toolchain, and both sides must use one rustdoc).
     pub(crate) fn toolchain(&self, name: Option<&str>) -> Result<Arc<Toolchain>> {
-        let key = name.map(str::to_string);
-        let mut map = self.toolchains.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(tc) = map.get(&key) {
-            return Ok(Arc::clone(tc));
-        }
-        let tc = Arc::new(Toolchain::resolve(&self.package_dir, name)?);
-        map.insert(key, Arc::clone(&tc));
-        Ok(tc)
+        resolve_toolchain(&self.toolchains, &self.package_dir, name)
     }
 
     fn not_a_repo(&self, what: &str) -> anyhow::Error {
@@ -547,6 +553,19 @@ pub fn short_head(dir: &Path) -> Result<Option<String>> {
         return Ok(None);
     }
     git::short_head(&root).map(Some)
+}
+
+type Toolchains = Mutex<HashMap<Option<String>, Arc<Toolchain>>>;
+
+fn resolve_toolchain(map: &Toolchains, dir: &Path, name: Option<&str>) -> Result<Arc<Toolchain>> {
+    let key = name.map(str::to_string);
+    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(tc) = map.get(&key) {
+        return Ok(Arc::clone(tc));
+    }
+    let tc = Arc::new(Toolchain::resolve(dir, name)?);
+    map.insert(key, Arc::clone(&tc));
+    Ok(tc)
 }
 
 /// `cargo` as the user would run it (the one that invoked us as a subcommand, if any).
@@ -763,15 +782,7 @@ pub fn build_side(
     if let Source::Rustdoc { file } = source {
         return rustdoc_file_side(package, role, file, progress);
     }
-    let b = SideBuild {
-        package,
-        role,
-        ctx,
-        opts,
-        progress,
-        tc: ctx.toolchain(opts.toolchain.as_deref())?,
-        cache: Cache::new(&opts.cache_dir),
-    };
+    let b = SideBuild::new(package, role, ctx, opts, progress)?;
     match source {
         Source::WorkingTree { manifest_path } => {
             let manifest_path = std::path::absolute(manifest_path)
@@ -817,6 +828,34 @@ fn rustdoc_file_side(package: &str, role: Role, file: &Path, progress: &Progress
         format_args!("{role} rustdoc for {package} from {description}"),
     );
     Ok(Side::from_rustdoc(file))
+}
+
+impl<'a> SideBuild<'a> {
+    fn new(
+        package: &'a str,
+        role: Role,
+        ctx: &'a BuildContext,
+        opts: &'a BuildOptions,
+        progress: &'a Progress,
+    ) -> Result<SideBuild<'a>> {
+        Ok(SideBuild {
+            package,
+            role,
+            ctx,
+            opts,
+            progress,
+            tc: ctx.toolchain(opts.toolchain.as_deref())?,
+            cache: Cache::new(&opts.cache_dir),
+        })
+    }
+
+    /// The cache key of a git side at `commit`.
+    fn git_key(&self, commit: &str) -> String {
+        let features = self.opts.feature_list();
+        let mut key = self.base_key(&features);
+        key.field("source", "git").field("commit", commit);
+        key.finish()
+    }
 }
 
 impl SideBuild<'_> {
@@ -972,8 +1011,7 @@ impl SideBuild<'_> {
 
     /// Working tree (`path_label` None) or another checkout on disk.
     fn local(&self, manifest_path: &Path, path_label: Option<&Path>) -> Result<Side> {
-        let is_ctx_manifest = canonical(manifest_path) == canonical(&self.ctx.manifest_path)
-            || canonical(manifest_path) == canonical(&self.ctx.workspace_root.join("Cargo.toml"));
+        let is_ctx_manifest = self.is_ctx_manifest(manifest_path);
         let owned;
         let metadata = if is_ctx_manifest {
             &self.ctx.metadata
@@ -983,6 +1021,59 @@ impl SideBuild<'_> {
             )?;
             &owned
         };
+        let plan = self.local_plan(metadata, is_ctx_manifest, path_label)?;
+        let side = |(json, uncached): Stored, from_cache: bool, info: ManifestInfo| Side {
+            json,
+            description: plan.description.clone(),
+            source_kind: plan.source_kind,
+            version: Some(info.version.clone()),
+            manifest: Some(info),
+            from_cache,
+            commit: None,
+            uncached,
+        };
+        if let Some(hit) = self.cache_hit(&plan.key, &plan.description)? {
+            let info = hit
+                .meta
+                .manifest
+                .clone()
+                .unwrap_or_else(|| plan.info.clone());
+            return Ok(side((hit.json, None), true, info));
+        }
+
+        let task = self.start(&plan.description);
+        let job = Job {
+            manifest_path: plan.pkg.manifest_path.as_std_path(),
+            package_spec: plan.pkg.id.repr.clone(),
+            lib_name: &plan.lib_name,
+            features: plan.features.clone(),
+            lockfile: Some(&plan.lock_path),
+            cwd: None,
+            target_dir: self.opts.cargo_target_dir(self.role),
+        };
+        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let built = built.ok_or_else(|| self.build_failure(&plan.description, &out))?;
+        // resolved versions as of the lockfile the build actually used
+        let info = manifest::manifest_info(plan.pkg, built.lock.as_ref());
+        let stored = self.store(&plan.key, &built.json, &plan.description, Some(&info), None)?;
+        task.finish();
+        Ok(side(stored, false, info))
+    }
+
+    /// Whether `manifest_path` is the user's own package (or its workspace root).
+    fn is_ctx_manifest(&self, manifest_path: &Path) -> bool {
+        canonical(manifest_path) == canonical(&self.ctx.manifest_path)
+            || canonical(manifest_path) == canonical(&self.ctx.workspace_root.join("Cargo.toml"))
+    }
+
+    /// Everything a local side's build needs, worked out without building: the cache key
+    /// covers the package's sources, its path dependencies', the workspace manifest and lock.
+    fn local_plan<'m>(
+        &self,
+        metadata: &'m cargo_metadata::Metadata,
+        is_ctx_manifest: bool,
+        path_label: Option<&Path>,
+    ) -> Result<LocalPlan<'m>> {
         let pkg = manifest::find_member(metadata, self.package).ok_or_else(|| {
             let mut names: Vec<&str> = manifest::members(metadata)
                 .iter()
@@ -1022,44 +1113,20 @@ impl SideBuild<'_> {
             self.opts.cache_dir.clone(),
             metadata.target_directory.clone().into_std_path_buf(),
         ];
-        let fingerprint = cache::fingerprint_sources(&dirs, &extra, &exclude)?;
+        let fingerprint = cache::fingerprint_sources(&self.ctx.digests, &dirs, &extra, &exclude)?;
         let features = self.feature_args(&info, &description);
         let mut key = self.base_key(&features.features);
         key.field("source", "local").field("content", &fingerprint);
-        let key = key.finish();
-
-        let side = |(json, uncached): Stored, from_cache: bool, info: ManifestInfo| Side {
-            json,
-            description: description.clone(),
+        Ok(LocalPlan {
+            pkg,
+            key: key.finish(),
+            description,
             source_kind,
-            version: Some(info.version.clone()),
-            manifest: Some(info),
-            from_cache,
-            commit: None,
-            uncached,
-        };
-        if let Some(hit) = self.cache_hit(&key, &description)? {
-            let info = hit.meta.manifest.clone().unwrap_or_else(|| info.clone());
-            return Ok(side((hit.json, None), true, info));
-        }
-
-        let task = self.start(&description);
-        let job = Job {
-            manifest_path: pkg.manifest_path.as_std_path(),
-            package_spec: pkg.id.repr.clone(),
-            lib_name: &lib_name,
+            info,
+            lib_name,
+            lock_path,
             features,
-            lockfile: Some(&lock_path),
-            cwd: None,
-            target_dir: self.opts.cargo_target_dir(self.role),
-        };
-        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
-        let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
-        // resolved versions as of the lockfile the build actually used
-        let info = manifest::manifest_info(pkg, built.lock.as_ref());
-        let stored = self.store(&key, &built.json, &description, Some(&info), None)?;
-        task.finish();
-        Ok(side(stored, false, info))
+        })
     }
 
     fn git(&self, rev: &str) -> Result<Side> {
@@ -1070,10 +1137,7 @@ impl SideBuild<'_> {
             .ok_or_else(|| self.ctx.not_a_repo(&format!("build git revision `{rev}`")))?;
         let resolved = git::resolve_rev(&repo.root, rev)?;
         let description = resolved.description.clone();
-        let features = self.opts.feature_list();
-        let mut key = self.base_key(&features);
-        key.field("source", "git").field("commit", &resolved.commit);
-        let key = key.finish();
+        let key = self.git_key(&resolved.commit);
 
         if let Some(hit) = self.cache_hit(&key, &description)? {
             return Ok(Side {
@@ -1207,6 +1271,18 @@ impl SideBuild<'_> {
             .unwrap_or_else(std::env::temp_dir);
         scratch::create(&dir, prefix)
     }
+}
+
+/// A local side's build, planned (see [`SideBuild::local_plan`]).
+struct LocalPlan<'m> {
+    pkg: &'m cargo_metadata::Package,
+    key: String,
+    description: String,
+    source_kind: &'static str,
+    info: ManifestInfo,
+    lib_name: String,
+    lock_path: PathBuf,
+    features: FeatureArgs,
 }
 
 /// Where stored JSON lives: the cache entry, or a temporary file that must outlive its use.

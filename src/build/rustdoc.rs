@@ -81,7 +81,50 @@ pub(crate) fn run(
     opts: &BuildOptions,
     progress: &Progress,
 ) -> Result<(Output, Option<Built>)> {
-    let target_dir = &job.target_dir;
+    let packages = [(job.package_spec.clone(), job.lib_name.to_string())];
+    let batch = Batch {
+        manifest_path: job.manifest_path,
+        packages: &packages,
+        features: &job.features,
+        lockfile: job.lockfile,
+        cwd: job.cwd,
+        target_dir: &job.target_dir,
+    };
+    let (out, built) = run_batch(tc, &batch, opts, progress)?;
+    Ok((
+        out,
+        built.map(|(mut jsons, lock)| Built {
+            json: jsons.remove(0),
+            lock,
+        }),
+    ))
+}
+
+/// Several packages of one workspace documented by one cargo invocation (`cargo doc
+/// --no-deps`), which shares the dependency graph's resolution and builds them in parallel.
+pub(crate) struct Batch<'a> {
+    pub manifest_path: &'a Path,
+    /// (`-p` spec, lib crate name) of every package
+    pub packages: &'a [(String, String)],
+    pub features: &'a FeatureArgs,
+    pub lockfile: Option<&'a Path>,
+    pub cwd: Option<&'a Path>,
+    pub target_dir: &'a Path,
+}
+
+/// Every package's JSON of a batch, in order, and the lockfile the build resolved to.
+pub(crate) type BatchOutput = (Vec<Vec<u8>>, Option<super::manifest::Lockfile>);
+
+/// Runs the build of `batch`: `cargo rustdoc` for one package (rustdoc's flags after `--`, on
+/// top of the user's), `cargo doc --no-deps` for several (the flags added to RUSTDOCFLAGS).
+/// On success, every package's JSON in order, and the lockfile the build resolved to.
+pub(crate) fn run_batch(
+    tc: &Toolchain,
+    batch: &Batch<'_>,
+    opts: &BuildOptions,
+    progress: &Progress,
+) -> Result<(Output, Option<BatchOutput>)> {
+    let target_dir = batch.target_dir;
     let lock = build_lock(target_dir);
     let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
     fs::create_dir_all(target_dir).with_context(|| {
@@ -94,7 +137,7 @@ pub(crate) fn run(
     // cargo resolves into a private copy of the lockfile: the user's is never opened for writing
     let private = super::scratch::create(&opts.target_dir, "semgate-lock-")?;
     let private_lock = private.path().join("Cargo.lock");
-    if let Some(lock) = job.lockfile.filter(|l| l.is_file()) {
+    if let Some(lock) = batch.lockfile.filter(|l| l.is_file()) {
         fs::copy(lock, &private_lock).with_context(|| {
             format!(
                 "failed to copy {} to {}",
@@ -104,24 +147,46 @@ pub(crate) fn run(
         })?;
     }
     // Remove stale output so a JSON found afterwards is certainly from this build.
-    let candidates = json_candidates(target_dir, job.lib_name);
-    for c in &candidates {
+    let candidates: Vec<Vec<PathBuf>> = batch
+        .packages
+        .iter()
+        .map(|(_, lib)| json_candidates(target_dir, lib))
+        .collect();
+    for c in candidates.iter().flatten() {
         let _ = fs::remove_file(c);
     }
 
+    // rustdoc's own flags: unstable JSON output, hidden items (the model filters them), and
+    // capped lints. A crate that denies lints (`#![deny(warnings)]`, `missing_docs`, broken
+    // intra-doc links) builds fine for its users, whose cargo caps lints of dependencies;
+    // semgate documents it as the root crate, so it caps them itself, for rustdoc here and for
+    // rustc (the workspace members it depends on by path) through the wrapper below. Lints
+    // never change the API.
+    let mut rustdoc_flags = vec!["-Z", "unstable-options", "--output-format", "json"];
+    if opts.document_hidden {
+        rustdoc_flags.push("--document-hidden-items");
+    }
+    rustdoc_flags.extend(["--cap-lints", "allow"]);
+
+    let single = batch.packages.len() == 1;
     let mut cmd = tc.cargo();
-    cmd.arg("rustdoc")
-        .arg("--lib")
-        .arg("-p")
-        .arg(&job.package_spec)
-        .arg("--manifest-path")
-        .arg(job.manifest_path)
+    if single {
+        cmd.args(["rustdoc", "--lib"]);
+    } else {
+        cmd.args(["doc", "--no-deps", "--lib"]);
+    }
+    for (spec, _) in batch.packages {
+        cmd.arg("-p").arg(spec);
+    }
+    cmd.arg("--manifest-path")
+        .arg(batch.manifest_path)
         .arg("--target-dir")
         .arg(target_dir)
         .args(["--color", "never"]);
-    if let Some(dir) = job.cwd.or(job.manifest_path.parent()) {
+    if let Some(dir) = batch.cwd.or(batch.manifest_path.parent()) {
         cmd.current_dir(dir);
     }
+    let libs: Vec<&str> = batch.packages.iter().map(|(_, lib)| lib.as_str()).collect();
     cmd.arg("-Zlockfile-path")
         .arg("--config")
         .arg(format!(
@@ -129,29 +194,47 @@ pub(crate) fn run(
             toml_string(&private_lock.to_string_lossy())
         ))
         .arg("--config")
+        // rustc takes a comma-separated list of crates that may use unstable features
         .arg(format!(
             "env.RUSTC_BOOTSTRAP.value={}",
-            toml_string(job.lib_name)
+            toml_string(&libs.join(","))
         ))
         .args(["--config", "env.RUSTC_BOOTSTRAP.force=true"]);
-    if job.features.all_features {
+    if batch.features.all_features {
         cmd.arg("--all-features");
     }
-    if job.features.no_default_features {
+    if batch.features.no_default_features {
         cmd.arg("--no-default-features");
     }
-    if !job.features.features.is_empty() {
-        cmd.arg("--features").arg(job.features.features.join(","));
+    if !batch.features.features.is_empty() {
+        cmd.arg("--features").arg(batch.features.features.join(","));
     }
-    cmd.args(["--", "-Z", "unstable-options", "--output-format", "json"]);
-    if opts.document_hidden {
-        cmd.arg("--document-hidden-items");
+    if single {
+        cmd.arg("--").args(&rustdoc_flags);
+    } else {
+        // added to the user's flags from the environment (cargo reads one source of them)
+        match std::env::var("CARGO_ENCODED_RUSTDOCFLAGS")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            Some(encoded) => {
+                let mut all = encoded;
+                for flag in &rustdoc_flags {
+                    all.push('\u{1f}');
+                    all.push_str(flag);
+                }
+                cmd.env("CARGO_ENCODED_RUSTDOCFLAGS", all);
+            }
+            None => {
+                let mut all = std::env::var("RUSTDOCFLAGS").unwrap_or_default();
+                for flag in &rustdoc_flags {
+                    all.push(' ');
+                    all.push_str(flag);
+                }
+                cmd.env("RUSTDOCFLAGS", all.trim_start());
+            }
+        }
     }
-    // A crate that denies lints (`#![deny(warnings)]`, `missing_docs`, broken intra-doc links)
-    // builds fine for its users, whose cargo caps lints of dependencies; semgate documents it
-    // as the root crate, so it caps them itself, for rustdoc here and for rustc (the workspace
-    // members it depends on by path) through the wrapper below. Lints never change the API.
-    cmd.args(["--cap-lints", "allow"]);
     if let Some(wrapper) = lint_cap_wrapper() {
         if let Some(inner) = std::env::var_os("RUSTC_WORKSPACE_WRAPPER").filter(|v| !v.is_empty()) {
             cmd.env(INNER_WRAPPER_ENV, inner);
@@ -176,17 +259,18 @@ pub(crate) fn run(
     if !out.status.success() {
         return Ok((out, None));
     }
-    let found = candidates.iter().find(|c| c.is_file()).cloned();
-    let Some(json) = found else {
-        bail!(
-            "cargo rustdoc succeeded but wrote no {}.json under {}; semgate cannot find the rustdoc JSON (is a custom build target configured?)",
-            job.lib_name,
-            target_dir.display()
-        );
-    };
-    let bytes = fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
+    let mut jsons = Vec::new();
+    for ((_, lib), candidates) in batch.packages.iter().zip(&candidates) {
+        let Some(json) = candidates.iter().find(|c| c.is_file()) else {
+            bail!(
+                "cargo succeeded but wrote no {lib}.json under {}; semgate cannot find the rustdoc JSON (is a custom build target configured?)",
+                target_dir.display()
+            );
+        };
+        jsons.push(fs::read(json).with_context(|| format!("failed to read {}", json.display()))?);
+    }
     let lock = super::manifest::Lockfile::read(&private_lock);
-    Ok((out, Some(Built { json: bytes, lock })))
+    Ok((out, Some((jsons, lock))))
 }
 
 /// `value` as a TOML string literal, for `--config key=value`.
