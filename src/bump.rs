@@ -5,13 +5,13 @@
 //! so the next patch is always enough and always breaking. Build metadata never matters.
 
 use semver::{BuildMetadata, Prerelease, Version};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::Finding;
 use crate::rules::Class;
 
 /// The overall API change between baseline and current.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     None,
@@ -44,7 +44,9 @@ impl Change {
 }
 
 /// Which version component a release bumps: the `bumpLevel` of release workflows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Patch,

@@ -54,6 +54,8 @@ pub enum Command {
     /// Tag the release of every package whose version changed since its last release tag
     /// (a dry run unless --execute)
     Tag(TagArgs),
+    /// Combine the JSON reports of a partitioned run (`--partition K/N`) into one verdict
+    Merge(MergeArgs),
     /// List every rule with its class and a one-line summary
     Rules,
     /// Explain a rule: why it matters, an example of the change and how to avoid breaking users
@@ -199,6 +201,29 @@ pub struct CompareArgs {
     /// Report format
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Check only part K of N of the selected packages (balanced by source size, the same
+    /// split in every job); `semgate merge` combines the parts' JSON reports
+    #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+    pub partition: Option<(usize, usize)>,
+}
+
+fn parse_partition(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("`{s}` is not K/N (e.g. 2/4)"))?;
+    let parse = |x: &str| {
+        x.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("`{s}` is not K/N (e.g. 2/4)"))
+    };
+    let (k, n) = (parse(k)?, parse(n)?);
+    if n == 0 || k == 0 || k > n {
+        return Err(format!(
+            "`{s}`: K must be between 1 and N, and N at least 1"
+        ));
+    }
+    Ok((k, n))
 }
 
 /// A feature set for `--feature-sets`.
@@ -295,6 +320,22 @@ pub struct BumpArgs {
 
     #[command(flatten)]
     pub compare: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The parts' JSON reports (`semgate check --partition K/N --format json`), one per part
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+
+    /// Path to Cargo.toml of the workspace the parts checked (for what crosses parts:
+    /// breaking changes that propagate through re-exports)
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Report format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

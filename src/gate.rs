@@ -1,12 +1,12 @@
 //! Stage 6: the verdict. Compares the proposed version with the minimum the changes require.
 
 use semver::Version;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bump::{apply, level_between, release_of, required_level, Change, Level};
 use crate::diff::Finding;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,

@@ -20,10 +20,11 @@ use crate::release_checks::{
     PATCH_OFF_RELEASE_BRANCH, PRERELEASE_DEPENDENCY, UNRELEASED_DEPENDENCY,
     VERSION_ALREADY_RELEASED,
 };
-use crate::report::{self, Format, PackageReport, Report, SideReport};
+use crate::report::{self, Format, PackageReport, Partition, Report, SideReport};
 use crate::rules::{self, RULES};
 use crate::workspace;
 use std::cell::OnceCell;
+use std::collections::BTreeMap;
 
 /// Exit codes: a contract for CI.
 pub const EXIT_PASS: i32 = 0;
@@ -111,6 +112,7 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             crate::interrupt::install()?;
             crate::release::bump_command(args, progress)
         }
+        Some(Command::Merge(args)) => merge_command(args, cli, progress),
         Some(Command::Tag(args)) => {
             crate::interrupt::install()?;
             crate::tag::tag_command(args, progress)
@@ -245,12 +247,38 @@ pub fn compare(
             }
         }
     }
-    let contexts: Vec<BuildContext> = selection
-        .packages
+    // a partitioned run checks its part; the release checks still see the whole selection
+    let here: Vec<String> = match args.partition {
+        Some((index, count)) => {
+            let costs: Vec<(String, u64)> = selection
+                .packages
+                .iter()
+                .map(|p| (p.clone(), workspace::source_size(&ws, p)))
+                .collect();
+            workspace::partition(&costs, count).swap_remove(index - 1)
+        }
+        None => selection.packages.clone(),
+    };
+    let partition = args.partition.map(|(index, count)| Partition {
+        index,
+        count,
+        selection: selection.packages.clone(),
+    });
+    let contexts: Vec<BuildContext> = here
         .iter()
         .map(|name| ws.context(Some(name)))
         .collect::<Result<_>>()?;
     let Some(first) = contexts.first() else {
+        if let Some(partition) = partition {
+            // a part with nothing in it (more parts than packages): an empty partial report
+            progress.note(format!(
+                "part {}/{} has no package to check",
+                partition.index, partition.count
+            ));
+            let mut report = Report::with_problems(Vec::new(), Vec::new(), selection.skipped);
+            report.partition = Some(partition);
+            return Ok(report);
+        }
         bail!(
             "no package to check: every member was skipped ({})",
             selection.skipped.join("; ")
@@ -319,9 +347,16 @@ pub fn compare(
         exposed.push(c.exposed);
         configs.push(c.config);
     }
-    workspace::propagate(&ws, &mut packages, &exposed, &configs);
-    for (package, config) in packages.iter().zip(&configs) {
-        warn_stale(progress, package, config);
+    if partition.is_some() {
+        // a break propagates across parts: `semgate merge` does it, from what each exposes
+        for (package, exposed) in packages.iter_mut().zip(&exposed) {
+            package.exposed = exposed.clone();
+        }
+    } else {
+        workspace::propagate(&ws, &mut packages, &exposed, &configs);
+        for (package, config) in packages.iter().zip(&configs) {
+            warn_stale(progress, package, config);
+        }
     }
 
     let mut problems = Vec::new();
@@ -406,7 +441,129 @@ pub fn compare(
         }
     }
     finished(progress, &packages, started);
-    Ok(Report::with_problems(packages, problems, selection.skipped))
+    let mut report = Report::with_problems(packages, problems, selection.skipped);
+    report.partition = partition;
+    Ok(report)
+}
+
+/// `semgate merge`: the parts of a partitioned run as one report, verdict and exit code, as if
+/// one run had checked everything. The parts must come from this semgate and cover the
+/// selection exactly once; what crosses parts (a break propagating through re-exports) is
+/// decided here, from what each package exposes and the workspace's manifests.
+fn merge_command(args: &crate::cli::MergeArgs, cli: &Cli, progress: &Progress) -> Result<i32> {
+    let mut parts = Vec::new();
+    for path in &args.reports {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the partial report {}", path.display()))?;
+        let report: Report = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "{} is not a semgate JSON report (write the parts with --format json)",
+                path.display()
+            )
+        })?;
+        if report.semgate_version != env!("CARGO_PKG_VERSION") {
+            bail!(
+                "{} was written by semgate {}, but this is semgate {}: every part must come from the same semgate",
+                path.display(),
+                report.semgate_version,
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        let Some(partition) = report.partition.clone() else {
+            bail!(
+                "{} is not a partial report: it has no `partition` (write the parts with --partition K/N)",
+                path.display()
+            );
+        };
+        parts.push((path, partition, report));
+    }
+    let (_, first, _) = &parts[0];
+    let (count, selection) = (first.count, first.selection.clone());
+    let mut seen_parts = vec![false; count];
+    let mut by_name: BTreeMap<String, PackageReport> = BTreeMap::new();
+    let (mut problems, mut skipped) = (Vec::new(), Vec::new());
+    for (path, partition, report) in parts {
+        if partition.count != count || partition.selection != selection {
+            bail!(
+                "{} is part of another partitioned run ({} parts of {} packages, where the first report has {count} parts of {})",
+                path.display(),
+                partition.count,
+                partition.selection.len(),
+                selection.len()
+            );
+        }
+        if std::mem::replace(&mut seen_parts[partition.index - 1], true) {
+            bail!(
+                "part {}/{count} is given twice ({})",
+                partition.index,
+                path.display()
+            );
+        }
+        for package in report.packages {
+            if by_name.contains_key(&package.name) {
+                bail!("`{}` is in two parts ({})", package.name, path.display());
+            }
+            by_name.insert(package.name.clone(), package);
+        }
+        for p in report.problems {
+            if !problems.contains(&p) {
+                problems.push(p);
+            }
+        }
+        for s in report.skipped {
+            if !skipped.contains(&s) {
+                skipped.push(s);
+            }
+        }
+    }
+    let missing_parts: Vec<String> = (1..=count)
+        .filter(|i| !seen_parts[i - 1])
+        .map(|i| format!("{i}/{count}"))
+        .collect();
+    if !missing_parts.is_empty() {
+        bail!(
+            "the parts do not cover the run: {} missing",
+            missing_parts.join(", ")
+        );
+    }
+    let missing: Vec<&String> = selection
+        .iter()
+        .filter(|n| !by_name.contains_key(*n))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "the parts do not cover the run: no report for {}",
+            missing
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if let Some(extra) = by_name.keys().find(|n| !selection.contains(n)) {
+        bail!("`{extra}` is reported but is not in the run's selection");
+    }
+    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let mut packages: Vec<PackageReport> =
+        selection.iter().filter_map(|n| by_name.remove(n)).collect();
+    let exposed: Vec<workspace::Exposed> = packages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.exposed))
+        .collect();
+    let configs: Vec<Config> = packages
+        .iter()
+        .map(|p| ws.config_of(Some(&p.name)))
+        .collect::<Result<_>>()?;
+    workspace::propagate(&ws, &mut packages, &exposed, &configs);
+    for (package, config) in packages.iter().zip(&configs) {
+        warn_stale(progress, package, config);
+    }
+    let report = Report::with_problems(packages, problems, skipped);
+    emit(&render(&report, args.format, cli))?;
+    Ok(match report.verdict {
+        Verdict::Fail => EXIT_REFUSED,
+        Verdict::Pass | Verdict::None => EXIT_PASS,
+    })
 }
 
 /// The closing status line, with a timing summary: how long the rustdoc builds took in all,

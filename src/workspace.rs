@@ -53,6 +53,59 @@ pub fn expand_specs(members: &[String], specs: &[String]) -> Result<Vec<String>>
     Ok(out)
 }
 
+/// Splits `packages` into `count` parts of similar cost (the longest first into the lightest
+/// part, ties by name then by part number): the same inputs give the same split in every job
+/// of a CI matrix, which is why the cost is the package's source size, known from the commit
+/// alone, and not anything a job's local cache holds.
+pub fn partition(packages: &[(String, u64)], count: usize) -> Vec<Vec<String>> {
+    let mut order: Vec<&(String, u64)> = packages.iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let mut parts: Vec<(u64, Vec<String>)> = vec![(0, Vec::new()); count.max(1)];
+    for (name, cost) in order {
+        let lightest = parts
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, p)| (p.0, *i))
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        parts[lightest].0 += (*cost).max(1);
+        parts[lightest].1.push(name.clone());
+    }
+    parts
+        .into_iter()
+        .map(|(_, mut names)| {
+            names.sort();
+            names
+        })
+        .collect()
+}
+
+/// A package's source size in bytes (its manifest and the files under `src/`): the cost
+/// [`partition`] balances.
+pub fn source_size(ws: &Workspace, name: &str) -> u64 {
+    fn walk(dir: &std::path::Path) -> u64 {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        entries
+            .filter_map(|e| e.ok())
+            .map(|e| match e.file_type() {
+                Ok(t) if t.is_dir() => walk(&e.path()),
+                Ok(_) => e.metadata().map(|m| m.len()).unwrap_or(0),
+                Err(_) => 0,
+            })
+            .sum()
+    }
+    ws.member_dir(name)
+        .map(|dir| {
+            std::fs::metadata(dir.join("Cargo.toml"))
+                .map(|m| m.len())
+                .unwrap_or(0)
+                + walk(&dir.join("src"))
+        })
+        .unwrap_or(0)
+}
+
 /// `-p`, `--workspace` and `--exclude`, as cargo reads them (globs included). `publish = false`
 /// members are checked only when named.
 pub fn select(ws: &Workspace, args: &CompareArgs) -> Result<Selection> {
@@ -482,5 +535,27 @@ pub fn propagate(
         if !changed {
             break;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_are_balanced_and_deterministic() {
+        let p = |list: &[(&str, u64)]| {
+            list.iter()
+                .map(|(n, c)| (n.to_string(), *c))
+                .collect::<Vec<_>>()
+        };
+        let parts = partition(&p(&[("a", 10), ("b", 9), ("c", 2), ("d", 1), ("e", 1)]), 2);
+        assert_eq!(parts, vec![vec!["a", "d"], vec!["b", "c", "e"]]);
+        assert_eq!(
+            parts,
+            partition(&p(&[("e", 1), ("d", 1), ("c", 2), ("b", 9), ("a", 10)]), 2)
+        );
+        let parts = partition(&p(&[("a", 1)]), 3);
+        assert_eq!(parts, vec![vec!["a"], vec![], vec![]]);
     }
 }

@@ -630,6 +630,119 @@ fn show(runs: &[StepRun]) -> String {
         .join("\n")
 }
 
+/// The matrix recipe: N part jobs and a merge job. Its scripts run for real: each part's
+/// check, as the matrix would start it, then the merge, on a workspace whose break crosses
+/// parts; the verdict is the one-run verdict.
+#[test]
+fn matrix_workflow_splits_and_merges() {
+    let doc = workflow("semgate-matrix.yml");
+    let parts: usize = doc["env"]["SEMGATE_PARTS"]
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .expect("SEMGATE_PARTS is a number");
+    let matrix = &doc["jobs"]["part"]["strategy"]["matrix"]["part"];
+    assert_eq!(
+        matrix,
+        &serde_json::json!((1..=parts).collect::<Vec<_>>()),
+        "SEMGATE_PARTS matches the matrix"
+    );
+    assert_eq!(doc["jobs"]["part"]["strategy"]["fail-fast"], false);
+    assert_eq!(doc["jobs"]["merge"]["needs"], "part");
+    let part_steps: Vec<Value> = doc["jobs"]["part"]["steps"].as_array().unwrap().clone();
+    let merge_steps: Vec<Value> = doc["jobs"]["merge"]["steps"].as_array().unwrap().clone();
+    assert_no_piped_semgate(&part_steps);
+    assert_no_piped_semgate(&merge_steps);
+    let check = run_of(&part_steps[step_running(&part_steps, "--partition")]).to_string();
+    let gate = run_of(&merge_steps[step_running(&merge_steps, "--format github")]).to_string();
+
+    // core breaks, app (another crate, in another part) re-exports core's type
+    let member = |name: &str, deps: &str| {
+        format!("[package]\nname = \"{name}\"\nversion = \"0.1.1\"\nedition = \"2021\"\n\n[dependencies]\n{deps}")
+    };
+    let repo = TestRepo::workspace(
+        "ci_matrix",
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"core\", \"app\"]\nresolver = \"2\"\n",
+            ),
+            (
+                "core/Cargo.toml",
+                &member("ci_matrix_core", "").replace("0.1.1", "0.1.0"),
+            ),
+            (
+                "core/src/lib.rs",
+                &format!(
+                    "pub struct Config;\npub fn f() {{}}\n// {}\n",
+                    "x".repeat(2000)
+                ),
+            ),
+            (
+                "app/Cargo.toml",
+                &member(
+                    "ci_matrix_app",
+                    "ci_matrix_core = { path = \"../core\", version = \"0.1\" }\n",
+                )
+                .replace("0.1.1", "0.1.0"),
+            ),
+            (
+                "app/src/lib.rs",
+                &format!("pub use ci_matrix_core::Config;\n// {}\n", "x".repeat(3000)),
+            ),
+        ],
+    );
+    repo.tag("ci_matrix_core-v0.1.0");
+    repo.tag("ci_matrix_app-v0.1.0");
+    repo.write(
+        "core/src/lib.rs",
+        &format!("pub struct Config;\n// {}\n", "x".repeat(2000)),
+    );
+    repo.write("core/Cargo.toml", &member("ci_matrix_core", ""));
+    repo.write(
+        "app/Cargo.toml",
+        &member(
+            "ci_matrix_app",
+            "ci_matrix_core = { path = \"../core\", version = \"0.1\" }\n",
+        ),
+    );
+    repo.commit("core breaks in a patch");
+    let bash = |script: &str, env: &[(&str, String)]| {
+        Command::new("bash")
+            .args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(&repo.dir)
+            .env("PATH", path_with(&bin_dir()))
+            .env("SEMGATE_TARGET_DIR", common::shared_target())
+            .env("SEMGATE_ARGS", "--workspace")
+            .env("SEMGATE_PARTS", parts.to_string())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .expect("bash runs")
+    };
+    for k in 1..=parts {
+        let out = bash(&check, &[("PART", k.to_string())]);
+        assert!(
+            out.status.success(),
+            "part {k}: {}{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(repo.dir.join(format!("semgate-part-{k}.json")).is_file());
+    }
+    let out = bash(&gate, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("workspace dependency `ci_matrix_core` has breaking changes"),
+        "the break crossed parts: {}",
+        stdout(&out)
+    );
+}
+
 /// A stand-in `semgate` that exits with `code`, in a fresh directory to put first on PATH.
 fn fake_semgate(code: i32) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");

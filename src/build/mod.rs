@@ -398,6 +398,14 @@ impl Workspace {
         manifest::find_member(&self.metadata, name).is_none_or(manifest::publishable)
     }
 
+    /// The directory of member `name`.
+    pub fn member_dir(&self, name: &str) -> Option<PathBuf> {
+        manifest::find_member(&self.metadata, name)?
+            .manifest_path
+            .parent()
+            .map(|p| p.as_std_path().to_path_buf())
+    }
+
     /// Manifest facts of a member as it is in the working tree (no build, no git).
     pub fn member_manifest(&self, name: &str) -> Option<ManifestInfo> {
         let pkg = manifest::find_member(&self.metadata, name)?;

@@ -2,14 +2,14 @@
 //! signature moved.
 
 use rustdoc_types::{Item, Span};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::signature::signature;
 use crate::api::Api;
 use crate::rules::{Class, Rule};
 
 /// A location in a crate's sources, relative to that side's package root.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: usize,
@@ -52,8 +52,59 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<String>,
     /// with `--feature-sets`: the feature sets the finding appears in
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub feature_sets: Vec<String>,
+}
+
+/// A finding as a JSON report holds it, read back by `semgate merge`: the rule must be one this
+/// semgate knows.
+#[derive(Deserialize)]
+struct Stored {
+    rule: String,
+    change: Class,
+    path: String,
+    message: String,
+    baseline_span: Option<Location>,
+    current_span: Option<Location>,
+    #[serde(default)]
+    baseline_signature: Option<String>,
+    #[serde(default)]
+    current_signature: Option<String>,
+    #[serde(default)]
+    accepted: Option<String>,
+    #[serde(default)]
+    feature_sets: Vec<String>,
+}
+
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Finding, D::Error> {
+        Finding::try_from(Stored::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<Stored> for Finding {
+    type Error = String;
+
+    fn try_from(s: Stored) -> Result<Finding, String> {
+        let rule = crate::rules::find(&s.rule).map(|r| r.id).ok_or_else(|| {
+            format!(
+                "rule `{}` is not known to this semgate (was the report written by another version?)",
+                s.rule
+            )
+        })?;
+        Ok(Finding {
+            rule,
+            class: s.change,
+            path: s.path,
+            message: s.message,
+            baseline_span: s.baseline_span,
+            current_span: s.current_span,
+            baseline_signature: s.baseline_signature,
+            current_signature: s.current_signature,
+            accepted: s.accepted,
+            feature_sets: s.feature_sets,
+        })
+    }
 }
 
 impl Finding {

@@ -8,7 +8,7 @@ pub mod json;
 pub mod markdown;
 
 use semver::Version;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bump::{Change, Level};
 use crate::diff::Finding;
@@ -30,7 +30,7 @@ pub enum Format {
 }
 
 /// One side of the comparison, as reported.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SideReport {
     pub version: Option<Version>,
     /// git | registry | path | rustdoc | working-tree
@@ -40,7 +40,7 @@ pub struct SideReport {
 }
 
 /// Everything semgate concluded about one package.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PackageReport {
     pub name: String,
     pub baseline: SideReport,
@@ -57,8 +57,12 @@ pub struct PackageReport {
     /// the package's directory relative to the repository root (e.g. `crates/core`), when known:
     /// CI formats prefix it to [`crate::diff::Location::file`] (relative to the package) so
     /// annotations land on repository paths
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_dir: Option<String>,
+    /// what the package's public API exposes of other crates (crate -> an example path), for
+    /// propagating a workspace dependency's break across partial runs (`semgate merge`)
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub exposed: std::collections::BTreeMap<String, String>,
 }
 
 impl PackageReport {
@@ -83,6 +87,7 @@ impl PackageReport {
             notes: decision.notes,
             findings,
             package_dir: None,
+            exposed: Default::default(),
         }
     }
 
@@ -113,11 +118,11 @@ impl PackageReport {
 }
 
 /// The whole report: one entry per package and one overall verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     /// bumped only on incompatible changes to this JSON schema
     pub schema_version: u32,
-    pub semgate_version: &'static str,
+    pub semgate_version: String,
     pub verdict: Verdict,
     /// the largest bump any package needs
     pub required_bump: Level,
@@ -126,6 +131,19 @@ pub struct Report {
     /// packages the run left out, with the reason
     pub skipped: Vec<String>,
     pub packages: Vec<PackageReport>,
+    /// set on a partial report (`--partition K/N`): which part, of what selection
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+}
+
+/// Which part of a partitioned run a report is, and of what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Partition {
+    /// 1-based
+    pub index: usize,
+    pub count: usize,
+    /// every package of the whole run, in order: the merge checks the parts cover it
+    pub selection: Vec<String>,
 }
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -156,12 +174,13 @@ impl Report {
             .unwrap_or(Level::Patch);
         Report {
             schema_version: SCHEMA_VERSION,
-            semgate_version: env!("CARGO_PKG_VERSION"),
+            semgate_version: env!("CARGO_PKG_VERSION").to_string(),
             verdict,
             required_bump,
             problems,
             skipped,
             packages,
+            partition: None,
         }
     }
 

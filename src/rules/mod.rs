@@ -4,12 +4,12 @@
 
 mod support;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::diff::{DiffCx, Finding};
 
 /// How a change affects the version: the classes of the change catalogue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
     /// no API change (bodies, docs, private code, or a note such as a changed const value)
