@@ -815,6 +815,9 @@ impl SideBuild<'_> {
                 bool_str(self.opts.no_default_features),
             )
             .field("document-hidden", bool_str(self.opts.document_hidden))
+            // private items are documented when the sources export symbols (a function of
+            // the sources the key pins); naming the policy keeps entries built before it apart
+            .field("document-private", "when-exporting-symbols")
             // Unknown features are dropped on the baseline but an error on the current side.
             .field(
                 "feature-policy",
@@ -992,6 +995,7 @@ impl SideBuild<'_> {
             lib_name: &lib_name,
             features,
             locked: false,
+            document_private: rustdoc::exports_symbols(&dirs[0]),
         };
         let bytes = self.build_in_user_tree(job, &lock_path, &description)?;
         let json = self.store(&key, &bytes, &description, Some(&info), None)?;
@@ -1093,6 +1097,10 @@ impl SideBuild<'_> {
             lib_name: &lib_name,
             features: self.feature_args(&pre, &description),
             locked: false,
+            document_private: pkg
+                .manifest_path
+                .parent()
+                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
         };
         let (out, bytes) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
         let bytes = bytes.ok_or_else(|| self.build_failure(&description, &out))?;

@@ -111,6 +111,10 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         lib_name: &lib_name,
         features: FeatureArgs::default(),
         locked: false,
+        document_private: pkg
+            .manifest_path
+            .parent()
+            .is_some_and(|dir| super::rustdoc::exports_symbols(dir.as_std_path())),
     };
     let (out, bytes) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
     let bytes = bytes.ok_or_else(|| b.build_failure(&description, &out))?;

@@ -38,6 +38,40 @@ pub(crate) struct Job<'a> {
     pub lib_name: &'a str,
     pub features: FeatureArgs,
     pub locked: bool,
+    /// Pass `--document-private-items`: the crate exports linker symbols, which are API even
+    /// from private modules (see [`exports_symbols`]).
+    pub document_private: bool,
+}
+
+/// Whether a package's Rust sources under `dir` mention `no_mangle` or `export_name`: only then
+/// are private items documented, because a `#[no_mangle]` function in a private module is
+/// ABI that the public-items-only JSON does not show. Deterministic in the sources, which
+/// every cache key already pins. Unreadable files count as not mentioning it.
+pub(crate) fn exports_symbols(dir: &Path) -> bool {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                // build output and VCS data hold no sources of this package
+                let name = entry.file_name();
+                if name != "target" && name != ".git" {
+                    stack.push(path);
+                }
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
+                if let Ok(text) = fs::read_to_string(&path) {
+                    if text.contains("no_mangle") || text.contains("export_name") {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// Runs `cargo rustdoc` for `job` and returns its raw output plus, on success, the JSON
@@ -89,6 +123,9 @@ pub(crate) fn run(
     cmd.args(["--", "-Z", "unstable-options", "--output-format", "json"]);
     if opts.document_hidden {
         cmd.arg("--document-hidden-items");
+    }
+    if job.document_private {
+        cmd.arg("--document-private-items");
     }
     // Unstable rustdoc flags on a stable toolchain. Scoping RUSTC_BOOTSTRAP to the crate name
     // keeps dependencies' build scripts from detecting a "nightly" compiler and switching on

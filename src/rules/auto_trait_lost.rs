@@ -29,6 +29,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
         };
         for name in AUTO_TRAITS {
+            if !has(cx.old, pair.old, name) && has(cx.new, pair.new, name) {
+                // users may now move or share it across threads: new abilities
+                out.push(
+                    Finding::new(&RULE, pair.path, format!("`{}` is now `{name}`", pair.path))
+                        .class(Class::Additive)
+                        .spans(pair.old, pair.new),
+                );
+            }
             if has(cx.old, pair.old, name) && !has(cx.new, pair.new, name) {
                 out.push(
                     Finding::new(

@@ -35,8 +35,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             (None, true) => Some(c.expr.clone()),
             (None, false) => None,
         };
-        let (Some(before), Some(after)) = (shown(a), shown(b)) else {
-            continue;
+        // unevaluated on either side: the expressions as written still tell a change
+        let (before, after) = match (shown(a), shown(b)) {
+            (Some(x), Some(y)) => (x, y),
+            _ if a.expr != b.expr && a.expr != "_" && b.expr != "_" => {
+                (a.expr.clone(), b.expr.clone())
+            }
+            _ => continue,
         };
         if before != after {
             out.push(

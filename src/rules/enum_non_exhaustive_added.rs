@@ -24,7 +24,16 @@ exhaustive matches and constructions stop compiling.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    // removing #[non_exhaustive] lets users match exhaustively and build the variant: additive
+    let dropped = |path: String, noun: &str, old, new| {
+        Finding::new(&RULE, path.clone(), format!("{noun} `{path}` is no longer #[non_exhaustive]"))
+            .class(Class::Additive)
+            .spans(old, new)
+    };
     for v in variant_pairs(cx) {
+        if is_non_exhaustive(v.old) && !is_non_exhaustive(v.new) {
+            out.push(dropped(v.path(), "variant", v.old, v.new));
+        }
         if !is_non_exhaustive(v.old) && is_non_exhaustive(v.new) {
             out.push(
                 Finding::new(
@@ -37,6 +46,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
     }
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        if is_non_exhaustive(pair.old) && !is_non_exhaustive(pair.new) {
+            out.push(dropped(pair.path.to_string(), "enum", pair.old, pair.new));
+        }
         if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) {
             out.push(
                 Finding::new(

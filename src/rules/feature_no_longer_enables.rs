@@ -36,6 +36,22 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .difference(&after)
             .filter(|f| !f.contains([':', '/']) && new.features.contains_key(*f))
             .collect();
+        let gained: Vec<String> = after
+            .difference(&before)
+            .filter(|f| !f.contains([':', '/']) && new.features.contains_key(*f))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        if !gained.is_empty() {
+            // enabling the feature now brings more API with it
+            out.push(
+                Finding::new(
+                    &RULE,
+                    format!("{}/{name}", new.name),
+                    format!("feature `{name}` now also enables {}", gained.join(", ")),
+                )
+                .class(Class::Additive),
+            );
+        }
         if !lost.is_empty() {
             let list: Vec<String> = lost.iter().map(|l| format!("`{l}`")).collect();
             out.push(Finding::new(

@@ -23,11 +23,12 @@ Removing one breaks every use.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for &path in &cx.removed {
-        let Some(Target::Item(id)) = cx.old.paths.get(path) else {
+    for removed in &cx.removed {
+        let path = removed.path;
+        let Target::Item(id) = removed.target else {
             continue;
         };
-        let Some(item) = cx.old.item(*id) else {
+        let Some(item) = cx.old.item(id) else {
             continue;
         };
         if matches!(item.inner, ItemEnum::ProcMacro(_)) {

@@ -27,6 +27,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let Some(old) = struct_fields(cx.old, pair.old) else {
             continue;
         };
+        let new_private = struct_fields(cx.new, pair.new).is_some_and(|f| f.has_private);
+        if is_non_exhaustive(pair.old) && !is_non_exhaustive(pair.new) && !new_private {
+            // with every field public, users may now build it with a literal and destructure it
+            // without `..`: new abilities
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!("struct `{}` is no longer #[non_exhaustive]", pair.path),
+                )
+                .class(Class::Additive)
+                .spans(pair.old, pair.new),
+            );
+            continue;
+        }
         if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) && !old.has_private {
             out.push(
                 Finding::new(
