@@ -27,6 +27,22 @@ const CROSS_CUTTING: &[&str] = &[
     "feature-gated-removal",
     // a release-readiness check of `check --release`, not an API diff rule: see tests/workspace.rs
     "unreleased-dependency",
+    // false alarms on real code (issue 10): each compatible change stays silent beside a
+    // breaking near-miss that still fires
+    "type-param-added-impls-kept",
+    "inherent-impl-instances",
+    "type-alias-expanded",
+    "unnameable-types",
+    "namespaces",
+    "async-equivalence",
+    "hidden-impl-block",
+    "sealed-by-hidden",
+    "underscore-reexport",
+    "dependency-drift",
+    "rust-version-declared",
+    "field-now-hidden",
+    "additive-classes",
+    "rendering",
 ];
 
 fn render(findings: &[Finding]) -> String {

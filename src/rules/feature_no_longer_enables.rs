@@ -38,7 +38,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .collect();
         let gained: Vec<String> = after
             .difference(&before)
-            .filter(|f| !f.contains([':', '/']) && new.features.contains_key(*f))
+            // a feature that is new itself is reported by feature-added
+            .filter(|f| !f.contains([':', '/']) && old.features.contains_key(*f))
             .map(|f| format!("`{f}`"))
             .collect();
         if !gained.is_empty() {
