@@ -164,8 +164,8 @@ pub struct Api {
     pub paths: BTreeMap<String, Targets>,
     /// each item's stored public paths, canonical (shortest, then alphabetical) first
     item_paths: FxHashMap<Id, Vec<String>>,
-    /// public paths of an item beyond the stored ones, counted
-    omitted: FxHashMap<Id, usize>,
+    /// public paths of an item beyond the stored ones, counted (saturating)
+    omitted: FxHashMap<Id, u64>,
     /// the names each reachable module exposes
     tables: FxHashMap<Id, Table>,
     /// (crate, name, kind) of dependency items, counted, to tell when a name is unambiguous
@@ -248,7 +248,7 @@ impl Api {
     }
 
     /// How many public paths of the item were counted but not stored.
-    pub fn omitted_paths(&self, id: Id) -> usize {
+    pub fn omitted_paths(&self, id: Id) -> u64 {
         self.omitted.get(&id).copied().unwrap_or(0)
     }
 
@@ -419,9 +419,9 @@ impl Api {
                 continue;
             }
             let owner = match &imp.for_ {
-                rustdoc_types::Type::ResolvedPath(p) => self
-                    .definition_path(p.id)
-                    .unwrap_or_else(|| p.path.clone()),
+                rustdoc_types::Type::ResolvedPath(p) => {
+                    self.definition_path(p.id).unwrap_or_else(|| p.path.clone())
+                }
                 other => crate::api::types::render_type(other),
             };
             for id in &imp.items {
@@ -764,61 +764,135 @@ struct Walker<'a> {
     tables: &'a FxHashMap<Id, Table>,
     paths: BTreeMap<String, Targets>,
     item_paths: FxHashMap<Id, Vec<String>>,
-    omitted: FxHashMap<Id, usize>,
+    omitted: FxHashMap<Id, u64>,
+}
+
+/// A module reached while enumerating paths.
+struct Reached {
+    /// the path it was reached by (unused for counted-only entries)
+    prefix: String,
+    module: Id,
+    hidden: bool,
+    /// the modules on the path: a module is not entered again below itself (re-export cycles)
+    ancestors: Vec<Id>,
+    /// how many paths this entry stands for: 1 for a stored path; for a counted-only entry,
+    /// every path past the bound that reached the module at this depth
+    weight: u64,
+    counted_only: bool,
 }
 
 impl Walker<'_> {
     fn walk(&mut self, crate_name: &str) {
-        // each entry: a module reached by a path, whether that path is hidden, and the modules
-        // on it (a module is not entered again below itself: re-export cycles end there)
         let root = self.krate.root;
-        let mut level: Vec<(String, Id, bool, Vec<Id>)> =
-            vec![(crate_name.to_string(), root, false, vec![root])];
+        let mut level = vec![Reached {
+            prefix: crate_name.to_string(),
+            module: root,
+            hidden: false,
+            ancestors: vec![root],
+            weight: 1,
+            counted_only: false,
+        }];
         for _ in 0..MAX_PATH_DEPTH {
             if level.is_empty() {
                 break;
             }
-            let mut next = Vec::new();
-            for (prefix, module, hidden, ancestors) in &level {
-                let Some(table) = self.tables.get(module) else {
+            let mut next: Vec<Reached> = Vec::new();
+            // paths past the bound are not enumerated but counted: one entry per module and
+            // depth carries their number
+            let mut counted: FxHashMap<Id, usize> = FxHashMap::default();
+            let mut count =
+                |next: &mut Vec<Reached>, from: &Reached, id: Id, weight: u64| match counted
+                    .get(&id)
+                {
+                    Some(&i) => next[i].weight = next[i].weight.saturating_add(weight),
+                    None => {
+                        counted.insert(id, next.len());
+                        let mut ancestors = from.ancestors.clone();
+                        ancestors.push(id);
+                        next.push(Reached {
+                            prefix: String::new(),
+                            module: id,
+                            hidden: from.hidden,
+                            ancestors,
+                            weight,
+                            counted_only: true,
+                        });
+                    }
+                };
+            for entry in &level {
+                let Some(table) = self.tables.get(&entry.module) else {
                     continue;
                 };
-                for (name, entry) in table {
+                for (name, names) in table {
                     for ns in NAMESPACES {
-                        let Some((target, entry_hidden)) = entry.get(ns) else {
+                        let Some((target, entry_hidden)) = names.get(ns) else {
                             continue;
                         };
-                        let hidden = *hidden || entry_hidden;
+                        let hidden = entry.hidden || entry_hidden;
                         if hidden && !self.options.include_hidden {
                             continue;
                         }
-                        let path = format!("{prefix}::{name}");
                         let module_id = match target {
-                            Target::Item(id) if self.tables.contains_key(&id) => Some(id),
+                            Target::Item(id)
+                                if self.tables.contains_key(&id)
+                                    && !entry.ancestors.contains(&id) =>
+                            {
+                                Some(id)
+                            }
                             _ => None,
                         };
+                        if entry.counted_only {
+                            if let Some(id) = target.id() {
+                                let n = self.omitted.entry(id).or_default();
+                                *n = n.saturating_add(entry.weight);
+                            }
+                            if let Some(id) = module_id {
+                                count(&mut next, entry, id, entry.weight);
+                            }
+                            continue;
+                        }
+                        let path = format!("{}::{name}", entry.prefix);
                         let stored = self.record(path.clone(), ns, target);
                         // a module is expanded once per stored path, so at most
                         // MAX_PATHS_PER_ITEM times however many paths reach it
-                        if let Some(id) = module_id.filter(|id| stored && !ancestors.contains(id)) {
-                            let mut below = ancestors.clone();
-                            below.push(id);
-                            next.push((path, id, hidden, below));
+                        match module_id {
+                            Some(id) if stored => {
+                                let mut ancestors = entry.ancestors.clone();
+                                ancestors.push(id);
+                                next.push(Reached {
+                                    prefix: path,
+                                    module: id,
+                                    hidden,
+                                    ancestors,
+                                    weight: 1,
+                                    counted_only: false,
+                                });
+                            }
+                            Some(id) => count(&mut next, entry, id, 1),
+                            None => {}
                         }
                     }
                 }
             }
-            next.sort_by(|a, b| a.0.cmp(&b.0));
+            next.sort_by(|a, b| {
+                (a.counted_only, &a.prefix, a.module.0).cmp(&(
+                    b.counted_only,
+                    &b.prefix,
+                    b.module.0,
+                ))
+            });
             level = next;
         }
     }
 
-    /// Records a path unless its item already has the maximum; returns whether it was stored.
+    /// Records a path unless its item already has the maximum (then it is counted); returns
+    /// whether it was stored.
     fn record(&mut self, path: String, ns: Namespace, target: Target) -> bool {
         if let Some(id) = target.id() {
             let list = self.item_paths.entry(id).or_default();
             if list.len() >= MAX_PATHS_PER_ITEM {
-                *self.omitted.entry(id).or_default() += 1;
+                let n = self.omitted.entry(id).or_default();
+                *n = n.saturating_add(1);
                 return false;
             }
             list.push(path.clone());

@@ -18,13 +18,15 @@ pub fn signature(api: &Api, item: &Item) -> String {
                 StructKind::Tuple(fields) => {
                     let fs: Vec<String> = fields
                         .iter()
-                        .map(|f| match f.and_then(|id| api.item(id)).filter(|fi| is_pub(fi)) {
-                            Some(fi) => match &fi.inner {
-                                ItemEnum::StructField(t) => format!("pub {}", render_type(t)),
-                                _ => "_".into(),
+                        .map(
+                            |f| match f.and_then(|id| api.item(id)).filter(|fi| is_pub(fi)) {
+                                Some(fi) => match &fi.inner {
+                                    ItemEnum::StructField(t) => format!("pub {}", render_type(t)),
+                                    _ => "_".into(),
+                                },
+                                None => "_".into(),
                             },
-                            None => "_".into(),
-                        })
+                        )
                         .collect();
                     format!("pub struct {name}{g}({}){w};", fs.join(", "))
                 }

@@ -8,9 +8,9 @@
 use std::cell::Cell;
 
 use rustdoc_types::{
-    AssocItemConstraint, AssocItemConstraintKind, FunctionPointer, FunctionSignature, GenericArg, GenericArgs, GenericBound, GenericParamDef,
-    GenericParamDefKind, Generics, Path, PreciseCapturingArg, Term, TraitBoundModifier, Type,
-    WherePredicate,
+    AssocItemConstraint, AssocItemConstraintKind, FunctionPointer, FunctionSignature, GenericArg,
+    GenericArgs, GenericBound, GenericParamDef, GenericParamDefKind, Generics, Path,
+    PreciseCapturingArg, Term, TraitBoundModifier, Type, WherePredicate,
 };
 
 use super::model::Api;
@@ -131,7 +131,9 @@ impl<'a> TypeCx<'a> {
             ..
         } = unify;
         let mut out = self.derive();
-        let left_old = old_params.iter().filter(|p| !renames.iter().any(|(o, _)| o == *p));
+        let left_old = old_params
+            .iter()
+            .filter(|p| !renames.iter().any(|(o, _)| o == *p));
         let left_new = new_params.iter().filter(|p| {
             !renames.iter().any(|(_, n)| n == *p) && !bindings.iter().any(|(n, _)| n == *p)
         });
@@ -327,7 +329,8 @@ impl<'a> TypeCx<'a> {
     /// parameter (`S = RandomState`), and `Map<K, V>` is `Map<K, V, RandomState>` when both
     /// sides declare that default.
     fn eq_args_with_defaults(&self, a: &Path, b: &Path) -> bool {
-        let (Some((aa, ac)), Some((ba, bc))) = (angle_args(a.args.as_deref()), angle_args(b.args.as_deref()))
+        let (Some((aa, ac)), Some((ba, bc))) =
+            (angle_args(a.args.as_deref()), angle_args(b.args.as_deref()))
         else {
             return false;
         };
@@ -346,9 +349,7 @@ impl<'a> TypeCx<'a> {
                 // a parameter the old type did not have: the new argument must be its default
                 None => self.is_new_default(y, default(&nd, i)),
             },
-            (Some(GenericArg::Type(x)), None) => {
-                default(&nd, i).is_some_and(|d| self.eq_ty(x, d))
-            }
+            (Some(GenericArg::Type(x)), None) => default(&nd, i).is_some_and(|d| self.eq_ty(x, d)),
             _ => false,
         })
     }
@@ -895,7 +896,11 @@ fn substitute_args(args: &GenericArgs, map: &[(&str, Subst<'_>)]) -> GenericArgs
 /// `Result<(), std::fmt::Error>`.
 fn std_alias_eq(cx: &TypeCx<'_>, a: &Type, b: &Type) -> bool {
     const ALIASES: &[(&[&str], &[&str], bool)] = &[
-        (&["std", "io", "error", "Result"], &["std", "io", "error", "Error"], false),
+        (
+            &["std", "io", "error", "Result"],
+            &["std", "io", "error", "Error"],
+            false,
+        ),
         (&["core", "fmt", "Result"], &["core", "fmt", "Error"], true),
     ];
     let def = |api: &Api, ty: &Type| -> Option<Vec<String>> {
@@ -920,12 +925,14 @@ fn std_alias_eq(cx: &TypeCx<'_>, a: &Type, b: &Type) -> bool {
         let (Type::ResolvedPath(ap), Type::ResolvedPath(fp)) = (alias, full) else {
             return false;
         };
-        let (Some((aa, _)), Some((fa, _))) =
-            (angle_args(ap.args.as_deref()), angle_args(fp.args.as_deref()))
-        else {
+        let (Some((aa, _)), Some((fa, _))) = (
+            angle_args(ap.args.as_deref()),
+            angle_args(fp.args.as_deref()),
+        ) else {
             return false;
         };
-        let (Some(GenericArg::Type(ok)), Some(GenericArg::Type(err)), 2) = (fa.first(), fa.get(1), fa.len())
+        let (Some(GenericArg::Type(ok)), Some(GenericArg::Type(err)), 2) =
+            (fa.first(), fa.get(1), fa.len())
         else {
             return false;
         };

@@ -129,9 +129,10 @@ impl<'a> Visitor<'a, '_> {
             }
             ItemEnum::Variant(v) => match &v.kind {
                 VariantKind::Plain => {}
-                VariantKind::Tuple(f) => {
-                    self.children(&f.iter().flatten().copied().collect::<Vec<_>>(), Own::Parent)
-                }
+                VariantKind::Tuple(f) => self.children(
+                    &f.iter().flatten().copied().collect::<Vec<_>>(),
+                    Own::Parent,
+                ),
                 VariantKind::Struct { fields, .. } => self.children(fields, Own::Parent),
             },
             ItemEnum::StructField(t) => self.ty(t),

@@ -55,7 +55,9 @@ pub(crate) fn exports_symbols(dir: &Path) -> bool {
         };
         for entry in entries.flatten() {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() {
                 // build output and VCS data hold no sources of this package
                 let name = entry.file_name();

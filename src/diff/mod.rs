@@ -14,8 +14,8 @@ use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
 
 pub use finding::{Finding, Location};
 
-use crate::api::types::TypeCx;
 use crate::api::model::Namespace;
+use crate::api::types::TypeCx;
 use crate::api::{Api, Target};
 use crate::build::ManifestInfo;
 use crate::rules::Rule;
@@ -102,10 +102,28 @@ impl<'a> Input<'a> {
 }
 
 /// A public path and what it names on the side it was taken from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PathItem<'a> {
+    /// the canonical one of the paths that changed, when one item changed at several
     pub path: &'a str,
     pub target: Target,
+    /// the item's other paths that changed the same way (re-exports), canonical order
+    pub others: Vec<&'a str>,
+}
+
+impl PathItem<'_> {
+    /// ` (also at `a::B` and 2 more paths)`, or nothing when only one path changed.
+    pub fn others_note(&self) -> String {
+        match self.others.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (also at `{one}`)"),
+            [first, rest @ ..] => format!(
+                " (also at `{first}` and {} more path{})",
+                rest.len(),
+                if rest.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
 }
 
 /// Everything rules need, matched once.
@@ -153,7 +171,7 @@ impl<'a> DiffCx<'a> {
                 let counterpart = match there.get(ns) {
                     Some((t, h)) if visible(new, h) => Some(t),
                     Some(_) => {
-                        now_hidden.push(PathItem { path, target });
+                        now_hidden.push(PathItem::new(path, target));
                         continue;
                     }
                     None if targets.len() == 1 && there_visible.len() == 1 => {
@@ -165,11 +183,7 @@ impl<'a> DiffCx<'a> {
                     (Target::Item(o), Some(Target::Item(n))) => shared.push((path.as_str(), o, n)),
                     (_, Some(_)) => {}
                     (_, None) => {
-                        if there.iter().next().is_some() && there_visible.is_empty() {
-                            now_hidden.push(PathItem { path, target });
-                        } else {
-                            removed.push(PathItem { path, target });
-                        }
+                        removed.push(PathItem::new(path, target));
                     }
                 }
             }
@@ -184,7 +198,7 @@ impl<'a> DiffCx<'a> {
                     None => targets.len() == 1 && before_visible == 1,
                 };
                 if !existed {
-                    added.push(PathItem { path, target });
+                    added.push(PathItem::new(path, target));
                 }
             }
         }
@@ -373,8 +387,19 @@ pub fn diff(old: Input<'_>, new: Input<'_>, rules: &[&'static Rule]) -> Vec<Find
     findings
 }
 
+impl<'a> PathItem<'a> {
+    fn new(path: &'a str, target: Target) -> PathItem<'a> {
+        PathItem {
+            path,
+            target,
+            others: Vec::new(),
+        }
+    }
+}
+
 /// Drops paths that lie inside a module which is itself in the list, so a removed module is
-/// reported once rather than once per child.
+/// reported once rather than once per child; then folds the paths of one item together (an
+/// item re-exported at many paths is one change, named by its canonical path).
 fn outermost(mut paths: Vec<PathItem<'_>>) -> Vec<PathItem<'_>> {
     paths.sort_by(|a, b| a.path.cmp(b.path));
     let set: HashSet<&str> = paths.iter().map(|p| p.path).collect();
@@ -389,7 +414,23 @@ fn outermost(mut paths: Vec<PathItem<'_>>) -> Vec<PathItem<'_>> {
         }
         true
     });
-    paths
+    paths.sort_by(|a, b| crate::api::model::path_order(a.path, b.path));
+    let mut out: Vec<PathItem<'_>> = Vec::new();
+    let mut by_item: std::collections::HashMap<Id, usize> = Default::default();
+    for p in paths {
+        match p.target.id() {
+            Some(id) => match by_item.get(&id) {
+                Some(&i) => out[i].others.push(p.path),
+                None => {
+                    by_item.insert(id, out.len());
+                    out.push(p);
+                }
+            },
+            None => out.push(p),
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(b.path));
+    out
 }
 
 /// A named member of an impl block or trait, before matching.
@@ -479,12 +520,13 @@ fn match_inherent<'a>(
     old: Vec<NamedMember<'a>>,
     new: Vec<NamedMember<'a>>,
 ) -> Vec<Member<'a>> {
-    let defined = |list: &[NamedMember<'_>], name: &str| {
-        list.iter().filter(|m| m.name == name).count()
-    };
+    let defined =
+        |list: &[NamedMember<'_>], name: &str| list.iter().filter(|m| m.name == name).count();
     let path_of = |m: &NamedMember<'_>| {
         let ambiguous = defined(&old, m.name) > 1 || defined(&new, m.name) > 1;
-        let shown = m.self_type.filter(|t| ambiguous || is_instance(t, m.generics));
+        let shown = m
+            .self_type
+            .filter(|t| ambiguous || is_instance(t, m.generics));
         match shown.and_then(instance_args) {
             Some(args) => format!("{parent_path}::<{args}>::{}", m.name),
             None => format!("{parent_path}::{}", m.name),
@@ -505,7 +547,13 @@ fn match_inherent<'a>(
         if let Some(i) = found {
             taken[i] = true;
         }
-        out.push(member(path_of(o), o.name, parent, Some(*o), found.map(|i| new[i])));
+        out.push(member(
+            path_of(o),
+            o.name,
+            parent,
+            Some(*o),
+            found.map(|i| new[i]),
+        ));
     }
     for (i, n) in new.iter().enumerate() {
         if !taken[i] {

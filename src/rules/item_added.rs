@@ -28,12 +28,22 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             Target::Item(id) => {
                 let item = cx.new.item(id);
                 let what = item.map(noun).unwrap_or("item");
-                finding = Finding::new(&RULE, path, format!("{what} `{path}` was added"));
+                finding = Finding::new(
+                    &RULE,
+                    path,
+                    format!("{what} `{path}` was added{}", added.others_note()),
+                );
                 if let Some(item) = item {
                     finding = finding.new_span(item);
                 }
             }
-            _ => finding = Finding::new(&RULE, path, format!("re-export `{path}` was added")),
+            _ => {
+                finding = Finding::new(
+                    &RULE,
+                    path,
+                    format!("re-export `{path}` was added{}", added.others_note()),
+                )
+            }
         }
         out.push(finding);
     }

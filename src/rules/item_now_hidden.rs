@@ -34,7 +34,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             Target::Item(id) => cx.old.item(id),
             Target::External(_) => None,
         };
-        report(out, path.to_string(), &format!("`{path}`"), old, None);
+        let what = format!("`{path}`{}", hidden.others_note());
+        report(out, path.to_string(), &what, old, None);
     }
     // fields and variants of matched types
     for pair in &cx.type_pairs().collect::<Vec<_>>() {

@@ -37,7 +37,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             },
             _ => ("re-export", None),
         };
-        let mut message = format!("{what} `{path}` was removed");
+        let mut message = format!("{what} `{path}` was removed{}", removed.others_note());
         if let Some(item) = item {
             // still reachable elsewhere? then the fix is a re-export
             let elsewhere = cx

@@ -469,19 +469,22 @@ pub fn compare_params(
         K::Lifetime { .. } => "lifetime",
     };
     let by_name = np.len() > op.len() && op.iter().all(|p| np.iter().any(|q| q.name == p.name));
-    let matched: Vec<(usize, &rustdoc_types::GenericParamDef, &rustdoc_types::GenericParamDef)> =
-        if by_name {
-            op.iter()
-                .enumerate()
-                .filter_map(|(i, a)| Some((i, *a, *np.iter().find(|q| q.name == a.name)?)))
-                .collect()
-        } else {
-            op.iter()
-                .zip(&np)
-                .enumerate()
-                .map(|(i, (a, b))| (i, *a, *b))
-                .collect()
-        };
+    let matched: Vec<(
+        usize,
+        &rustdoc_types::GenericParamDef,
+        &rustdoc_types::GenericParamDef,
+    )> = if by_name {
+        op.iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, *a, *np.iter().find(|q| q.name == a.name)?)))
+            .collect()
+    } else {
+        op.iter()
+            .zip(&np)
+            .enumerate()
+            .map(|(i, (a, b))| (i, *a, *b))
+            .collect()
+    };
     for (i, a, b) in &matched {
         if kind(a) != kind(b) {
             out.breaking.push(format!(
@@ -515,7 +518,11 @@ pub fn compare_params(
             .map(|(j, q)| (j, *q))
             .collect()
     } else {
-        np.iter().enumerate().skip(op.len()).map(|(j, q)| (j, *q)).collect()
+        np.iter()
+            .enumerate()
+            .skip(op.len())
+            .map(|(j, q)| (j, *q))
+            .collect()
     };
     for (j, p) in added {
         if j < op.len() {
@@ -849,9 +856,13 @@ pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> 
     if old.is_negative || new.is_negative || trait_name(old) != trait_name(new) {
         return false;
     }
-    let types = cx
-        .types
-        .with_impl(&old.generics, &new.generics, &old.for_, &new.for_, Some((ot, nt)));
+    let types = cx.types.with_impl(
+        &old.generics,
+        &new.generics,
+        &old.for_,
+        &new.for_,
+        Some((ot, nt)),
+    );
     types.eq_path(ot, nt) && types.eq_ty(&old.for_, &new.for_)
 }
 
