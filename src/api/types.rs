@@ -550,15 +550,20 @@ impl<'a> Unify<'_, 'a> {
             && !self.bindings.iter().any(|(n, _)| n == name)
     }
 
+    /// Old parameter `x` corresponds to new parameter `y`, unless either is already taken.
+    fn rename(&mut self, x: &str, y: &str) {
+        if self.free_new(y) && !self.renames.iter().any(|(o, _)| o == x) {
+            self.renames.push((x.to_string(), y.to_string()));
+        }
+    }
+
     fn ty(&mut self, o: &'a Type, n: &'a Type, depth: usize) {
         if depth > MAX_UNIFY_DEPTH {
             return;
         }
         match (o, n) {
             (Type::Generic(x), Type::Generic(y)) if self.old_params.contains(&x.as_str()) => {
-                if self.free_new(y) && !self.renames.iter().any(|(o, _)| o == x) {
-                    self.renames.push((x.clone(), y.clone()));
-                }
+                self.rename(x, y)
             }
             (_, Type::Generic(y)) if self.free_new(y) => {
                 self.bindings.push((y.clone(), Binding::Old(o)));
