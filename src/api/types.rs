@@ -151,6 +151,11 @@ impl<'a> TypeCx<'a> {
         self.old.identity(old).matches(&self.new.identity(new))
     }
 
+    /// Whether old generic parameter `old` corresponds to new parameter `new` in this context.
+    pub fn corresponds(&self, old: &str, new: &str) -> bool {
+        self.same_generic(old, new)
+    }
+
     fn same_generic(&self, a: &str, b: &str) -> bool {
         match self.renames.iter().rev().find(|(o, _)| o == a) {
             Some((_, n)) => n == b,
@@ -814,6 +819,31 @@ fn alias_expansion(api: &Api, ty: &Type) -> Option<Type> {
         }
     }
     Some(substitute(&alias.type_, &map))
+}
+
+/// A bound with generic parameters replaced by types (`K: Borrow<Q>` of a blanket impl,
+/// instantiated for one use).
+pub fn instantiate_bound(bound: &GenericBound, map: &[(&str, &Type)]) -> GenericBound {
+    let map: Vec<(&str, Subst<'_>)> = map.iter().map(|(n, t)| (*n, Subst::Type(t))).collect();
+    match bound {
+        GenericBound::TraitBound {
+            trait_,
+            generic_params,
+            modifier,
+        } => GenericBound::TraitBound {
+            trait_: Path {
+                path: trait_.path.clone(),
+                id: trait_.id,
+                args: trait_
+                    .args
+                    .as_ref()
+                    .map(|a| Box::new(substitute_args(a, &map))),
+            },
+            generic_params: generic_params.clone(),
+            modifier: *modifier,
+        },
+        other => other.clone(),
+    }
 }
 
 #[derive(Clone, Copy)]
