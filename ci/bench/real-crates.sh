@@ -66,13 +66,12 @@ pairs=(
   # async traits and futures
   "tower-service 0.3.2 0.3.3"
   "tower-layer 0.3.1 0.3.2"
-  "futures-util 0.3.29 0.3.30"
+  "futures-util 0.3.31 0.3.32"
   "async-channel 2.1.0 2.1.1"
   "event-listener 4.0.0 4.0.3"
   "async-trait 0.1.74 0.1.77"
   # exported symbols (#[no_mangle] / #[export_name], or macros that write them)
   "getrandom 0.2.11 0.2.12"
-  "critical-section 1.1.2 1.1.3"
   "libz-rs-sys 0.2.0 0.2.1"
   "rustls-ffi 0.12.1 0.12.2"
   # very deep generic nesting

@@ -1245,6 +1245,48 @@ pub fn render_args(args: &GenericArgs) -> String {
     s
 }
 
+/// An argument list with each path shortened to its last segment, as users write an instance
+/// in a path (`DateTime::<Utc>::now`, not `DateTime::<crate::offset::Utc>::now`).
+pub fn render_args_short(args: &GenericArgs) -> String {
+    fn shorten(ty: &Type) -> Type {
+        match ty {
+            Type::ResolvedPath(p) => Type::ResolvedPath(Path {
+                path: p.path.rsplit("::").next().unwrap_or(&p.path).to_string(),
+                id: p.id,
+                args: p.args.as_ref().map(|a| Box::new(shorten_args(a))),
+            }),
+            Type::BorrowedRef {
+                lifetime,
+                is_mutable,
+                type_,
+            } => Type::BorrowedRef {
+                lifetime: lifetime.clone(),
+                is_mutable: *is_mutable,
+                type_: Box::new(shorten(type_)),
+            },
+            Type::Tuple(ts) => Type::Tuple(ts.iter().map(shorten).collect()),
+            Type::Slice(t) => Type::Slice(Box::new(shorten(t))),
+            other => other.clone(),
+        }
+    }
+    fn shorten_args(args: &GenericArgs) -> GenericArgs {
+        match args {
+            GenericArgs::AngleBracketed { args, constraints } => GenericArgs::AngleBracketed {
+                args: args
+                    .iter()
+                    .map(|a| match a {
+                        GenericArg::Type(t) => GenericArg::Type(shorten(t)),
+                        other => other.clone(),
+                    })
+                    .collect(),
+                constraints: constraints.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+    render_args(&shorten_args(args))
+}
+
 fn write_args(s: &mut String, args: &GenericArgs) {
     match args {
         GenericArgs::AngleBracketed { args, constraints } => {

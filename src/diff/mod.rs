@@ -570,7 +570,7 @@ fn instance_args(self_type: &Type) -> Option<String> {
     let Type::ResolvedPath(path) = self_type else {
         return None;
     };
-    let rendered = crate::api::types::render_args(path.args.as_deref()?);
+    let rendered = crate::api::types::render_args_short(path.args.as_deref()?);
     let args = rendered.strip_prefix('<')?.strip_suffix('>')?;
     Some(args.to_string())
 }
