@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     explanation:
         "Outside the crate, matches on a `#[non_exhaustive]` enum need a wildcard arm, and a \
 `#[non_exhaustive]` variant can no longer be constructed and must be matched with `..`. Existing \
-exhaustive matches and constructions stop compiling.",
+exhaustive matches and constructions stop compiling. Removing it is additive: users may now \
+match exhaustively.",
     example_before: "pub enum Error { Io, Parse }",
     example_after: "#[non_exhaustive]\npub enum Error { Io, Parse }",
     fix: "add `#[non_exhaustive]` only in a major release",

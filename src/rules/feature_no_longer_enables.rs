@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
         "Users who enable `full` expect everything it enabled before; whatever it no longer \
 turns on disappears from their build. Features are compared by everything they enable \
 transitively, so reaching the same features through a new intermediate feature is not a change; \
-only features of the crate count, so `x` becoming `dep:x` is not one either.",
+only features of the crate count, so `x` becoming `dep:x` is not one either. A feature that newly \
+enables another existing feature is additive: enabling it now brings that feature's API.",
     example_before: "[features]\nfull = [\"json\", \"toml\"]",
     example_after: "[features]\nfull = [\"json\"]",
     fix: "keep enabling it",

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-adding-non-exhaustive",
     explanation: "Outside the crate, a `#[non_exhaustive]` struct cannot be built with a literal and \
 must be matched with `..`. When all fields were public, users did both. (A struct that already had a \
-private field was not constructible anyway, so adding the attribute there is not reported.)",
+private field was not constructible anyway, so adding the attribute there is not reported.) \
+Removing it from a struct whose fields are all public is additive: users may now build it with a \
+literal and destructure it without `..`.",
     example_before: "pub struct Options { pub color: bool }",
     example_after: "#[non_exhaustive]\npub struct Options { pub color: bool }",
     fix: "add `#[non_exhaustive]` only in a major release",
