@@ -23,7 +23,7 @@ say() {
 }
 
 if ! command -v semgate >/dev/null 2>&1; then
-    say "semgate is not installed (not found on PATH); install it with: cargo install --locked semgate"
+    say "semgate is not installed (not found on PATH); install it from its repository: cargo install --locked --git <semgate repository> --rev <tag> semgate"
     exit 2
 fi
 

@@ -51,6 +51,9 @@ pub enum Command {
     Version(VersionArgs),
     /// Write a new version to every manifest that holds it (refuses a level the API changes do not allow)
     Bump(BumpArgs),
+    /// Tag the release of every package whose version changed since its last release tag
+    /// (a dry run unless --execute)
+    Tag(TagArgs),
     /// List every rule with its class and a one-line summary
     Rules,
     /// Explain a rule: why it matters, an example of the change and how to avoid breaking users
@@ -120,6 +123,16 @@ pub struct CompareArgs {
     /// Let pre-release tags (v1.3.0-rc.1) be the baseline
     #[arg(long, help_heading = "What to compare")]
     pub prerelease_tags: bool,
+
+    /// The registry to look releases up in, by cargo's name for it (default: `registry` in the
+    /// configuration, else the package's `publish = [...]`, else crates.io)
+    #[arg(long, value_name = "NAME", help_heading = "What to compare")]
+    pub registry: Option<String>,
+
+    /// When semgate cannot tell whether a package was released before (offline registry,
+    /// shallow clone, no git), treat it as a first release instead of failing
+    #[arg(long, help_heading = "What to compare")]
+    pub allow_first_release: bool,
 
     /// Where default baselines come from: release tags, then the newest published version (auto),
     /// only tags (tag), or only the registry (registry)
@@ -238,6 +251,11 @@ pub struct CheckArgs {
     /// Judge the release of this level after the baseline (a release workflow's bumpLevel)
     #[arg(long, alias = "release-type", value_enum, value_name = "LEVEL")]
     pub bump: Option<Level>,
+
+    /// The branch the release is made from, for `release-branches` (default: the CI's, else
+    /// git's current branch)
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -270,8 +288,33 @@ pub struct BumpArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// The branch the release is made from, for `release-branches` (default: the CI's, else
+    /// git's current branch)
+    #[arg(long, value_name = "NAME")]
+    pub branch: Option<String>,
+
     #[command(flatten)]
     pub compare: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Path to Cargo.toml of the package or workspace
+    #[arg(long, value_name = "PATH")]
+    pub manifest_path: Option<PathBuf>,
+
+    /// Only these packages (globs like `hyperlight_*` allowed); repeatable (default: every
+    /// publishable member)
+    #[arg(short, long, value_name = "SPEC")]
+    pub package: Vec<String>,
+
+    /// Create the tags (annotated, on HEAD); without it semgate only prints them
+    #[arg(long)]
+    pub execute: bool,
+
+    /// Push the tags to this remote after creating them, all or none
+    #[arg(long, value_name = "REMOTE")]
+    pub push: Option<String>,
 }
 
 #[derive(Debug, Args)]

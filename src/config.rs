@@ -9,6 +9,11 @@
 //! accept = [
 //!   { rule = "fn-param-type-changed", path = "my_crate::parse", reason = "only called by our own tools" },
 //! ]
+//! release-branches = ["release/v*"]      # patch releases only from these (patch-off-release-branch)
+//! release-checks = { prerelease-dependency = "off" }   # switch a release check off
+//! unreleased = ["dev*", "alpha.0"]       # pre-releases that mean "not released yet" (semgate tag)
+//! tag-format = "{name}-v{version}"       # the tag shape `semgate tag` writes
+//! registry = "internal"                  # where baselines and releases are looked up
 //! ```
 //!
 //! Accepted findings stay in every report, marked with their reason; they only stop counting
@@ -31,7 +36,22 @@ pub struct Config {
     pub rules: BTreeMap<String, String>,
     #[serde(default)]
     pub accept: Vec<Accept>,
+    /// branches a patch release may be made from (globs); unset: any branch
+    pub release_branches: Option<Vec<String>>,
+    /// release checks by id, "on" or "off"
+    #[serde(default)]
+    pub release_checks: BTreeMap<String, String>,
+    /// pre-release identifiers (globs) of versions that are not releases yet
+    pub unreleased: Option<Vec<String>>,
+    /// the shape of release tags, with `{version}` and optionally `{name}`
+    pub tag_format: Option<String>,
+    /// the registry packages are published to and looked up in (cargo's name for it)
+    pub registry: Option<String>,
 }
+
+/// Pre-releases that mean "the next release, not yet made" unless configured otherwise: main
+/// at `X.Y.Z-dev`, and the `.0` placeholders of a coming alpha, beta or release candidate.
+pub const DEFAULT_UNRELEASED: &[&str] = &["dev*", "alpha.0", "beta.0", "rc.0"];
 
 /// A finding the project accepts, with the reason a reviewer will read.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -55,11 +75,18 @@ impl Config {
         rules.extend(pkg.rules);
         let mut accept = ws.accept;
         accept.extend(pkg.accept);
+        let mut release_checks = ws.release_checks;
+        release_checks.extend(pkg.release_checks);
         let config = Config {
             include_hidden: pkg.include_hidden.or(ws.include_hidden),
             possibly_breaking: pkg.possibly_breaking.or(ws.possibly_breaking),
             rules,
             accept,
+            release_branches: pkg.release_branches.or(ws.release_branches),
+            release_checks,
+            unreleased: pkg.unreleased.or(ws.unreleased),
+            tag_format: pkg.tag_format.or(ws.tag_format),
+            registry: pkg.registry.or(ws.registry),
         };
         config.validate()?;
         Ok(config)
@@ -74,6 +101,22 @@ impl Config {
                 bail!("configuration names rule `{id}`, which does not exist; `semgate rules` lists them");
             }
             parse_class(class, id)?;
+        }
+        for (id, state) in &self.release_checks {
+            if !crate::release_checks::RELEASE_CHECKS
+                .iter()
+                .any(|c| c.id == id)
+            {
+                bail!("`release-checks` names `{id}`, which is not a release check; `semgate rules` lists them");
+            }
+            if !matches!(state.as_str(), "on" | "off") {
+                bail!("`release-checks = {{ {id} = \"{state}\" }}`: the value must be \"on\" or \"off\"");
+            }
+        }
+        if let Some(format) = &self.tag_format {
+            if !format.contains("{version}") {
+                bail!("`tag-format = \"{format}\"` has no `{{version}}` placeholder; write it like `v{{version}}` or `{{name}}-v{{version}}`");
+            }
         }
         for a in &self.accept {
             if rules::find(&a.rule).is_none() {
@@ -90,28 +133,40 @@ impl Config {
     /// nothing, so stale entries can be reported.
     pub fn apply(&self, findings: &mut [Finding]) -> Vec<&Accept> {
         for f in findings.iter_mut() {
-            let Some(rule) = rules::find(f.rule) else {
-                continue;
-            };
-            // only findings at the rule's own class move: a per-finding downgrade (an enum
-            // that is #[non_exhaustive], a sealed trait) stays what it is
-            if f.class == rule.class {
-                if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
+            self.classify(f);
+        }
+        self.stale(findings)
+    }
+
+    /// Re-classes one finding by the project's policy and marks it accepted when an `accept`
+    /// entry names it. Findings added late (propagated from a workspace dependency) go through
+    /// here too, so an `accept` entry can name them.
+    pub fn classify(&self, f: &mut Finding) {
+        let Some(rule) = rules::find(f.rule) else {
+            return;
+        };
+        // only findings at the rule's own class move: a per-finding downgrade (an enum
+        // that is #[non_exhaustive], a sealed trait) stays what it is
+        if f.class == rule.class {
+            if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
+                f.class = class;
+            } else if rule.possibly_breaking {
+                if let Some(class) = self.possibly_breaking.as_deref().and_then(Class::parse) {
                     f.class = class;
-                } else if rule.possibly_breaking {
-                    if let Some(class) = self.possibly_breaking.as_deref().and_then(Class::parse) {
-                        f.class = class;
-                    }
                 }
             }
-            if let Some(a) = self
-                .accept
-                .iter()
-                .find(|a| a.rule == f.rule && path_matches(&a.path, &f.path))
-            {
-                f.accepted = Some(a.reason.clone());
-            }
         }
+        if let Some(a) = self
+            .accept
+            .iter()
+            .find(|a| a.rule == f.rule && path_matches(&a.path, &f.path))
+        {
+            f.accepted = Some(a.reason.clone());
+        }
+    }
+
+    /// The accept entries that match none of `findings`.
+    pub fn stale(&self, findings: &[Finding]) -> Vec<&Accept> {
         self.accept
             .iter()
             .filter(|a| {
@@ -120,6 +175,27 @@ impl Config {
                     .any(|f| a.rule == f.rule && path_matches(&a.path, &f.path))
             })
             .collect()
+    }
+}
+
+impl Config {
+    /// Whether the release check `id` runs (every check is on unless configured "off").
+    pub fn check_enabled(&self, id: &str) -> bool {
+        self.release_checks.get(id).is_none_or(|s| s != "off")
+    }
+
+    /// Whether a pre-release `version` means "not released yet" (see [`DEFAULT_UNRELEASED`]).
+    pub fn is_unreleased(&self, version: &semver::Version) -> bool {
+        if version.pre.is_empty() {
+            return false;
+        }
+        let pre = version.pre.as_str();
+        match &self.unreleased {
+            Some(patterns) => patterns.iter().any(|p| crate::pattern::matches(p, pre)),
+            None => DEFAULT_UNRELEASED
+                .iter()
+                .any(|p| crate::pattern::matches(p, pre)),
+        }
     }
 }
 

@@ -11,6 +11,8 @@ use crate::diff::Finding;
 pub enum Verdict {
     Pass,
     Fail,
+    /// nothing was proposed (`suggest`): there is nothing to pass or fail
+    None,
 }
 
 /// Everything decided about one package.
@@ -26,14 +28,14 @@ pub struct Decision {
 }
 
 /// Decides whether `proposed` is a large enough release after `baseline` for these findings.
-/// With no proposed version (as for `suggest`) the verdict is a pass.
+/// With no proposed version (as for `suggest`) there is no verdict.
 pub fn decide(baseline: &Version, proposed: Option<&Version>, findings: &[Finding]) -> Decision {
     let change = Change::of(findings);
     let required = required_level(change, baseline);
     let minimum = apply(required, baseline);
     let mut notes = Vec::new();
     let verdict = match proposed {
-        None => Verdict::Pass,
+        None => Verdict::None,
         Some(p) => judge(baseline, p, change, required, &minimum, &mut notes),
     };
     let accepted = findings.iter().filter(|f| f.accepted.is_some()).count();

@@ -101,9 +101,85 @@ pub fn is_interrupted_error(err: &anyhow::Error) -> bool {
 
 /// Options for [`run_with`].
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RunOptions {
+pub struct RunOptions<'a> {
     /// Copy the child's stderr to our stderr line by line as it arrives (it is captured too).
     pub echo_stderr: bool,
+    /// Bytes written to the child's stdin (closed afterwards); `None` closes it at once.
+    pub input: Option<&'a [u8]>,
+    /// The child starts processes of its own (cargo: rustc, build scripts): run it under a
+    /// reaper that takes the whole process group down if semgate dies, even by SIGKILL.
+    pub reap: bool,
+}
+
+/// Set in the environment of semgate running as a reaper (see [`reap`]).
+pub const REAPER_ENV: &str = "SEMGATE_REAPER";
+
+/// The semgate executable, when this process is one: only it can serve as the reaper. (A test
+/// harness using the library is not; its children get the parent-death signal directly.)
+fn self_exe() -> Option<std::path::PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let stem = exe.file_stem()?.to_str()?;
+    matches!(stem, "semgate" | "cargo-semgate").then_some(exe)
+}
+
+/// semgate as a reaper (`SEMGATE_REAPER=1 semgate <program> <args>...`): the leader of a
+/// process group that runs `program` in it and waits. The kernel sends it SIGTERM when the
+/// semgate that started it dies (a parent-death signal), and it then kills the whole group,
+/// so cargo, rustc and build scripts never outlive a killed semgate. Returns the exit code.
+#[cfg(unix)]
+pub fn reap(args: &[std::ffi::OsString]) -> i32 {
+    extern "C" fn kill_group(_: libc::c_int) {
+        // SAFETY: killpg is async-signal-safe; 0 is this process's own group
+        unsafe {
+            libc::killpg(0, libc::SIGKILL);
+        }
+    }
+    let Some((program, rest)) = args.split_first() else {
+        let _ = writeln!(
+            io::stderr(),
+            "semgate: the reaper was run without a program"
+        );
+        return 2;
+    };
+    // SAFETY: installs a handler that only calls an async-signal-safe function
+    unsafe {
+        libc::signal(libc::SIGTERM, kill_group as *const () as libc::sighandler_t);
+    }
+    let status = Command::new(program)
+        .args(rest)
+        .env_remove(REAPER_ENV)
+        .status();
+    match status {
+        Ok(status) => {
+            use std::os::unix::process::ExitStatusExt;
+            status
+                .code()
+                .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+        }
+        Err(e) => {
+            let _ = writeln!(
+                io::stderr(),
+                "{}",
+                spawn_error(&program.to_string_lossy(), e)
+            );
+            127
+        }
+    }
+}
+
+#[cfg(not(unix))]
+pub fn reap(args: &[std::ffi::OsString]) -> i32 {
+    let Some((program, rest)) = args.split_first() else {
+        return 2;
+    };
+    match Command::new(program)
+        .args(rest)
+        .env_remove(REAPER_ENV)
+        .status()
+    {
+        Ok(status) => status.code().unwrap_or(101),
+        Err(_) => 127,
+    }
 }
 
 /// Runs `cmd` to completion capturing stdout and stderr (stdin is closed), killing it if the
@@ -113,22 +189,78 @@ pub fn run(cmd: &mut Command) -> anyhow::Result<Output> {
 }
 
 /// [`run`] with options.
-pub fn run_with(cmd: &mut Command, options: RunOptions) -> anyhow::Result<Output> {
+pub fn run_with(cmd: &mut Command, options: RunOptions<'_>) -> anyhow::Result<Output> {
     check()?;
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let reaper = options.reap.then(self_exe).flatten();
+    let mut reaped;
+    let cmd = match &reaper {
+        Some(exe) => {
+            reaped = Command::new(exe);
+            reaped
+                .env(REAPER_ENV, "1")
+                .arg(cmd.get_program())
+                .args(cmd.get_args());
+            if let Some(dir) = cmd.get_current_dir() {
+                reaped.current_dir(dir);
+            }
+            for (key, value) in cmd.get_envs() {
+                match value {
+                    Some(v) => reaped.env(key, v),
+                    None => reaped.env_remove(key),
+                };
+            }
+            &mut reaped
+        }
+        None => cmd,
+    };
     #[cfg(unix)]
     {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
+        let parent = std::process::id();
+        let signal = if reaper.is_some() {
+            libc::SIGTERM
+        } else {
+            libc::SIGKILL
+        };
+        // SAFETY: between fork and exec only async-signal-safe calls: prctl and getppid
+        unsafe {
+            cmd.pre_exec(move || {
+                #[cfg(target_os = "linux")]
+                {
+                    libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong);
+                    // semgate may have died before the request took effect
+                    if libc::getppid() as u32 != parent {
+                        libc::_exit(1);
+                    }
+                }
+                #[cfg(not(target_os = "linux"))]
+                let _ = (parent, signal);
+                Ok(())
+            });
+        }
     }
     let mut child = cmd
-        .stdin(Stdio::null())
+        .stdin(if options.input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| spawn_error(&program, e))?;
 
     let _active = ActiveChild::register(child.id());
+    if let (Some(input), Some(mut stdin)) = (options.input, child.stdin.take()) {
+        // written on a thread: a child that fills its stdout before reading all of its input
+        // would otherwise deadlock against us
+        let input = input.to_vec();
+        thread::spawn(move || {
+            let _ = stdin.write_all(&input);
+        });
+    }
 
     // Pipes are drained on threads so a chatty child can never block on a full pipe while
     // we poll it. The buffers are shared rather than returned from the threads because a
@@ -235,18 +367,17 @@ impl Drop for ActiveChild {
     }
 }
 
-/// Sends `signal` (a name like `INT`) to the process group `pgid` led by one of our
-/// children, through kill(1) since std has no signal API.
+/// Sends `signal` (`INT` or `KILL`) to the process group `pgid` led by one of our children.
 #[cfg(unix)]
 fn signal_group(pgid: u32, signal: &str) {
-    let _ = Command::new("kill")
-        .arg(format!("-{signal}"))
-        .arg("--")
-        .arg(format!("-{pgid}"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let sig = match signal {
+        "INT" => libc::SIGINT,
+        _ => libc::SIGKILL,
+    };
+    // SAFETY: killpg with a group id we created; errors (the group is gone) are harmless
+    unsafe {
+        libc::killpg(pgid as libc::pid_t, sig);
+    }
 }
 
 #[cfg(not(unix))]

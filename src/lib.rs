@@ -13,11 +13,14 @@ pub mod config;
 pub mod diff;
 pub mod gate;
 pub mod interrupt;
+pub mod pattern;
 pub mod progress;
 pub mod release;
+pub mod release_checks;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod tag;
 pub mod workspace;
 
 use std::ffi::OsString;
@@ -28,6 +31,14 @@ use clap::Parser;
 /// `cargo semgate ...` invokes `cargo-semgate semgate ...`; the extra word is dropped.
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     let mut args: Vec<OsString> = args.into_iter().collect();
+    // semgate also runs as a helper of its own builds: the reaper first (its environment also
+    // carries the wrapper's variable, meant for cargo's rustc invocations below it)
+    if std::env::var_os(interrupt::REAPER_ENV).is_some() {
+        return interrupt::reap(&args[1.min(args.len())..]);
+    }
+    if std::env::var_os(build::WRAPPER_ENV).is_some() {
+        return build::wrap_rustc(&args[1.min(args.len())..]);
+    }
     if args.get(1).is_some_and(|a| a == "semgate") {
         args.remove(1);
     }

@@ -401,7 +401,7 @@ pub fn version_command(args: &VersionArgs, progress: &Progress) -> Result<i32> {
     let layout = Layout::read(&ws)?;
     match layout.shared() {
         Ok(v) => {
-            println!("{v}");
+            crate::report::emit(&format!("{v}\n"))?;
             Ok(EXIT_PASS)
         }
         Err(lines) => {
@@ -451,7 +451,7 @@ pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
     }
 
     if target.is_some() {
-        let code = gate(args, &layout, &scope, &packages, progress)?;
+        let code = gate(args, &ws, &layout, &scope, &packages, progress)?;
         if code != EXIT_PASS {
             return Ok(code);
         }
@@ -478,10 +478,13 @@ pub fn bump_command(args: &BumpArgs, progress: &Progress) -> Result<i32> {
         .chain(workspace_new.as_ref().map(|n| &n.written))
         .collect();
     if written.len() == 1 {
-        println!("{}", written.into_iter().next().expect("one version"));
+        crate::report::emit(&format!(
+            "{}\n",
+            written.into_iter().next().expect("one version")
+        ))?;
     } else {
         for (name, (_, n)) in &packages {
-            println!("{name} {}", n.written);
+            crate::report::emit(&format!("{name} {}\n", n.written))?;
         }
     }
     Ok(EXIT_PASS)
@@ -548,30 +551,7 @@ impl Layout {
     fn read(ws: &Workspace) -> Result<Layout> {
         let root = ws.metadata.workspace_root.clone().into_std_path_buf();
         let root_manifest = root.join("Cargo.toml");
-        let root_text = read(&root_manifest)?;
-        let root_doc = toml_edit::ImDocument::parse(root_text.as_str())
-            .with_context(|| format!("{} is not valid TOML", root_manifest.display()))?;
-        let workspace_version = match root_doc
-            .get("workspace")
-            .and_then(|w| w.get("package"))
-            .and_then(|p| p.get("version"))
-        {
-            None => None,
-            Some(item) => {
-                let s = item.as_str().ok_or_else(|| {
-                    anyhow!(
-                        "`[workspace.package] version` in {} is not a string",
-                        root_manifest.display()
-                    )
-                })?;
-                Some(Version::parse(s).with_context(|| {
-                    format!(
-                        "`[workspace.package] version` in {} is not a version",
-                        root_manifest.display()
-                    )
-                })?)
-            }
-        };
+        let workspace_version = ws.shared_version()?;
         let mut members = Vec::new();
         for pkg in ws.metadata.workspace_packages() {
             let manifest = pkg.manifest_path.clone().into_std_path_buf();
@@ -639,14 +619,8 @@ impl Layout {
     /// version, and with it every member that holds it, along.
     fn scope(&self, args: &CompareArgs) -> Result<Scope> {
         let names: Vec<String> = self.members.iter().map(|m| m.name.clone()).collect();
-        for name in args.package.iter().chain(&args.exclude) {
-            if !names.contains(name) {
-                bail!(
-                    "package `{name}` is not a member of this workspace; its packages are: {}",
-                    names.join(", ")
-                );
-            }
-        }
+        let named = crate::workspace::expand_specs(&names, &args.package)?;
+        crate::workspace::expand_specs(&names, &args.exclude)?;
         let holders = |v: &Version| -> BTreeMap<String, Version> {
             self.members
                 .iter()
@@ -654,7 +628,7 @@ impl Layout {
                 .map(|m| (m.name.clone(), m.version.clone()))
                 .collect()
         };
-        if args.package.is_empty() {
+        if named.is_empty() {
             let shared = self.shared().map_err(|lines| {
                 anyhow!(
                     "the workspace's packages do not share one version, so there is no one version to bump:\n  {}\nhelp: bump packages one at a time with -p NAME",
@@ -670,9 +644,9 @@ impl Layout {
         let mut scope = Scope {
             workspace: None,
             packages: BTreeMap::new(),
-            named: args.package.clone(),
+            named: named.clone(),
         };
-        for name in &args.package {
+        for name in &named {
             let member = self.member(name).expect("checked above");
             match (&self.workspace_version, member.inherits) {
                 (Some(ws), true) => {
@@ -813,6 +787,7 @@ fn report_plan(layout: &Layout, scope: &Scope, files: &[FileEdit], progress: &Pr
 /// changes need. Returns the exit code: pass, or refused (nothing written).
 fn gate(
     args: &BumpArgs,
+    ws: &Workspace,
     layout: &Layout,
     scope: &Scope,
     packages: &BTreeMap<String, (Version, NewVersion)>,
@@ -820,11 +795,13 @@ fn gate(
 ) -> Result<i32> {
     // Publishable libraries among the bumped packages (unpublished ones only when named with -p,
     // or when nothing publishable moves, as for a single `publish = false` crate).
+    let member_names: Vec<String> = layout.members.iter().map(|m| m.name.clone()).collect();
+    let excluded = crate::workspace::expand_specs(&member_names, &args.compare.exclude)?;
     let candidates: Vec<&Member> = scope
         .packages
         .keys()
         .filter_map(|name| layout.member(name))
-        .filter(|m| m.has_lib && !args.compare.exclude.contains(&m.name))
+        .filter(|m| m.has_lib && !excluded.contains(&m.name))
         .collect();
     let any_publishable = candidates.iter().any(|m| m.publishable);
     let checked: Vec<String> = candidates
@@ -845,8 +822,46 @@ fn gate(
     // a crate never released has nothing to compare with: a first release, not an error; any
     // other failure stops the bump (a tool error must never look like a pass, even with
     // --allow-insufficient, which only overrides a refusal)
-    let report: Report = crate::run::compare_with(&compare_args, None, progress, true)
+    let report: Report = crate::run::compare(&compare_args, None, progress)
         .context("cannot check the API changes the new version must cover; nothing was written")?;
+    // patch releases only from release branches, where the project names them
+    let mut off_branch = Vec::new();
+    let mut branch = None;
+    for p in &report.packages {
+        let (Some(baseline), Some(release)) = (
+            &p.baseline.version,
+            packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()),
+        ) else {
+            continue;
+        };
+        let config = ws.config_of(Some(&p.name))?;
+        let Some(patterns) = config.release_branches.as_deref() else {
+            continue;
+        };
+        if branch.is_none() {
+            let root = ws.repo.as_ref().map(|r| r.root.as_path());
+            branch = Some(crate::workspace::release_branch(
+                root,
+                args.branch.as_deref(),
+            )?);
+        }
+        if let Some(why) = crate::workspace::patch_off_release_branch(
+            Some(patterns),
+            branch.as_ref().and_then(|b| b.as_deref()),
+            baseline,
+            release,
+        )? {
+            off_branch.push(format!("`{}` [patch-off-release-branch]: {why}", p.name));
+        }
+    }
+    if !off_branch.is_empty() {
+        progress.error(format!(
+            "this release is not made from a release branch:\n  {}\nnothing was written",
+            off_branch.join("\n  ")
+        ));
+        return Ok(EXIT_REFUSED);
+    }
+
     let mut short = Vec::new();
     for p in &report.packages {
         let Some(baseline) = &p.baseline.version else {
@@ -855,7 +870,16 @@ fn gate(
         let Some(release) = packages.get(&p.name).and_then(|(_, n)| n.release.as_ref()) else {
             continue;
         };
-        if release_of(release) >= release_of(&p.minimum_version) {
+        // the same decision `check` makes: one implementation of the gate
+        let decision = crate::gate::decide(baseline, Some(release), &p.findings);
+        if decision.verdict != crate::gate::Verdict::Fail {
+            if !baseline.pre.is_empty() && release_of(release) < release_of(&p.minimum_version) {
+                // a pre-release baseline promises nothing: `check` passes such a release
+                progress.warn(format!(
+                    "{} {release} is below the {} its changes would need after a release, but the baseline {baseline} is a pre-release",
+                    p.name, p.minimum_version
+                ));
+            }
             continue;
         }
         let counts: Vec<String> = [(Class::Breaking, "breaking"), (Class::Additive, "additive")]
@@ -864,14 +888,7 @@ fn gate(
             .filter(|(n, _)| *n > 0)
             .map(|(n, word)| format!("{n} {word}"))
             .collect();
-        let why = if !baseline.pre.is_empty() {
-            // a pre-release baseline promises nothing: `check` passes such a release, so does bump
-            progress.warn(format!(
-                "{} {release} is below the {} its changes would need after a release, but the baseline {baseline} is a pre-release",
-                p.name, p.minimum_version
-            ));
-            continue;
-        } else if counts.is_empty() {
+        let why = if counts.is_empty() {
             format!("no API change, but a release must come after the baseline {baseline}")
         } else {
             format!(

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use semver::Version;
 
 use crate::api::{load::load_crate, Api, ApiOptions};
+use crate::build::baseline::{Baseline, Mode, Policy};
 use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
 use crate::cli::{BaselineSource, CheckArgs, Cli, Command, CompareArgs, FeatureSet};
@@ -15,24 +16,68 @@ use crate::config::Config;
 use crate::diff::{diff, Finding, Input};
 use crate::gate::{decide, Verdict};
 use crate::progress::{resolve_color, Progress};
+use crate::release_checks::{
+    PATCH_OFF_RELEASE_BRANCH, PRERELEASE_DEPENDENCY, UNRELEASED_DEPENDENCY,
+    VERSION_ALREADY_RELEASED,
+};
 use crate::report::{self, Format, PackageReport, Report, SideReport};
 use crate::rules::{self, RULES};
 use crate::workspace;
+use std::cell::OnceCell;
 
 /// Exit codes: a contract for CI.
 pub const EXIT_PASS: i32 = 0;
 pub const EXIT_REFUSED: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
+/// Exit code after an interrupt (Ctrl-C or SIGTERM), as cargo uses: 128 + SIGINT.
+pub const EXIT_INTERRUPTED: i32 = 130;
+
 /// Runs semgate with parsed arguments and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
     let progress = Progress::new(cli.quiet, cli.verbose, cli.color);
     match dispatch(&cli, &progress) {
         Ok(code) => code,
+        Err(err) if crate::interrupt::is_interrupted_error(&err) => {
+            progress.error("interrupted; no verdict");
+            EXIT_INTERRUPTED
+        }
+        Err(err) if is_closed_output(&err) && informational(&cli) => EXIT_PASS,
         Err(err) => {
             progress.error(format_error(&err));
             EXIT_ERROR
         }
+    }
+}
+
+/// Commands whose output is information, not a verdict: a reader that stops early
+/// (`semgate rules | head -3`) is not an error, as for ripgrep or ls.
+fn informational(cli: &Cli) -> bool {
+    cli.version || matches!(cli.command, Some(Command::Rules | Command::Explain { .. }))
+}
+
+/// The report could not be written because its reader went away.
+fn is_closed_output(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+}
+
+/// Writes the report (or other command output) to stdout. A write that fails (a closed or full
+/// stdout, a reader that went away) is an error: a verdict nobody received is not a pass. The
+/// last chance to honour an interrupt comes before anything is printed.
+fn emit(text: &str) -> Result<()> {
+    pause_point("report");
+    crate::interrupt::check()?;
+    report::emit(text)
+}
+
+/// Test instrumentation: `SEMGATE_TEST_PAUSE=<stage>` (`load`, `diff` or `report`) holds the
+/// run for two seconds at that stage, so a test can deliver a signal there deterministically
+/// instead of racing a fast machine.
+fn pause_point(stage: &str) {
+    if std::env::var("SEMGATE_TEST_PAUSE").is_ok_and(|s| s == stage) {
+        std::thread::sleep(std::time::Duration::from_secs(2));
     }
 }
 
@@ -48,33 +93,42 @@ fn format_error(err: &anyhow::Error) -> String {
 
 fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
     if cli.version {
-        print!("{}", version_text(cli.verbose));
+        emit(&version_text(cli.verbose))?;
         return Ok(EXIT_PASS);
     }
     match &cli.command {
+        // `semgate -q` and friends name no command: nothing was checked, so nothing passed
         None => {
-            print!("{}", version_text(false));
-            Ok(EXIT_PASS)
+            use clap::CommandFactory;
+            let help = crate::cli::Cli::command().render_help();
+            progress.error(format!(
+                "no command given; `semgate check` runs the gate\n\n{help}"
+            ));
+            Ok(EXIT_ERROR)
         }
         Some(Command::Version(args)) => crate::release::version_command(args, progress),
         Some(Command::Bump(args)) => {
             crate::interrupt::install()?;
             crate::release::bump_command(args, progress)
         }
+        Some(Command::Tag(args)) => {
+            crate::interrupt::install()?;
+            crate::tag::tag_command(args, progress)
+        }
         Some(Command::Rules) => {
-            print!("{}", rules_text());
+            emit(&rules_text())?;
             Ok(EXIT_PASS)
         }
         Some(Command::Explain { id }) => {
             let explanation = rules::explain(id)
                 .ok_or_else(|| anyhow!("no rule `{id}`; `semgate rules` lists every rule id"))?;
-            print!("{}", explain_text(&explanation));
+            emit(&explain_text(&explanation))?;
             Ok(EXIT_PASS)
         }
         Some(Command::Check(args)) => {
             crate::interrupt::install()?;
             let report = compare(&args.compare, Some(args), progress)?;
-            print!("{}", render(&report, args.compare.format, cli));
+            emit(&render(&report, args.compare.format, cli))?;
             Ok(if report.verdict == Verdict::Pass {
                 EXIT_PASS
             } else {
@@ -87,18 +141,19 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
             match args.compare.format {
                 Format::Human => {
                     for p in &report.packages {
-                        progress.note(format!(
-                            "{}: {} change since {} -> {} release (at least {})",
-                            p.name,
-                            p.change.as_str(),
-                            p.baseline
-                                .version
-                                .as_ref()
-                                .map(ToString::to_string)
-                                .unwrap_or_default(),
-                            p.required_bump.as_str(),
-                            p.minimum_version
-                        ));
+                        progress.note(match &p.baseline.version {
+                            Some(baseline) => format!(
+                                "{}: {} change since {baseline} -> {} release (at least {})",
+                                p.name,
+                                p.change.as_str(),
+                                p.required_bump.as_str(),
+                                p.minimum_version
+                            ),
+                            None => format!(
+                                "{}: first release, nothing to compare with ({})",
+                                p.name, p.minimum_version
+                            ),
+                        });
                         for f in p.findings.iter().filter(|f| f.accepted.is_none()) {
                             progress.note(format!(
                                 "  {} [{}] {}",
@@ -108,9 +163,9 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
                             ));
                         }
                     }
-                    println!("{}", report.required_bump.as_str());
+                    emit(&format!("{}\n", report.required_bump.as_str()))?;
                 }
-                other => print!("{}", render(&report, other, cli)),
+                other => emit(&render(&report, other, cli))?,
             }
             Ok(EXIT_PASS)
         }
@@ -140,17 +195,6 @@ pub fn compare(
     check: Option<&CheckArgs>,
     progress: &Progress,
 ) -> Result<Report> {
-    compare_with(args, check, progress, false)
-}
-
-/// [`compare`], where a package with no earlier release at all is a first release rather than
-/// an error even when it is the only package (`semgate bump` on a crate never released).
-pub fn compare_with(
-    args: &CompareArgs,
-    check: Option<&CheckArgs>,
-    progress: &Progress,
-    first_release_ok: bool,
-) -> Result<Report> {
     let started = std::time::Instant::now();
     if let (Some(b), Some(c)) = (&args.baseline_rustdoc, &args.current_rustdoc) {
         // pure JSON mode: no build and no git; the project's configuration still applies when
@@ -167,13 +211,26 @@ pub fn compare_with(
             options,
             progress,
         )?;
-        let package = conclude(diffed, &config, check, progress)?;
+        let package = conclude(diffed, &config, check)?;
+        warn_stale(progress, &package.report, &config);
         finished(progress, std::slice::from_ref(&package.report), started);
         return Ok(Report::new(vec![package.report]));
     }
-    let ws = Workspace::load(args.manifest_path.as_deref())?;
-    let mut selection = workspace::select(&ws, args)?;
-    selection.multi |= first_release_ok;
+    let ws = match (
+        &args.current_version,
+        &args.baseline_version,
+        args.package.as_slice(),
+    ) {
+        // two published releases, from anywhere: no local package needed
+        (Some(current), Some(_), [name])
+            if args.manifest_path.is_none() && !build::manifest_around()? =>
+        {
+            Workspace::published(name, current, args.target_dir.as_deref())?
+        }
+        _ => Workspace::load(args.manifest_path.as_deref())?,
+    };
+    let selection = workspace::select(&ws, args)?;
+    let members = ws.member_names();
     if selection.packages.len() > 1 {
         for (flag, set) in [
             ("--baseline-version", args.baseline_version.is_some()),
@@ -205,18 +262,27 @@ pub fn compare_with(
     let outcomes: Vec<Result<Compared>> = contexts
         .par_iter()
         .map(|ctx| {
-            compare_package(ctx, &opts, args, check, selection.multi, progress)
+            compare_package(ctx, &opts, args, check, &members, progress)
                 .with_context(|| format!("while checking package `{}`", ctx.package_name()))
         })
         .collect();
     let outcomes: Vec<Compared> = outcomes.into_iter().collect::<Result<_>>()?;
-    let (mut packages, exposed): (Vec<PackageReport>, Vec<workspace::Exposed>) =
-        outcomes.into_iter().map(|c| (c.report, c.exposed)).unzip();
-    workspace::propagate(&ws, &mut packages, &exposed);
+    let mut packages = Vec::new();
+    let mut exposed = Vec::new();
+    let mut configs = Vec::new();
+    for c in outcomes {
+        packages.push(c.report);
+        exposed.push(c.exposed);
+        configs.push(c.config);
+    }
+    workspace::propagate(&ws, &mut packages, &exposed, &configs);
+    for (package, config) in packages.iter().zip(&configs) {
+        warn_stale(progress, package, config);
+    }
 
     let mut problems = Vec::new();
     if let Some(check) = check {
-        if let Some(shared) = workspace::shared_version(&ws) {
+        if let Some(shared) = ws.shared_version()? {
             let differing = workspace::non_uniform(&ws, &shared);
             if !differing.is_empty() {
                 problems.push(format!(
@@ -226,7 +292,63 @@ pub fn compare_with(
             }
         }
         if check.release {
-            for ctx in &contexts {
+            let branch = OnceCell::new();
+            for ((ctx, package), config) in contexts.iter().zip(&packages).zip(&configs) {
+                let name = ctx.package_name();
+                let mut refuse = |id: &str, why: String| {
+                    if config.check_enabled(id) {
+                        problems.push(format!("`{name}` cannot be released [{id}]: {why}"));
+                    }
+                };
+                if let Some(version) = &package.proposed_version {
+                    if let Some(why) = workspace::already_released(
+                        ctx,
+                        &opts,
+                        version,
+                        args.tag_pattern.as_deref(),
+                    )? {
+                        refuse(VERSION_ALREADY_RELEASED.id, format!("{version}: {why}"));
+                    }
+                    // with --bump, `semgate bump` rewrites the requirements on the siblings it
+                    // releases together: their -dev requirement is not what gets published
+                    let rewritten: &[String] = if check.bump.is_some() {
+                        &selection.packages
+                    } else {
+                        &[]
+                    };
+                    let pre = workspace::prerelease_dependencies(&ctx.manifest, version, rewritten);
+                    if !pre.is_empty() {
+                        refuse(
+                            PRERELEASE_DEPENDENCY.id,
+                            format!(
+                                "{version} is a release, but it requires pre-releases: {}",
+                                pre.join(", ")
+                            ),
+                        );
+                    }
+                    if let (Some(baseline), Some(patterns)) = (
+                        &package.baseline.version,
+                        config.release_branches.as_deref(),
+                    ) {
+                        let branch = match branch.get() {
+                            Some(b) => b,
+                            None => {
+                                let root = ctx.git.as_ref().map(|g| g.root.as_path());
+                                let found =
+                                    workspace::release_branch(root, check.branch.as_deref())?;
+                                branch.get_or_init(|| found)
+                            }
+                        };
+                        if let Some(why) = workspace::patch_off_release_branch(
+                            Some(patterns),
+                            branch.as_deref(),
+                            baseline,
+                            version,
+                        )? {
+                            refuse(PATCH_OFF_RELEASE_BRANCH.id, why);
+                        }
+                    }
+                }
                 for blocker in workspace::release_blockers(
                     &ws,
                     ctx,
@@ -234,10 +356,7 @@ pub fn compare_with(
                     &selection.packages,
                     args.tag_pattern.as_deref(),
                 )? {
-                    problems.push(format!(
-                        "`{}` cannot be released [unreleased-dependency]: {blocker}",
-                        ctx.package_name()
-                    ));
+                    refuse(UNRELEASED_DEPENDENCY.id, blocker);
                 }
             }
         }
@@ -277,6 +396,19 @@ fn finished(progress: &Progress, packages: &[PackageReport], started: std::time:
 struct Compared {
     report: PackageReport,
     exposed: workspace::Exposed,
+    /// the package's configuration, for findings added later (propagation)
+    config: Config,
+}
+
+/// Warns about `accept` entries that matched no finding of the package (after propagation, so
+/// an entry may name a propagated finding).
+fn warn_stale(progress: &Progress, report: &PackageReport, config: &Config) {
+    for stale in config.stale(&report.findings) {
+        progress.warn(format!(
+            "{}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
+            report.name, stale.rule, stale.path
+        ));
+    }
 }
 
 fn compare_package(
@@ -284,17 +416,11 @@ fn compare_package(
     opts: &BuildOptions,
     args: &CompareArgs,
     check: Option<&CheckArgs>,
-    multi: bool,
+    members: &[String],
     progress: &Progress,
 ) -> Result<Compared> {
     let name = ctx.package_name().to_string();
     let config = package_config(ctx)?;
-    let Some(baseline_source) = baseline_source(args, ctx, opts, multi, progress)? else {
-        return Ok(Compared {
-            report: first_release(ctx),
-            exposed: Default::default(),
-        });
-    };
     let current_source = match (&args.current_rustdoc, &args.current_version) {
         (Some(file), _) => Source::Rustdoc { file: file.clone() },
         (None, Some(version)) => Source::Registry {
@@ -312,6 +438,43 @@ fn compare_package(
     let options = ApiOptions {
         include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
     };
+    let (baseline_source, release) = match baseline_of(args, ctx, opts, members)? {
+        Baseline::Side {
+            source,
+            release,
+            why,
+        } => {
+            progress.status("Baseline", why);
+            (source, release)
+        }
+        Baseline::FirstRelease {
+            why,
+            assumed,
+            since,
+        } => {
+            if assumed {
+                progress.warn(format!("{name}: first release {why}"));
+            } else {
+                progress.status(
+                    "Baseline",
+                    format!("none: {name} is a first release ({why})"),
+                );
+            }
+            // nothing to compare with, but the release must still document: a crate that does
+            // not build is not a pass
+            let current =
+                build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
+            let api = load_api(&current, options)?;
+            let first = FirstRelease {
+                why,
+                since,
+                public_paths: api.paths.len(),
+                current: side_report(&current, side_version(&current, &api)),
+                exposed: crate::api::uses::exposed_crates(&api),
+            };
+            return first_release(ctx, first, config, check);
+        }
+    };
     // cargo names a workspace member's files from the workspace root
     let member_dir = ctx
         .package_dir
@@ -321,29 +484,67 @@ fn compare_package(
         .filter(|p| !p.is_empty());
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
-        let baseline = build::build_side(
-            &name,
-            &baseline_source,
-            ctx,
-            &opts,
-            Role::Baseline,
-            progress,
-        )?;
-        let current =
-            build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
-        runs.push((
-            label,
-            diff_sides(
-                Some(&name),
-                &baseline,
-                &current,
-                member_dir.as_deref(),
-                options,
+        let build_both = || -> Result<(Side, Side)> {
+            let mut baseline = build::build_side(
+                &name,
+                &baseline_source,
+                ctx,
+                &opts,
+                Role::Baseline,
                 progress,
-            )?,
-        ));
+            )?;
+            if let (Some(tagged), Source::GitRev { rev }) = (&release, &baseline_source) {
+                if baseline
+                    .version
+                    .as_ref()
+                    .is_some_and(|v| !build::same_version(v, tagged))
+                {
+                    progress.warn(format!(
+                        "{name}: tag {rev} names version {tagged}, but its Cargo.toml says {}; comparing with it as release {tagged}",
+                        baseline.version.as_ref().map(ToString::to_string).unwrap_or_default()
+                    ));
+                }
+                baseline.version = Some(tagged.clone());
+            }
+            let current =
+                build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
+            Ok((baseline, current))
+        };
+        let (baseline, current) = build_both()?;
+        let diffed = match diff_sides(
+            Some(&name),
+            &baseline,
+            &current,
+            member_dir.as_deref(),
+            options,
+            progress,
+        ) {
+            // a cache entry that verifies but does not load (tampered, or written by a buggy
+            // build): throw it away and build again, once, instead of failing every later run
+            Err(e)
+                if (baseline.from_cache || current.from_cache)
+                    && !crate::interrupt::is_interrupted_error(&e) =>
+            {
+                progress.warn(format!(
+                    "{name}: a cached rustdoc JSON could not be loaded ({e:#}); rebuilding it"
+                ));
+                build::evict(&baseline);
+                build::evict(&current);
+                let (baseline, current) = build_both()?;
+                diff_sides(
+                    Some(&name),
+                    &baseline,
+                    &current,
+                    member_dir.as_deref(),
+                    options,
+                    progress,
+                )?
+            }
+            other => other?,
+        };
+        runs.push((label, diffed));
     }
-    let mut compared = conclude(merge_feature_sets(runs), &config, check, progress)?;
+    let mut compared = conclude(merge_feature_sets(runs), &config, check)?;
     // where the package lives in the repository, so annotations can name repository paths
     compared.report.package_dir = ctx
         .git
@@ -421,39 +622,30 @@ fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, 
 
 /// The package's `[package.metadata.semgate]` over the workspace's `[workspace.metadata.semgate]`.
 /// Configuration for a comparison of two prebuilt JSON files: from the manifest named with
-/// `--manifest-path` (an error if it cannot be read), or from one found from the current
-/// directory (none found: the defaults).
+/// `--manifest-path`, or from the one found from the current directory; with no manifest at
+/// all, the defaults. A manifest that is there but cannot be read, or a configuration that is
+/// invalid, is an error like on every other path: ignoring it could turn a refusal into a pass.
 fn json_mode_config(args: &CompareArgs) -> Result<Config> {
-    let found = || -> Result<Config> {
-        let ws = Workspace::load(args.manifest_path.as_deref())?;
-        match args
-            .package
-            .first()
-            .cloned()
-            .or_else(|| ws.default_package())
-        {
-            Some(name) => package_config(&ws.context(Some(&name))?),
-            None => Ok(Config::default()),
-        }
-    };
-    match (found(), &args.manifest_path) {
-        (Ok(config), _) => Ok(config),
-        (Err(e), Some(_)) => Err(e),
-        // no usable manifest around (or a bin-only one): nothing configures this comparison
-        (Err(_), None) => Ok(Config::default()),
+    if args.manifest_path.is_none() && !build::manifest_around()? {
+        return Ok(Config::default());
     }
+    let ws = Workspace::load(args.manifest_path.as_deref())?;
+    let package = args
+        .package
+        .first()
+        .cloned()
+        .or_else(|| ws.default_package());
+    // the workspace's table applies even when no package can be picked (a virtual workspace)
+    ws.config_of(package.as_deref()).with_context(|| {
+        format!(
+            "reading semgate's configuration in {}",
+            ws.manifest.display()
+        )
+    })
 }
 
 fn package_config(ctx: &BuildContext) -> Result<Config> {
-    let package = ctx
-        .metadata
-        .packages
-        .iter()
-        .find(|p| {
-            p.name.as_str() == ctx.package_name() && ctx.metadata.workspace_members.contains(&p.id)
-        })
-        .map(|p| p.metadata.clone())
-        .unwrap_or_default();
+    let package = build::member_metadata(&ctx.metadata, ctx.package_name());
     Config::from_metadata(&ctx.metadata.workspace_metadata, &package).with_context(|| {
         format!(
             "reading semgate's configuration in {}",
@@ -484,12 +676,29 @@ fn diff_sides(
         "Comparing",
         format!("public APIs of {}", name.unwrap_or("the crate")),
     );
+    pause_point("load");
+    crate::interrupt::check()?;
     let loading = std::time::Instant::now();
     let (old, new) = rayon::join(
         || load_api(baseline, options),
         || load_api(current, options),
     );
     let (old, new) = (old?, new?);
+    pause_point("diff");
+    crate::interrupt::check()?;
+    if old.name != new.name
+        && [baseline, current]
+            .iter()
+            .any(|s| s.source_kind == "rustdoc")
+    {
+        bail!(
+            "the two sides describe different crates: the baseline is crate `{}` ({}) and the current side is crate `{}` ({}); pass the rustdoc JSON of the same crate on both sides",
+            old.name,
+            baseline.description,
+            new.name,
+            current.description
+        );
+    }
     let diffing = std::time::Instant::now();
     let mut findings = diff(
         Input::new(&old, baseline.manifest.as_ref()),
@@ -516,6 +725,7 @@ fn diff_sides(
     }
     let baseline_version = side_version(baseline, &old)
         .context("cannot tell the baseline's version: its rustdoc JSON has no crate version")?;
+    crate::interrupt::check()?;
     let diffed = Diffed {
         name: name.map(str::to_string).unwrap_or_else(|| new.name.clone()),
         findings,
@@ -584,12 +794,7 @@ fn merge_feature_sets(mut runs: Vec<(String, Diffed)>) -> Diffed {
 }
 
 /// Applies configuration, works out the proposed version and decides.
-fn conclude(
-    diffed: Diffed,
-    config: &Config,
-    check: Option<&CheckArgs>,
-    progress: &Progress,
-) -> Result<Compared> {
+fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>) -> Result<Compared> {
     let Diffed {
         name,
         mut findings,
@@ -597,11 +802,8 @@ fn conclude(
         baseline,
         current,
     } = diffed;
-    for stale in config.apply(&mut findings) {
-        progress.warn(format!(
-            "{name}: the accepted finding {} at `{}` did not occur; remove it from the configuration",
-            stale.rule, stale.path
-        ));
+    for f in &mut findings {
+        config.classify(f);
     }
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let baseline_version = baseline
@@ -620,10 +822,10 @@ fn conclude(
         ),
         Some(_) => match &current.version {
             Some(v) => {
-                let from = if current.source == "rustdoc" {
-                    "the rustdoc JSON's crate version"
-                } else {
-                    "Cargo.toml"
+                let from = match current.source.as_str() {
+                    "rustdoc" => "the rustdoc JSON's crate version",
+                    "registry" => "--current-version",
+                    _ => "Cargo.toml",
                 };
                 (Some(v.clone()), Some(from.to_string()))
             }
@@ -635,34 +837,96 @@ fn conclude(
     };
     let decision = decide(&baseline_version, proposed.as_ref(), &findings);
     let report = PackageReport::new(name, baseline, current, proposed_from, decision, findings);
-    Ok(Compared { report, exposed })
+    Ok(Compared {
+        report,
+        exposed,
+        config: config.clone(),
+    })
 }
 
-/// A package with no earlier release: nothing to compare, nothing to refuse.
-fn first_release(ctx: &BuildContext) -> PackageReport {
-    let version = ctx.current_version.clone();
+/// What is known about a package's first release.
+struct FirstRelease {
+    why: String,
+    /// the release tag the package is absent from (a member added since), if any
+    since: Option<build::Tag>,
+    public_paths: usize,
+    current: SideReport,
+    exposed: workspace::Exposed,
+}
+
+/// A package with no earlier release: nothing to compare, nothing to refuse. A member added to
+/// a workspace since its last release is new API of that release: an additive change against
+/// the release's version, so a shared-version workspace bumps at least a minor for it.
+fn first_release(
+    ctx: &BuildContext,
+    first: FirstRelease,
+    config: Config,
+    check: Option<&CheckArgs>,
+) -> Result<Compared> {
+    let name = ctx.package_name().to_string();
+    let note = format!(
+        "first release of `{name}` ({} public paths): {}",
+        first.public_paths, first.why
+    );
+    if let Some(tag) = first.since {
+        let added = Finding::new(
+            rules::find("item-added").expect("registered"),
+            ctx.manifest
+                .lib_target
+                .clone()
+                .unwrap_or_else(|| name.replace('-', "_")),
+            format!("crate `{name}` was added since {}", tag.name),
+        );
+        let diffed = Diffed {
+            name: name.clone(),
+            findings: vec![added],
+            exposed: first.exposed,
+            baseline: SideReport {
+                version: Some(tag.version.clone()),
+                source: "git".into(),
+                description: format!("git tag {}, before `{name}` existed", tag.name),
+            },
+            current: first.current,
+        };
+        let mut compared = conclude(diffed, &config, check)?;
+        compared.report.notes.push(note);
+        return Ok(compared);
+    }
+    let version = first
+        .current
+        .version
+        .clone()
+        .unwrap_or_else(|| ctx.current_version.clone());
     let mut decision = decide(&version, None, &[]);
     decision.minimum_version = version.clone();
-    decision.proposed_version = Some(version.clone());
-    decision
-        .notes
-        .push("first release: no release tag or published version to compare with".into());
-    PackageReport::new(
-        ctx.package_name().to_string(),
-        SideReport {
-            version: None,
-            source: "none".into(),
-            description: "no earlier release".into(),
-        },
-        SideReport {
-            version: Some(version),
-            source: "working-tree".into(),
-            description: "working tree".into(),
-        },
-        Some("Cargo.toml".into()),
-        decision,
-        Vec::new(),
-    )
+    let mut proposed_from = None;
+    if let Some(check) = check {
+        // nothing earlier to be too small for: any proposed version passes
+        let (proposed, from) = match &check.proposed {
+            Some(p) => (p.clone(), "--proposed"),
+            None => (version, "Cargo.toml"),
+        };
+        decision.proposed_version = Some(proposed);
+        decision.verdict = Verdict::Pass;
+        proposed_from = Some(from.to_string());
+    }
+    decision.notes.push(note);
+    Ok(Compared {
+        report: PackageReport::new(
+            name,
+            SideReport {
+                version: None,
+                source: "none".into(),
+                description: "no earlier release".into(),
+            },
+            first.current,
+            proposed_from,
+            decision,
+            Vec::new(),
+        ),
+        exposed: first.exposed,
+        config,
+    })
 }
 
 fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
@@ -702,71 +966,76 @@ fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
         features: args.features.clone(),
         all_features: args.all_features,
         no_default_features: args.no_default_features,
+        registry: args.registry.clone(),
         cache_dir,
         ..BuildOptions::with_target_dir(target_dir)
     }
 }
 
-/// The baseline of one package: explicit flags, else its newest release tag, else (when
-/// published) its newest registry version. `None` is a first release (only when several
-/// packages are checked: for one package a missing baseline is an error that says what to do).
-fn baseline_source(
+/// The baseline of one package: explicit flags, else [`build::baseline::choose`]. An explicit
+/// git revision at which the package does not exist yet makes it a first release too (a member
+/// added since).
+fn baseline_of(
     args: &CompareArgs,
     ctx: &BuildContext,
     opts: &BuildOptions,
-    multi: bool,
-    progress: &Progress,
-) -> Result<Option<Source>> {
+    members: &[String],
+) -> Result<Baseline> {
+    let explicit = |source: Source, why: String| Baseline::Side {
+        source,
+        release: None,
+        why,
+    };
     if let Some(rev) = &args.baseline_rev {
-        return Ok(Some(Source::GitRev { rev: rev.clone() }));
+        if let Some(git) = &ctx.git {
+            let commit = build::resolve_commit(ctx, rev)?;
+            if !git.repo.has_package_at(&commit, ctx.package_name())? {
+                return Ok(Baseline::FirstRelease {
+                    why: format!(
+                        "`{}` does not exist at {rev}, the baseline revision",
+                        ctx.package_name()
+                    ),
+                    assumed: false,
+                    since: None,
+                });
+            }
+        }
+        return Ok(explicit(
+            Source::GitRev { rev: rev.clone() },
+            format!("{} at git revision {rev}", ctx.package_name()),
+        ));
     }
     if let Some(version) = &args.baseline_version {
-        return Ok(Some(Source::Registry {
-            version: version.clone(),
-        }));
+        return Ok(explicit(
+            Source::Registry {
+                version: version.clone(),
+            },
+            format!("{} {version} (--baseline-version)", ctx.package_name()),
+        ));
     }
     if let Some(dir) = &args.baseline_path {
-        return Ok(Some(Source::Path { dir: dir.clone() }));
+        return Ok(explicit(
+            Source::Path { dir: dir.clone() },
+            format!("{} at {}", ctx.package_name(), dir.display()),
+        ));
     }
     if let Some(file) = &args.baseline_rustdoc {
-        return Ok(Some(Source::Rustdoc { file: file.clone() }));
-    }
-    let name = ctx.package_name();
-    if args.baseline_source != BaselineSource::Registry {
-        if let Some(tag) =
-            build::find_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?
-        {
-            progress.status(
-                "Baseline",
-                format!("{name} {} (git tag {})", tag.version, tag.name),
-            );
-            return Ok(Some(Source::GitRev { rev: tag.name }));
-        }
-    }
-    if args.baseline_source != BaselineSource::Tag
-        && (multi || args.baseline_source == BaselineSource::Registry)
-    {
-        if let Some(version) = build::newest_version(ctx, opts, name, &ctx.current_version)? {
-            progress.status(
-                "Baseline",
-                format!("{name} {version} (newest published version)"),
-            );
-            return Ok(Some(Source::Registry { version }));
-        }
-        if args.baseline_source == BaselineSource::Registry {
-            bail!("`{name}` has no published version on the registry; pass another baseline");
-        }
-    }
-    if multi {
-        progress.note(format!(
-            "{name}: no earlier release found; checking it as a first release"
+        return Ok(explicit(
+            Source::Rustdoc { file: file.clone() },
+            format!("{} from {}", ctx.package_name(), file.display()),
         ));
-        return Ok(None);
     }
-    // one package: say exactly what was looked for and how to name a baseline
-    let tag =
-        build::require_baseline_tag(ctx, name, args.tag_pattern.as_deref(), args.prerelease_tags)?;
-    Ok(Some(Source::GitRev { rev: tag.name }))
+    let policy = Policy {
+        mode: match args.baseline_source {
+            BaselineSource::Auto => Mode::Auto,
+            BaselineSource::Tag => Mode::Tag,
+            BaselineSource::Registry => Mode::Registry,
+        },
+        tag_pattern: args.tag_pattern.as_deref(),
+        prerelease_tags: args.prerelease_tags,
+        allow_first_release: args.allow_first_release,
+    };
+    build::baseline::choose(ctx, opts, &policy, members)
 }
 
 fn version_text(verbose: bool) -> String {

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use common::repo::TestRepo;
 use semgate::build::{
-    baseline_tag_shapes, build_side, find_baseline_tag, require_baseline_tag, BuildContext,
-    BuildOptions, Role, Side, Source, Tag,
+    baseline_tag_shapes, build_side, find_baseline_tag, no_tag_reason, scan_baseline_tags,
+    BuildContext, BuildOptions, Role, Side, Source, Tag,
 };
 use semgate::progress::Progress;
 use tempfile::TempDir;
@@ -259,8 +259,12 @@ fn prerelease_tags_only_count_when_asked() {
     );
 }
 
+/// HEAD tagged with the version being checked *is* that release: the baseline is the one
+/// before, whatever the working tree looks like (versions and tags decide, never dirt: a release
+/// job's checkout with a stray generated file must not compare the release with itself). Once
+/// the version moves on (`bump --dev`, uncommitted), the tag at HEAD is the previous release.
 #[test]
-fn tagged_head_uses_the_previous_release_unless_dirty() {
+fn tagged_head_uses_the_previous_release_until_the_version_moves() {
     let repo = demo_repo("1.1.0", "pub fn a() {}\n");
     let first = repo.head();
     repo.tag("v1.0.0");
@@ -275,7 +279,7 @@ fn tagged_head_uses_the_previous_release_unless_dirty() {
         ("v1.0.0", first.as_str())
     );
 
-    // Uncommitted work on top of the v1.1.0 release: v1.1.0 is what it changes.
+    // Uncommitted source edits on top of the v1.1.0 release, version unchanged: still 1.1.0.
     repo.write(
         "src/lib.rs",
         "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
@@ -283,6 +287,18 @@ fn tagged_head_uses_the_previous_release_unless_dirty() {
     let ctx = ctx_of(&repo);
     assert!(ctx.is_dirty());
     let tag = found_tag(&ctx, "demo", None, false);
+    assert_eq!(
+        (tag.name.as_str(), tag.commit.as_str()),
+        ("v1.0.0", first.as_str())
+    );
+
+    // The version moved on to the next development version: v1.1.0 is the previous release.
+    write_crate(
+        &repo.dir,
+        "1.1.1-dev",
+        "pub fn a() {}\npub fn b() {}\npub fn c() {}\n",
+    );
+    let tag = found_tag(&ctx_of(&repo), "demo", None, false);
     assert_eq!(
         (tag.name.as_str(), tag.commit.as_str()),
         ("v1.1.0", head.as_str())
@@ -345,15 +361,14 @@ fn missing_tag_error_says_what_was_looked_for() {
     assert!(find_baseline_tag(&ctx, "demo", None, false)
         .expect("scan")
         .is_none());
-    let msg = err_text(require_baseline_tag(&ctx, "demo", None, false).unwrap_err());
+    let scan = scan_baseline_tags(&ctx, "demo", None, false).expect("scan");
+    let msg = no_tag_reason(&ctx, "demo", None, &scan).expect("reason");
     for needle in [
         "no release tag of `demo`",
         "demo-v1.2.3",
         "v1.2.3",
         "points at HEAD",
         "--prerelease-tags",
-        "--baseline-version",
-        "--tag-pattern",
     ] {
         assert!(msg.contains(needle), "missing {needle:?} in: {msg}");
     }

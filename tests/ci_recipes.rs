@@ -293,9 +293,8 @@ fn pull_request_workflow_structure() {
         "the cache is saved after a refusal too"
     );
 
-    assert!(steps
-        .iter()
-        .any(|s| run_of(s).contains("cargo install --locked semgate")));
+    assert!(steps.iter().any(|s| run_of(s)
+        .contains("cargo install --locked --git \"$SEMGATE_GIT\" --rev \"$SEMGATE_REV\" semgate")));
     let gate = step_running(&steps, "--format github");
     let summary = step_running(&steps, "--format markdown");
     assert!(run_of(&steps[summary]).contains(r#">> "$GITHUB_STEP_SUMMARY""#));
@@ -357,8 +356,9 @@ fn release_workflow_structure() {
             "semgate check $SEMGATE_ARGS --bump \"$BUMP_LEVEL\" --release",
         ),
         step_running(&steps, "semgate bump $SEMGATE_ARGS \"$BUMP_LEVEL\""),
-        step_running(&steps, "git tag"),
+        step_running(&steps, "semgate tag --execute"),
         step_running(&steps, "git push --atomic"),
+        step_running(&steps, "release/$TAG"),
         step_running(&steps, "cargo publish"),
         step_running(&steps, "semgate bump --dev"),
     ];
@@ -366,7 +366,11 @@ fn release_workflow_structure() {
         order.windows(2).all(|w| w[0] < w[1]),
         "steps out of order: {order:?}"
     );
-    let publish = &steps[order[5]];
+    assert_eq!(
+        doc["env"]["SEMGATE_RELEASE_BRANCH"], "false",
+        "release branches are opt-in"
+    );
+    let publish = &steps[order[6]];
     assert_eq!(
         publish["if"], "${{ inputs.publish }}",
         "publishing only when asked"
@@ -563,6 +567,7 @@ impl<'a> Runner<'a> {
                     .envs(&step_env)
                     .env("PATH", &self.path)
                     .env("GITHUB_OUTPUT", &output_file)
+                    .env("RUNNER_TEMP", self.scratch.path())
                     .env("GITHUB_STEP_SUMMARY", &self.summary)
                     .env("SEMGATE_TARGET_DIR", common::shared_target())
                     .env_remove("NO_COLOR")
@@ -640,8 +645,93 @@ fn fake_semgate(code: i32) -> tempfile::TempDir {
 }
 
 /// Steps the test does itself: Rust is installed, and semgate is the binary under test, on
-/// PATH (`cargo install` would fetch the published one).
+/// PATH (the install step is run for real by its own test).
 const PROVIDED: &[&str] = &["rust", "install-semgate"];
+
+/// The install step of both workflows, run for real against this repository: semgate is not on
+/// crates.io, so the step installs it from a git URL at a pinned revision. The revision is this
+/// checkout's HEAD; the build is kept cheap (no optimisation, a reused target directory) and
+/// installed into a temporary root.
+#[test]
+fn the_install_step_installs_semgate_from_its_repository() {
+    let scripts: Vec<String> = ["semgate-pr.yml", "semgate-release.yml"]
+        .iter()
+        .map(|name| {
+            let doc = workflow(name);
+            let steps = steps(&doc);
+            let i = step_running(&steps, "cargo install");
+            assert_eq!(steps[i]["id"], "install-semgate");
+            run_of(&steps[i]).to_string()
+        })
+        .collect();
+    assert_eq!(
+        scripts[0], scripts[1],
+        "both workflows install semgate the same way"
+    );
+    for doc in [workflow("semgate-pr.yml"), workflow("semgate-release.yml")] {
+        for var in ["SEMGATE_GIT", "SEMGATE_REV"] {
+            assert!(doc["env"][var].is_string(), "workflow env has {var}");
+        }
+    }
+    let root = common::root();
+    let head = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["rev-parse", "--verify", "HEAD"])
+        .output()
+        .expect("git runs");
+    if !head.status.success() {
+        eprintln!(
+            "skipped: {} is not a git checkout, so there is no revision to install",
+            root.display()
+        );
+        return;
+    }
+    let rev = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let install_root = tempfile::tempdir().expect("tempdir");
+    let out = Command::new("bash")
+        .args([
+            "--noprofile",
+            "--norc",
+            "-eo",
+            "pipefail",
+            "-c",
+            &scripts[0],
+        ])
+        .env("SEMGATE_GIT", format!("file://{}", root.display()))
+        .env("SEMGATE_REV", &rev)
+        .env("CARGO_INSTALL_ROOT", install_root.path())
+        .env("CARGO_TARGET_DIR", root.join("target").join("ci-install"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(Stdio::null())
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "the install step failed:\n{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let installed = install_root.path().join("bin").join("semgate");
+    let version = Command::new(&installed)
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| panic!("{} runs: {e}", installed.display()));
+    assert!(version.status.success());
+    assert!(
+        stdout(&version).starts_with("semgate "),
+        "{}",
+        stdout(&version)
+    );
+    assert!(install_root
+        .path()
+        .join("bin")
+        .join("cargo-semgate")
+        .is_file());
+}
 
 #[test]
 fn pull_request_workflow_fails_on_a_refusal_and_passes_a_large_enough_bump() {
@@ -713,10 +803,15 @@ fn pull_request_workflow_fails_on_a_refusal_and_passes_a_large_enough_bump() {
 #[test]
 fn pull_request_workflow_fails_when_semgate_cannot_decide() {
     let doc = workflow("semgate-pr.yml");
-    let repo = TestRepo::new("ci_pr_error", "1.0.0", LIB_V1);
+    // a crate that does not compile: nothing can be checked
+    let repo = TestRepo::new(
+        "ci_pr_error",
+        "1.0.0",
+        "pub fn parse(input: &Undefined) -> u32 { 0 }\n",
+    );
     let crashing = fake_semgate(101);
     for (path, code) in [(bin_dir(), 2), (crashing.path().to_path_buf(), 101)] {
-        // no release tag (the real binary), or a crash (a stand-in)
+        // the build fails (the real binary), or a crash (a stand-in)
         let mut runner = Runner::new(&repo.dir, serde_json::json!({}), PROVIDED, path_with(&path));
         let runs = runner.run(&doc);
         let gate = step(&runs, "API gate");
@@ -820,7 +915,10 @@ fn release_workflow_refuses_a_small_level_and_releases_a_large_enough_one() {
         "nothing pushed"
     );
 
-    // major: released as 2.0.0, tagged, pushed; main moves to 2.0.1-dev; publishing skipped
+    // major: released as 2.0.0, tagged by `semgate tag`, pushed, a release branch cut from the
+    // tag (the project keeps them); main moves to 2.0.1-dev; publishing skipped
+    let mut doc = doc;
+    doc["env"]["SEMGATE_RELEASE_BRANCH"] = "true".into();
     let inputs = serde_json::json!({ "bumpLevel": "major", "publish": false });
     let mut runner = Runner::new(&repo.dir, inputs, PROVIDED, path_with(&bin_dir()));
     let runs = runner.run(&doc);
@@ -828,8 +926,13 @@ fn release_workflow_refuses_a_small_level_and_releases_a_large_enough_one() {
     assert!(failed.is_empty(), "{}", show(&runs));
     assert_eq!(step(&runs, "Publish").outcome, "skipped");
     assert_eq!(
-        runner.outputs["version"].get("tag").map(String::as_str),
+        runner.outputs["tag"].get("tags").map(String::as_str),
         Some("v2.0.0")
+    );
+    assert_eq!(
+        git_in(origin.path(), &["rev-parse", "release/v2.0.0"]),
+        git_in(origin.path(), &["rev-parse", "v2.0.0^{commit}"]),
+        "release/v2.0.0 is cut from the tag"
     );
 
     let tagged = git_in(origin.path(), &["show", "v2.0.0:Cargo.toml"]);

@@ -1,10 +1,17 @@
 //! Content-addressed cache of rustdoc JSON, plus the source fingerprints that key it.
 //!
 //! Layout: `<cache_dir>/<package>/<key>.json` and a sidecar `<key>.meta` (JSON) recording the
-//! byte length and sha256 of the entry, and the side's manifest facts so a cache hit needs no
-//! checkout at all. Both are written atomically (temp file in the same directory, then
-//! rename) and verified on every read: an entry that fails verification is deleted and
-//! rebuilt, never trusted.
+//! byte length of the entry and a hash of its length, first and last megabyte, and the side's
+//! manifest facts so a cache hit needs no checkout at all. Both are written atomically (temp
+//! file in the same directory, then rename) and verified on every read, cheaply: hashing the
+//! whole file on every hit would cost seconds on the largest crates (443 MB per side for
+//! aws-sdk-ec2), and the failures the check is for (a truncated or half-written file, an entry
+//! of another build) show in the length and the ends. An entry that fails verification, or
+//! that verifies but does not load, is deleted and rebuilt, never trusted.
+//!
+//! The cache never fails the gate: a cache that cannot be written (read-only, full, a file in
+//! the way) is warned about and the run goes on without it. Entries are created 0644 so a
+//! cache shared between CI users stays readable.
 
 use std::fs;
 use std::io::Write;
@@ -23,14 +30,16 @@ use crate::progress::Progress;
 const KEEP_PER_PACKAGE: usize = 16;
 
 /// Bumped whenever the layout or key derivation changes, invalidating old entries.
-const CACHE_SCHEMA: &str = "semgate-rustdoc-cache-v1";
+const CACHE_SCHEMA: &str = "semgate-rustdoc-cache-v2";
+
+/// Bytes hashed at each end of an entry to verify it.
+const SAMPLE: u64 = 1 << 20;
+
+/// Temporary files older than this in a cache directory belong to a run that died.
+const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 /// Accumulates named fields into a cache key. Every field is length-prefixed so no two
@@ -62,7 +71,8 @@ impl KeyBuilder {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct EntryMeta {
     pub len: u64,
-    pub sha256: String,
+    /// sha256 of the length and the first and last [`SAMPLE`] bytes
+    pub sample: String,
     pub semgate_version: String,
     pub description: String,
     pub manifest: Option<ManifestInfo>,
@@ -120,7 +130,7 @@ impl Cache {
         progress: &Progress,
     ) -> Result<Option<Hit>> {
         let (json, meta_path) = self.paths(package, key);
-        if !json.exists() && !meta_path.exists() {
+        if fs::symlink_metadata(&json).is_err() && fs::symlink_metadata(&meta_path).is_err() {
             return Ok(None);
         }
         match self.verify(&json, &meta_path) {
@@ -137,8 +147,8 @@ impl Cache {
                     "discarding corrupt rustdoc cache entry {} ({reason}); rebuilding it",
                     json.display()
                 ));
-                let _ = fs::remove_file(&json);
-                let _ = fs::remove_file(&meta_path);
+                discard(&json);
+                discard(&meta_path);
                 Ok(None)
             }
         }
@@ -149,14 +159,25 @@ impl Cache {
             fs::read_to_string(meta_path).map_err(|e| format!("unreadable metadata: {e}"))?;
         let meta: EntryMeta =
             serde_json::from_str(&meta_text).map_err(|e| format!("invalid metadata: {e}"))?;
-        let bytes = fs::read(json).map_err(|e| format!("unreadable JSON: {e}"))?;
-        if bytes.len() as u64 != meta.len {
-            return Err(format!("{} bytes, expected {}", bytes.len(), meta.len));
+        let file_meta = fs::metadata(json).map_err(|e| format!("unreadable JSON: {e}"))?;
+        if !file_meta.is_file() {
+            return Err("the entry is not a file".to_string());
         }
-        if sha256_hex(&bytes) != meta.sha256 {
+        if file_meta.len() != meta.len {
+            return Err(format!("{} bytes, expected {}", file_meta.len(), meta.len));
+        }
+        let sample = sample_of_file(json).map_err(|e| format!("unreadable JSON: {e}"))?;
+        if sample != meta.sample {
             return Err("checksum mismatch".to_string());
         }
         Ok(meta)
+    }
+
+    /// Removes an entry that verified but turned out unusable (it does not load), so the next
+    /// build replaces it.
+    pub(crate) fn evict(json: &Path) {
+        discard(json);
+        discard(&json.with_extension("meta"));
     }
 
     /// Stores `bytes` under `key` and returns the path of the JSON entry.
@@ -170,16 +191,27 @@ impl Cache {
         commit: Option<&str>,
     ) -> Result<PathBuf> {
         let dir = self.package_dir(package);
+        if fs::symlink_metadata(&dir).is_ok_and(|m| !m.is_dir()) {
+            // something else took the package's place: the cache is ours to repair
+            let _ = fs::remove_file(&dir);
+        }
         fs::create_dir_all(&dir).with_context(|| {
             format!(
-                "failed to create the rustdoc cache directory {}; pass a writable --cache-dir",
+                "failed to create the rustdoc cache directory {}",
                 dir.display()
             )
         })?;
         let (json, meta_path) = self.paths(package, key);
+        // an entry of the wrong kind (a directory) would make the rename below fail forever
+        for path in [&json, &meta_path] {
+            if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+                discard(path);
+            }
+        }
+        prune_stale_tmp(&dir);
         let meta = EntryMeta {
             len: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
+            sample: sample_of(bytes),
             semgate_version: env!("CARGO_PKG_VERSION").to_string(),
             description: description.to_string(),
             manifest: manifest.cloned(),
@@ -225,8 +257,78 @@ fn write_atomic(dir: &Path, dest: &Path, bytes: &[u8]) -> Result<()> {
         .with_context(ctx)?;
     tmp.write_all(bytes).with_context(ctx)?;
     tmp.as_file().sync_all().with_context(ctx)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // readable by every user of a shared CI cache (tempfile creates 0600)
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644))
+            .with_context(ctx)?;
+    }
     tmp.persist(dest).map_err(|e| e.error).with_context(ctx)?;
     Ok(())
+}
+
+/// Removes a file or a directory, whichever is there.
+fn discard(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
+    }
+}
+
+/// Removes `.tmp-*` files a killed run left behind (an hour old: a live run's are fresh).
+fn prune_stale_tmp(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        if !entry.file_name().to_string_lossy().starts_with(".tmp-") {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TMP);
+        if old {
+            discard(&entry.path());
+        }
+    }
+}
+
+/// The verification hash of an entry's bytes: its length and its first and last [`SAMPLE`].
+fn sample_of(bytes: &[u8]) -> String {
+    let n = (SAMPLE as usize).min(bytes.len());
+    sample_hash(bytes.len() as u64, &bytes[..n], &bytes[bytes.len() - n..])
+}
+
+/// [`sample_of`] for a file on disk, reading only its two ends.
+fn sample_of_file(path: &Path) -> std::io::Result<String> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    let n = SAMPLE.min(len);
+    let mut head = vec![0; n as usize];
+    file.read_exact(&mut head)?;
+    let mut tail = vec![0; n as usize];
+    file.seek(SeekFrom::Start(len - n))?;
+    file.read_exact(&mut tail)?;
+    Ok(sample_hash(len, &head, &tail))
+}
+
+fn sample_hash(len: u64, head: &[u8], tail: &[u8]) -> String {
+    let mut h = Sha256::new();
+    h.update(len.to_le_bytes());
+    h.update(head);
+    h.update(tail);
+    hex(&h.finalize())
 }
 
 /// Hashes the sources that determine a local package's rustdoc: every file of each of `dirs`

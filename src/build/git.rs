@@ -5,6 +5,7 @@
 //! `GIT_OPTIONAL_LOCKS=0` (so even `git status` does not refresh the index), and exports go
 //! through a private temporary index file (`GIT_INDEX_FILE`) rather than the real one.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -85,6 +86,124 @@ pub(crate) fn short_head(root: &Path) -> Result<String> {
         .to_string())
 }
 
+/// Paths (relative to `root`) with uncommitted or untracked changes, from one `git status`.
+/// Untracked files count: they can change a build just as much.
+pub(crate) fn changed_paths(root: &Path) -> Result<Vec<PathBuf>> {
+    let mut cmd = git(root);
+    cmd.args(["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
+    let out = interrupt::run(&mut cmd).context("failed to run `git status`")?;
+    if !out.status.success() {
+        bail!(
+            "failed to run `git status` in {}: {}",
+            root.display(),
+            stderr_text(&out)
+        );
+    }
+    let mut paths = Vec::new();
+    let mut entries = out.stdout.split(|b| *b == 0).filter(|e| !e.is_empty());
+    while let Some(entry) = entries.next() {
+        if entry.len() < 4 {
+            continue;
+        }
+        paths.push(path_from_bytes(&entry[3..]));
+        // a rename or copy is followed by its original path
+        if matches!(entry[0], b'R' | b'C') {
+            if let Some(orig) = entries.next() {
+                paths.push(path_from_bytes(orig));
+            }
+        }
+    }
+    Ok(paths)
+}
+
+/// Every package in the tree of `commit`: `[package] name` of each `Cargo.toml`, read from git's
+/// object store (no checkout), name -> manifest path.
+pub(crate) fn packages_at(root: &Path, commit: &str) -> Result<BTreeMap<String, String>> {
+    let mut ls = git(root);
+    ls.args(["ls-tree", "-r", "-z", "--full-tree", "--name-only", commit]);
+    let listing = run_ok(ls, &format!("list the files of commit {}", short(commit)))?;
+    let manifests: Vec<&str> = listing
+        .split('\0')
+        .filter(|p| *p == "Cargo.toml" || p.ends_with("/Cargo.toml"))
+        .collect();
+    if manifests.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut input = Vec::new();
+    for path in &manifests {
+        input.extend_from_slice(format!("{commit}:{path}\n").as_bytes());
+    }
+    let mut cat = git(root);
+    cat.args(["cat-file", "--batch"]);
+    let out = interrupt::run_with(
+        &mut cat,
+        interrupt::RunOptions {
+            input: Some(&input),
+            ..Default::default()
+        },
+    )
+    .context("failed to run `git cat-file`")?;
+    if !out.status.success() {
+        bail!(
+            "failed to read the manifests of commit {}: {}",
+            short(commit),
+            stderr_text(&out)
+        );
+    }
+    // `<oid> blob <size>\n<content>\n`, once per requested object, in order
+    let mut texts = Vec::new();
+    let mut rest: &[u8] = &out.stdout;
+    for path in &manifests {
+        let Some(eol) = rest.iter().position(|b| *b == b'\n') else {
+            break;
+        };
+        let header = String::from_utf8_lossy(&rest[..eol]).into_owned();
+        rest = &rest[eol + 1..];
+        let size: usize = match header.split(' ').collect::<Vec<_>>().as_slice() {
+            [_, "blob", size] => size.parse().unwrap_or(0),
+            _ => continue, // `missing` (a submodule or a symlink target)
+        };
+        let body = &rest[..size.min(rest.len())];
+        texts.push((path.to_string(), String::from_utf8_lossy(body).into_owned()));
+        rest = &rest[(size + 1).min(rest.len())..];
+    }
+    Ok(super::releases::package_names(
+        texts.iter().map(|(p, t)| (p.clone(), t.as_str())),
+    ))
+}
+
+/// The branch HEAD is on (`git symbolic-ref --short -q HEAD`); `None` when detached.
+pub(crate) fn current_branch(root: &Path) -> Result<Option<String>> {
+    let mut cmd = git(root);
+    cmd.args(["symbolic-ref", "--short", "-q", "HEAD"]);
+    let out = interrupt::run(&mut cmd).context("failed to run `git symbolic-ref`")?;
+    let name = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Ok((out.status.success() && !name.is_empty()).then_some(name))
+}
+
+/// Creates the annotated tag `name` on `commit` (this is `semgate tag --execute`'s one write).
+pub(crate) fn create_tag(root: &Path, name: &str, message: &str, commit: &str) -> Result<()> {
+    let mut cmd = git(root);
+    cmd.args([
+        "tag",
+        "--annotate",
+        "--message",
+        message,
+        "--",
+        name,
+        commit,
+    ]);
+    run_ok(cmd, &format!("create the tag {name}")).map(|_| ())
+}
+
+/// Pushes `tags` to `remote`, all or none.
+pub(crate) fn push_tags(root: &Path, remote: &str, tags: &[String]) -> Result<()> {
+    let mut cmd = git(root);
+    cmd.args(["push", "--atomic", "--", remote]);
+    cmd.args(tags.iter().map(|t| format!("refs/tags/{t}")));
+    run_ok(cmd, &format!("push the tags to {remote}")).map(|_| ())
+}
+
 /// Whether the repository is a shallow clone (CI checkouts often are, and lack tags).
 pub(crate) fn is_shallow(root: &Path) -> bool {
     let mut cmd = git(root);
@@ -92,23 +211,6 @@ pub(crate) fn is_shallow(root: &Path) -> bool {
     interrupt::run(&mut cmd)
         .map(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "true")
         .unwrap_or(false)
-}
-
-/// `git status --porcelain` limited to `rel` (a path relative to `root`; empty = everything).
-/// Untracked files count: they can change the build just as much.
-pub(crate) fn status_porcelain(root: &Path, rel: &Path) -> Result<String> {
-    let mut cmd = git(root);
-    cmd.args(["status", "--porcelain", "--untracked-files=normal", "--"]);
-    cmd.arg(pathspec(rel));
-    run_ok(cmd, &format!("run `git status` in {}", root.display()))
-}
-
-fn pathspec(rel: &Path) -> OsString {
-    if rel.as_os_str().is_empty() {
-        OsString::from(".")
-    } else {
-        rel.as_os_str().to_owned()
-    }
 }
 
 /// A revision resolved to a commit, with a human description of what it was.

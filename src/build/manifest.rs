@@ -188,8 +188,12 @@ pub(crate) fn cargo_metadata(
         cargo.arg("--no-deps");
     }
     cargo.arg("--manifest-path").arg(manifest);
-    if let Some(dir) = manifest.parent() {
-        cargo.current_dir(dir);
+    // cargo reads its configuration from where it runs: the manifest's directory, unless the
+    // caller chose (a placeholder package runs where the user's project configures registries)
+    if cargo.get_current_dir().is_none() {
+        if let Some(dir) = manifest.parent() {
+            cargo.current_dir(dir);
+        }
     }
     let out = interrupt::run(&mut cargo)
         .with_context(|| format!("failed to run `cargo metadata` for {}", manifest.display()))?;
@@ -216,6 +220,33 @@ pub(crate) fn members(metadata: &Metadata) -> Vec<&Package> {
         .iter()
         .filter(|p| metadata.workspace_members.contains(&p.id))
         .collect()
+}
+
+/// `[workspace.package] version` of a root manifest's text: `None` when there is none; an
+/// error when the text is not TOML or the value is not a version string (never skipped: a
+/// wrong shared version would judge every member against the wrong number).
+pub(crate) fn workspace_version(text: &str) -> Result<Option<semver::Version>> {
+    let doc = toml_edit::ImDocument::parse(text).context("the manifest is not valid TOML")?;
+    let Some(item) = doc
+        .get("workspace")
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("version"))
+    else {
+        return Ok(None);
+    };
+    let s = item
+        .as_str()
+        .context("`[workspace.package] version` is not a string")?;
+    semver::Version::parse(s)
+        .map(Some)
+        .with_context(|| format!("`[workspace.package] version = \"{s}\"` is not a version"))
+}
+
+/// Whether a package may be published: `publish = false` and `publish = []` say no.
+pub(crate) fn publishable(pkg: &Package) -> bool {
+    pkg.publish
+        .as_ref()
+        .is_none_or(|registries| !registries.is_empty())
 }
 
 /// The workspace member named `name`.
@@ -280,5 +311,29 @@ impl ManifestInfo {
             }
         }
         seen
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_workspace_version_is_read_strictly() {
+        let v = |text: &str| workspace_version(text).map_err(|e| format!("{e:#}"));
+        assert_eq!(
+            v("[workspace.package]\nversion = \"0.5.1-dev+abc.2026-11-20\"\n").unwrap(),
+            Some(semver::Version::parse("0.5.1-dev+abc.2026-11-20").unwrap())
+        );
+        assert_eq!(v("[workspace]\nmembers = []\n").unwrap(), None);
+        assert!(v("[workspace.package]\nversion = 5\n")
+            .unwrap_err()
+            .contains("not a string"));
+        assert!(v("[workspace.package]\nversion = \"five\"\n")
+            .unwrap_err()
+            .contains("not a version"));
+        assert!(v("[workspace.package\n")
+            .unwrap_err()
+            .contains("not valid TOML"));
     }
 }

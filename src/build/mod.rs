@@ -3,19 +3,22 @@
 //!
 //! Guarantees:
 //! - The user's working tree, index, refs and `Cargo.lock` are never modified. Git baselines
-//!   are exported into a temporary directory through a private index; the working tree is
-//!   built in place with `--locked` when possible, and the lockfile is restored byte-for-byte
-//!   otherwise (see [`build_side`]).
+//!   are exported into a temporary directory through a private index; every build resolves
+//!   against a private copy of the lockfile, so cargo never opens the user's for writing (see
+//!   [`build_side`]).
 //! - Temporary directories are removed on success, on error and on Ctrl-C (every child
 //!   process runs through [`crate::interrupt`], so an interrupt unwinds normally).
 //! - rustdoc JSON lands in a content-addressed cache (see `cache.rs`); a warm hit runs no
 //!   cargo at all.
 
+pub mod baseline;
 mod cache;
 mod git;
 mod manifest;
 mod registry;
+mod releases;
 mod rustdoc;
+mod scratch;
 mod toolchain;
 
 use std::collections::HashMap;
@@ -27,10 +30,11 @@ use std::sync::{Arc, Mutex};
 use anyhow::{anyhow, bail, Context, Result};
 
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
+pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
 
 use cache::{Cache, KeyBuilder};
 use manifest::Lockfile;
-use rustdoc::{FeatureArgs, Job, LockGuard};
+use rustdoc::{FeatureArgs, Job};
 use toolchain::Toolchain;
 
 use crate::interrupt;
@@ -85,6 +89,9 @@ pub struct BuildOptions {
     pub document_hidden: bool,
     /// Where temporary git exports go; `None` = the system temp dir.
     pub scratch_dir: Option<PathBuf>,
+    /// The registry baselines and releases are looked up in (`--registry`); `None`: the one
+    /// configuration or the package's `publish` names, else crates.io.
+    pub registry: Option<String>,
 }
 
 impl BuildOptions {
@@ -104,6 +111,7 @@ impl BuildOptions {
             target_dir,
             document_hidden: true,
             scratch_dir: None,
+            registry: None,
         }
     }
 
@@ -141,6 +149,9 @@ pub struct Side {
     pub from_cache: bool,
     /// The commit built, for git sources.
     pub commit: Option<String>,
+    /// The JSON when the cache could not take it: a temporary file, removed when the last
+    /// clone of the side is dropped.
+    pub uncached: Option<Arc<tempfile::TempPath>>,
 }
 
 impl Side {
@@ -155,6 +166,7 @@ impl Side {
             manifest: None,
             from_cache: false,
             commit: None,
+            uncached: None,
         }
     }
 }
@@ -172,6 +184,8 @@ fn absolute(file: &Path) -> PathBuf {
 /// The git repository around the user's package.
 #[derive(Debug, Clone)]
 pub struct GitRepo {
+    /// What the repository knows, shared by every member of the workspace.
+    pub repo: Arc<Repo>,
     /// Top level of the work tree.
     pub root: PathBuf,
     /// The package directory relative to `root` (empty when the package is at the root).
@@ -188,7 +202,7 @@ pub struct GitRepo {
 #[derive(Debug)]
 pub struct BuildContext {
     /// `cargo metadata --no-deps` of the user's workspace.
-    pub metadata: cargo_metadata::Metadata,
+    pub metadata: Arc<cargo_metadata::Metadata>,
     pub workspace_root: PathBuf,
     /// The workspace's cargo target directory.
     pub target_directory: PathBuf,
@@ -220,11 +234,16 @@ impl BuildContext {
 /// [`BuildContext`] per member from it without running `cargo metadata` again.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    pub metadata: cargo_metadata::Metadata,
+    pub metadata: Arc<cargo_metadata::Metadata>,
+    /// The git repository around the workspace root, read once for every member.
+    pub repo: Option<Arc<Repo>>,
     /// the manifest semgate was pointed at (or found from the current directory)
     pub manifest: PathBuf,
     /// the workspace's Cargo.lock, read once (resolved dependency versions of every member)
     lock: Option<Lockfile>,
+    /// where builds go when the workspace's own target directory must not be used (a package
+    /// unpacked in cargo's registry cache, see [`Workspace::published`])
+    target_override: Option<PathBuf>,
 }
 
 impl Workspace {
@@ -256,11 +275,34 @@ impl Workspace {
                 )
             })?;
         let lock = Lockfile::read(&metadata.workspace_root.as_std_path().join("Cargo.lock"));
+        let repo = Repo::discover(metadata.workspace_root.as_std_path())?.map(Arc::new);
         Ok(Workspace {
-            metadata,
+            metadata: Arc::new(metadata),
+            repo,
             manifest,
             lock,
+            target_override: None,
         })
+    }
+
+    /// A stand-in workspace for comparing two published releases with no local package: the
+    /// package `name` at `version`, as cargo unpacks it from its registry. Builds go to
+    /// `target_dir` (default: semgate's cache directory), never into cargo's registry cache.
+    pub fn published(
+        name: &str,
+        version: &semver::Version,
+        target_dir: Option<&Path>,
+    ) -> Result<Workspace> {
+        let target = match target_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => user_cache_dir().join("published"),
+        };
+        std::fs::create_dir_all(&target)
+            .with_context(|| format!("failed to create {}", target.display()))?;
+        let manifest = registry::unpacked_manifest(name, version, &target)?;
+        let mut ws = Workspace::load(Some(&manifest))?;
+        ws.target_override = Some(target);
+        Ok(ws)
     }
 
     /// Names of the workspace members, sorted.
@@ -289,6 +331,55 @@ impl Workspace {
             .map(|p| p.name.clone())
     }
 
+    /// The project's semgate configuration for `package` (its table over the workspace's), or
+    /// the workspace's alone when no package is named.
+    pub fn config_of(&self, package: Option<&str>) -> Result<crate::config::Config> {
+        let package = package
+            .map(|name| member_metadata(&self.metadata, name))
+            .unwrap_or_default();
+        crate::config::Config::from_metadata(&self.metadata.workspace_metadata, &package)
+    }
+
+    /// `[workspace.package] version`: the version every member shares in a shared-version
+    /// workspace, or `None` when members are versioned independently. A root manifest that
+    /// cannot be read, or a version that is not a version string, is an error.
+    pub fn shared_version(&self) -> Result<Option<semver::Version>> {
+        let root = self
+            .metadata
+            .workspace_root
+            .as_std_path()
+            .join("Cargo.toml");
+        let text = std::fs::read_to_string(&root)
+            .with_context(|| format!("failed to read {}", root.display()))?;
+        manifest::workspace_version(&text)
+            .with_context(|| format!("cannot read the workspace version in {}", root.display()))
+    }
+
+    /// `<workspace target dir>/semgate`, where semgate's builds and probes go.
+    pub fn default_target_dir(&self) -> PathBuf {
+        self.target_override
+            .clone()
+            .unwrap_or_else(|| self.metadata.target_directory.clone().into_std_path_buf())
+            .join("semgate")
+    }
+
+    /// Where registry questions are asked from for this workspace (from its root).
+    pub fn lookup(&self, opts: &BuildOptions) -> Result<Lookup<'_>> {
+        Ok(Lookup {
+            metadata: &self.metadata,
+            dir: self.metadata.workspace_root.as_std_path(),
+            tc: Arc::new(Toolchain::resolve(
+                self.metadata.workspace_root.as_std_path(),
+                opts.toolchain.as_deref(),
+            )?),
+        })
+    }
+
+    /// Whether a member may be published (`publish = false` and `publish = []` say no).
+    pub fn is_publishable(&self, name: &str) -> bool {
+        manifest::find_member(&self.metadata, name).is_none_or(manifest::publishable)
+    }
+
     /// Manifest facts of a member as it is in the working tree (no build, no git).
     pub fn member_manifest(&self, name: &str) -> Option<ManifestInfo> {
         let pkg = manifest::find_member(&self.metadata, name)?;
@@ -298,7 +389,7 @@ impl Workspace {
     /// Picks the package: the one named by `package`, else the package of the manifest, else
     /// the only member; otherwise an error listing members.
     pub fn context(&self, package: Option<&str>) -> Result<BuildContext> {
-        let metadata = self.metadata.clone();
+        let metadata = Arc::clone(&self.metadata);
         let manifest = self.manifest.clone();
         let members = manifest::members(&metadata);
         let mut names: Vec<String> = members.iter().map(|p| p.name.clone()).collect();
@@ -343,39 +434,33 @@ impl Workspace {
             );
         }
 
-        let git = match git::toplevel(&package_dir)? {
-            Some(root) => {
-                let root = canonical(&root);
-                let package_rel = canonical(&package_dir)
-                    .strip_prefix(&root)
-                    .ok()
-                    .map(Path::to_path_buf);
-                match package_rel {
-                    Some(package_rel) => Some(GitRepo {
-                        workspace_rel: canonical(&workspace_root)
-                            .strip_prefix(&root)
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|_| package_rel.clone()),
-                        package_rel,
-                        head: git::head(&root)?,
-                        shallow: git::is_shallow(&root),
-                        root,
-                    }),
-                    None => None,
-                }
-            }
-            None => None,
-        };
-        let dirty = match &git {
-            Some(g) => !git::status_porcelain(&g.root, &g.package_rel)?
-                .trim()
-                .is_empty(),
-            None => false,
-        };
+        let git = self.repo.as_ref().and_then(|repo| {
+            let package_rel = canonical(&package_dir)
+                .strip_prefix(&repo.root)
+                .ok()?
+                .to_path_buf();
+            Some(GitRepo {
+                workspace_rel: canonical(&workspace_root)
+                    .strip_prefix(&repo.root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| package_rel.clone()),
+                root: repo.root.clone(),
+                head: repo.head.clone(),
+                shallow: repo.shallow,
+                repo: Arc::clone(repo),
+                package_rel,
+            })
+        });
+        let dirty = git
+            .as_ref()
+            .is_some_and(|g| g.repo.is_dirty_under(&g.package_rel));
 
         Ok(BuildContext {
             workspace_root,
-            target_directory: metadata.target_directory.clone().into_std_path_buf(),
+            target_directory: self
+                .target_override
+                .clone()
+                .unwrap_or_else(|| metadata.target_directory.clone().into_std_path_buf()),
             package: pkg.name.clone(),
             current_version: pkg.version.clone(),
             manifest: info,
@@ -404,6 +489,20 @@ impl BuildContext {
     /// Whether the package directory has uncommitted or untracked changes.
     pub fn is_dirty(&self) -> bool {
         self.dirty
+    }
+
+    /// Where this package's registry questions are asked from.
+    pub fn lookup(&self, opts: &BuildOptions) -> Result<Lookup<'_>> {
+        Ok(Lookup {
+            metadata: &self.metadata,
+            dir: &self.package_dir,
+            tc: self.toolchain(opts.toolchain.as_deref())?,
+        })
+    }
+
+    /// Whether the package may be published (`publish = false` and `publish = []` say no).
+    pub fn is_publishable(&self) -> bool {
+        manifest::find_member(&self.metadata, &self.package).is_none_or(manifest::publishable)
     }
 
     /// `<workspace target dir>/semgate`: shared by both sides so dependencies compile once.
@@ -451,6 +550,34 @@ fn plain_cargo() -> Command {
     Command::new(program)
 }
 
+/// The `[package.metadata]` of member `name` (JSON null when there is none).
+pub fn member_metadata(metadata: &cargo_metadata::Metadata, name: &str) -> serde_json::Value {
+    manifest::find_member(metadata, name)
+        .map(|p| p.metadata.clone())
+        .unwrap_or_default()
+}
+
+/// semgate's own cache directory, for runs outside any project: `$CARGO_TARGET_DIR/semgate`,
+/// else `$XDG_CACHE_HOME/semgate`, `~/.cache/semgate`, or the system temporary directory.
+fn user_cache_dir() -> PathBuf {
+    let from = |var: &str| {
+        std::env::var_os(var)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    from("CARGO_TARGET_DIR")
+        .or_else(|| from("XDG_CACHE_HOME"))
+        .or_else(|| from("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("semgate")
+}
+
+/// Whether there is a `Cargo.toml` in the current directory or above.
+pub fn manifest_around() -> Result<bool> {
+    let cwd = std::env::current_dir().context("failed to read the current directory")?;
+    Ok(find_manifest_upwards(&cwd).is_some())
+}
+
 fn find_manifest_upwards(start: &Path) -> Option<PathBuf> {
     start
         .ancestors()
@@ -463,111 +590,22 @@ pub(crate) fn canonical(p: &Path) -> PathBuf {
 }
 
 // ---------------------------------------------------------------------------------------
-// Baseline tag discovery
+// Baseline tags
 // ---------------------------------------------------------------------------------------
 
-/// A release tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tag {
-    pub name: String,
-    pub version: semver::Version,
-    /// The tagged commit (annotated tags peeled).
-    pub commit: String,
-}
+pub use registry::{is_published, newest_version, Lookup, Published};
+pub use releases::{
+    baseline_tag_shapes, same_version, suggested_tag, tag_name, Repo, Tag, TagScan,
+};
 
-/// How tag names map to versions.
-struct TagMatcher {
-    /// (prefix, suffix, per-crate) around the version.
-    shapes: Vec<(String, String, bool)>,
-}
-
-impl TagMatcher {
-    fn new(package: &str, pattern: Option<&str>) -> Result<TagMatcher> {
-        if let Some(pattern) = pattern {
-            let expanded = pattern.replace("{name}", package);
-            let Some((prefix, suffix)) = expanded.split_once("{version}") else {
-                bail!("tag pattern `{pattern}` has no `{{version}}` placeholder; write it like `release-{{version}}` or `{{name}}-v{{version}}`");
-            };
-            if suffix.contains("{version}") {
-                bail!("tag pattern `{pattern}` contains `{{version}}` more than once");
-            }
-            return Ok(TagMatcher {
-                shapes: vec![(prefix.to_string(), suffix.to_string(), true)],
-            });
-        }
-        let per_crate = ["-v", "@", "-", "/v"]
-            .iter()
-            .map(|sep| (format!("{package}{sep}"), String::new(), true));
-        let bare = ["v", ""]
-            .iter()
-            .map(|p| (p.to_string(), String::new(), false));
-        Ok(TagMatcher {
-            shapes: per_crate.chain(bare).collect(),
-        })
-    }
-
-    /// The version a tag names, and whether it is a per-crate tag.
-    fn parse(&self, tag: &str) -> Option<(semver::Version, bool)> {
-        self.shapes.iter().find_map(|(prefix, suffix, per_crate)| {
-            let middle = tag
-                .strip_prefix(prefix.as_str())?
-                .strip_suffix(suffix.as_str())?;
-            semver::Version::parse(middle).ok().map(|v| (v, *per_crate))
-        })
-    }
-
-    /// Human list of the shapes, instantiated with an example version.
-    fn describe(&self) -> Vec<String> {
-        self.shapes
-            .iter()
-            .map(|(p, s, _)| format!("{p}1.2.3{s}"))
-            .collect()
-    }
-}
-
-/// The tag shapes looked for (with an example version), for messages and `--help`.
-pub fn baseline_tag_shapes(package: &str, pattern: Option<&str>) -> Result<Vec<String>> {
-    Ok(TagMatcher::new(package, pattern)?.describe())
-}
-
-/// The release tag of `package` at exactly `version`, on any branch, if the repository has one.
-pub fn release_tag_of(
-    ctx: &BuildContext,
-    package: &str,
-    version: &semver::Version,
-    pattern: Option<&str>,
-) -> Result<Option<String>> {
-    let matcher = TagMatcher::new(package, pattern)?;
-    let Some(git) = &ctx.git else { return Ok(None) };
-    let mut found: Vec<(bool, String)> = git::all_tags(&git.root)?
-        .into_iter()
-        .filter_map(|t| {
-            let (v, per_crate) = matcher.parse(&t.name)?;
-            (v == *version).then_some((!per_crate, t.name))
-        })
-        .collect();
-    found.sort(); // per-crate tags first
-    Ok(found.into_iter().next().map(|(_, name)| name))
-}
-
-pub use registry::newest_version;
-
-/// What the tag scan saw, to explain an empty result.
-#[derive(Default)]
-struct TagScan {
-    best: Option<Tag>,
-    at_head: Vec<String>,
-    prerelease: Vec<String>,
-    newer: Vec<String>,
-}
-
-fn scan_tags(
+/// The tag scan for `package`: its newest earlier release tag reachable from HEAD, and what
+/// was skipped (see [`releases::scan_tags`]). Errors when there is no git repository.
+pub fn scan_baseline_tags(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
     include_prerelease: bool,
 ) -> Result<TagScan> {
-    let matcher = TagMatcher::new(package, pattern)?;
     let git = ctx
         .git
         .as_ref()
@@ -575,103 +613,54 @@ fn scan_tags(
     let Some(head) = &git.head else {
         return Ok(TagScan::default());
     };
-    let current_version = if package == ctx.package {
-        Some(ctx.current_version.clone())
+    let current = if package == ctx.package {
+        ctx.current_version.clone()
     } else {
-        manifest::find_member(&ctx.metadata, package).map(|p| p.version.clone())
+        manifest::find_member(&ctx.metadata, package)
+            .map(|p| p.version.clone())
+            .unwrap_or_else(|| ctx.current_version.clone())
     };
-    let mut scan = TagScan::default();
-    // (tag, commit date, per-crate)
-    let mut candidates: Vec<(Tag, i64, bool)> = Vec::new();
-    for raw in git::merged_tags(&git.root)? {
-        let Some((version, per_crate)) = matcher.parse(&raw.name) else {
-            continue;
-        };
-        if !version.pre.is_empty() && !include_prerelease {
-            scan.prerelease.push(raw.name);
-            continue;
-        }
-        // A clean HEAD that is itself tagged *is* that release: the baseline is the one
-        // before. With uncommitted changes, HEAD's release is exactly what they change.
-        if raw.commit == *head && !ctx.dirty {
-            scan.at_head.push(raw.name);
-            continue;
-        }
-        // A "previous release" newer than the version being released makes no sense (a tag
-        // of another crate, or of a branch merged back); skip it.
-        if current_version.as_ref().is_some_and(|cur| version > *cur) {
-            scan.newer.push(raw.name);
-            continue;
-        }
-        candidates.push((
-            Tag {
-                name: raw.name,
-                version,
-                commit: raw.commit,
-            },
-            raw.date,
-            per_crate,
-        ));
-    }
-    // In a multi-crate repo bare `v1.2.3` tags usually belong to the main crate: per-crate
-    // tags, when this package has any, are the authoritative ones.
-    if candidates.iter().any(|c| c.2) {
-        candidates.retain(|c| c.2);
-    }
-    scan.best = candidates
-        .into_iter()
-        .max_by(|a, b| {
-            a.0.version
-                .cmp(&b.0.version)
-                .then(a.1.cmp(&b.1))
-                .then_with(|| b.0.name.cmp(&a.0.name))
-        })
-        .map(|c| c.0);
-    Ok(scan)
+    releases::scan_tags(
+        &git.repo.merged_tags()?,
+        head,
+        package,
+        &current,
+        pattern,
+        include_prerelease,
+    )
 }
 
-/// Newest release tag reachable from HEAD that names a release of `package` and is older
-/// than the current state: not HEAD itself when the package is clean, and not a higher
-/// version than the package's current one. Tag shapes: `v1.2.3`, `1.2.3`, `name-v1.2.3`,
-/// `name@1.2.3`, `name-1.2.3`, `name/v1.2.3` (per-crate shapes win when any exist), or
-/// `pattern` with `{version}` (and optionally `{name}`). Pre-releases only count when
-/// `include_prerelease`. "Newest" = highest semver, ties broken by commit date.
-///
-/// Errors when there is no git repository; `Ok(None)` when no tag qualifies.
+/// Newest release tag reachable from HEAD that names an earlier release of `package` (see
+/// [`releases::scan_tags`]); `Ok(None)` when no tag qualifies.
 pub fn find_baseline_tag(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
     include_prerelease: bool,
 ) -> Result<Option<Tag>> {
-    Ok(scan_tags(ctx, package, pattern, include_prerelease)?.best)
+    Ok(scan_baseline_tags(ctx, package, pattern, include_prerelease)?.best)
 }
 
-/// [`find_baseline_tag`], turning "no tag" into an error that says what was looked for and
-/// how to name a baseline instead.
-pub fn require_baseline_tag(
+/// Why no tag qualified, as one sentence listing what was looked for and what was skipped.
+pub fn no_tag_reason(
     ctx: &BuildContext,
     package: &str,
     pattern: Option<&str>,
-    include_prerelease: bool,
-) -> Result<Tag> {
-    let scan = scan_tags(ctx, package, pattern, include_prerelease)?;
-    if let Some(tag) = scan.best {
-        return Ok(tag);
-    }
-    let shapes = TagMatcher::new(package, pattern)?.describe();
+    scan: &TagScan,
+) -> Result<String> {
+    let shapes = releases::TagMatcher::new(package, pattern)?.describe();
     let root = ctx
         .git
         .as_ref()
         .map(|g| g.root.display().to_string())
         .unwrap_or_default();
     let mut msg = format!(
-        "no release tag of `{package}` found among the tags reachable from HEAD in {root}; looked for tags shaped like {}",
+        "no release tag of `{package}` found among the tags reachable from HEAD in {root} (looked for tags shaped like {})",
         shapes.join(", ")
     );
     if !scan.at_head.is_empty() {
         msg.push_str(&format!(
-            "; {} points at HEAD itself, which is the release being checked, and there is no earlier one (a first release has nothing to compare against)",
+            "; {} points at HEAD itself, which is the release being checked, and there is no earlier one",
             scan.at_head.join(", ")
         ));
     }
@@ -688,13 +677,44 @@ pub fn require_baseline_tag(
             scan.newer.join(", ")
         ));
     }
-    if ctx.git.as_ref().is_some_and(|g| g.shallow) {
-        msg.push_str("; this is a shallow clone, so fetch history and tags first (`git fetch --tags --unshallow`)");
+    Ok(msg)
+}
+
+/// Creates the annotated tag `name` on `commit` in the repository at `root`.
+pub fn create_tag(root: &Path, name: &str, message: &str, commit: &str) -> Result<()> {
+    git::create_tag(root, name, message, commit)
+}
+
+/// Pushes `tags` to `remote` from the repository at `root`, atomically.
+pub fn push_tags(root: &Path, remote: &str, tags: &[String]) -> Result<()> {
+    git::push_tags(root, remote, tags)
+}
+
+/// The branch HEAD is on in the repository at `root`, `None` when detached.
+pub fn current_branch(root: &Path) -> Result<Option<String>> {
+    git::current_branch(root)
+}
+
+/// The commit a git revision names, in the package's repository.
+pub fn resolve_commit(ctx: &BuildContext, rev: &str) -> Result<String> {
+    let git = ctx
+        .git
+        .as_ref()
+        .ok_or_else(|| ctx.not_a_repo(&format!("build git revision `{rev}`")))?;
+    Ok(git::resolve_rev(&git.root, rev)?.commit)
+}
+
+/// The release tag of `package` at exactly `version` (build metadata ignored), on any branch.
+pub fn release_tag_of(
+    ctx: &BuildContext,
+    package: &str,
+    version: &semver::Version,
+    pattern: Option<&str>,
+) -> Result<Option<Tag>> {
+    match &ctx.git {
+        Some(git) => git.repo.release_tag_of(package, version, pattern),
+        None => Ok(None),
     }
-    msg.push_str(
-        "; tag the previous release, pass --tag-pattern if your tags look different, or name the baseline with --baseline-rev, --baseline-version, --baseline-path or --baseline-rustdoc",
-    );
-    Err(anyhow!(msg))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -714,12 +734,10 @@ struct SideBuild<'a> {
 
 /// Produces rustdoc JSON for one side of the comparison.
 ///
-/// Working tree and `Path` sources are built in place with their own `Cargo.lock`: with
-/// `--locked` when a lockfile exists (so cargo cannot write it); if cargo refuses because the
-/// lockfile is stale (typically right after a version bump), the build is retried without
-/// `--locked` under a guard that restores the original bytes afterwards (also on error and
-/// Ctrl-C); a lockfile cargo creates where there was none is removed again. Copying the
-/// workspace instead would be safe too, but slow for big trees.
+/// Working tree and `Path` sources are built in place, resolving against a private copy of
+/// their `Cargo.lock` (cargo's `resolver.lockfile-path`): cargo may update the copy (a stale
+/// lockfile right after a version bump, none committed at all), never the original, and a
+/// process killed at any moment leaves the user's lockfile as it was.
 ///
 /// Git sources are exported (whole repo at that commit) into a temp dir and built there with
 /// the lockfile committed at that revision; if none was committed, the user's current
@@ -830,6 +848,15 @@ impl SideBuild<'_> {
         k
     }
 
+    /// cargo, running in the user's package directory: a placeholder package elsewhere (the
+    /// registry baseline's) then still reads the project's `.cargo/config.toml`, which names
+    /// its registries and source replacements.
+    fn in_project(&self) -> Command {
+        let mut cmd = self.tc.cargo();
+        cmd.current_dir(&self.ctx.package_dir);
+        cmd
+    }
+
     /// Starts the visible part of a build: a spinner on a terminal, a status line elsewhere.
     fn start(&self, description: &str) -> crate::progress::Task {
         self.progress.task("Building", self.verb_line(description))
@@ -904,6 +931,8 @@ impl SideBuild<'_> {
         )
     }
 
+    /// Checks and caches built JSON. A cache that cannot take it (read-only, full, something
+    /// in the way) never fails the gate: the JSON goes to a temporary file for this run.
     fn store(
         &self,
         key: &str,
@@ -911,10 +940,30 @@ impl SideBuild<'_> {
         description: &str,
         manifest: Option<&ManifestInfo>,
         commit: Option<&str>,
-    ) -> Result<PathBuf> {
+    ) -> Result<Stored> {
         rustdoc::check_header(bytes, &format!("the rustdoc JSON built from {description}"))?;
-        self.cache
+        match self
+            .cache
             .store(self.package, key, bytes, description, manifest, commit)
+        {
+            Ok(json) => Ok((json, None)),
+            Err(e) => {
+                self.progress.warn(format_args!(
+                    "cannot write the rustdoc cache ({e:#}); continuing without caching"
+                ));
+                let mut tmp = tempfile::Builder::new()
+                    .prefix("semgate-uncached-")
+                    .suffix(".json")
+                    .tempfile()
+                    .context(
+                        "failed to write the rustdoc JSON to a temporary file (check TMPDIR)",
+                    )?;
+                std::io::Write::write_all(&mut tmp, bytes)
+                    .context("failed to write the rustdoc JSON to a temporary file")?;
+                let path = tmp.into_temp_path();
+                Ok((path.to_path_buf(), Some(Arc::new(path))))
+            }
+        }
     }
 
     /// Working tree (`path_label` None) or another checkout on disk.
@@ -975,70 +1024,41 @@ impl SideBuild<'_> {
         key.field("source", "local").field("content", &fingerprint);
         let key = key.finish();
 
-        let side = |json: PathBuf, from_cache: bool| Side {
+        let side = |(json, uncached): Stored, from_cache: bool, info: ManifestInfo| Side {
             json,
             description: description.clone(),
             source_kind,
             version: Some(info.version.clone()),
-            manifest: Some(info.clone()),
+            manifest: Some(info),
             from_cache,
             commit: None,
+            uncached,
         };
         if let Some(hit) = self.cache_hit(&key, &description)? {
-            return Ok(side(hit.json, true));
+            let info = hit.meta.manifest.clone().unwrap_or_else(|| info.clone());
+            return Ok(side((hit.json, None), true, info));
         }
 
         let task = self.start(&description);
         let job = Job {
             manifest_path: pkg.manifest_path.as_std_path(),
-            package_spec: self.package.to_string(),
+            package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features,
-            locked: false,
-            document_private: rustdoc::exports_symbols(&dirs[0]),
+            lockfile: Some(&lock_path),
+            cwd: None,
+            document_private: pkg
+                .manifest_path
+                .parent()
+                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
         };
-        let bytes = self.build_in_user_tree(job, &lock_path, &description)?;
-        let json = self.store(&key, &bytes, &description, Some(&info), None)?;
+        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
+        // resolved versions as of the lockfile the build actually used
+        let info = manifest::manifest_info(pkg, built.lock.as_ref());
+        let stored = self.store(&key, &built.json, &description, Some(&info), None)?;
         task.finish();
-        Ok(side(json, false))
-    }
-
-    /// Builds in a directory that belongs to the user, leaving its Cargo.lock untouched.
-    fn build_in_user_tree(
-        &self,
-        mut job: Job<'_>,
-        lock_path: &Path,
-        description: &str,
-    ) -> Result<Vec<u8>> {
-        let existed = lock_path.is_file();
-        if existed {
-            job.locked = true;
-            let (out, bytes) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
-            if let Some(bytes) = bytes {
-                return Ok(bytes);
-            }
-            if !rustdoc::lock_needs_update(&String::from_utf8_lossy(&out.stderr)) {
-                return Err(self.build_failure(description, &out));
-            }
-            self.progress.note(format_args!(
-                "{} is out of date (cargo wants to update it); building anyway and restoring it afterwards",
-                lock_path.display()
-            ));
-            job.locked = false;
-        }
-        let guard = LockGuard::new(lock_path)?;
-        let result = rustdoc::run(&self.tc, &job, self.opts, self.progress);
-        let restored = guard.restore();
-        let (out, bytes) = result?;
-        let changed = restored?;
-        // Routine for libraries that do not commit a lockfile: only worth a word in verbose.
-        if changed && !existed && self.progress.is_verbose() {
-            self.progress.note(format_args!(
-                "removed the {} cargo generated during the build",
-                lock_path.display()
-            ));
-        }
-        bytes.ok_or_else(|| self.build_failure(description, &out))
+        Ok(side(stored, false, info))
     }
 
     fn git(&self, rev: &str) -> Result<Side> {
@@ -1063,6 +1083,7 @@ impl SideBuild<'_> {
                 manifest: hit.meta.manifest,
                 from_cache: true,
                 commit: Some(resolved.commit),
+                uncached: None,
             });
         }
 
@@ -1093,22 +1114,23 @@ impl SideBuild<'_> {
         let lib_name = self.lib_name(&pre, &description)?.to_string();
         let job = Job {
             manifest_path: &manifest_path,
-            package_spec: self.package.to_string(),
+            package_spec: pkg.id.repr.clone(),
             lib_name: &lib_name,
             features: self.feature_args(&pre, &description),
-            locked: false,
+            lockfile: Some(&lock_path),
+            cwd: None,
             document_private: pkg
                 .manifest_path
                 .parent()
                 .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
         };
-        let (out, bytes) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
-        let bytes = bytes.ok_or_else(|| self.build_failure(&description, &out))?;
+        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
         // Resolved versions as of the lockfile the build actually used.
-        let info = manifest::manifest_info(pkg, Lockfile::read(&lock_path).as_ref());
-        let json = self.store(
+        let info = manifest::manifest_info(pkg, built.lock.as_ref());
+        let (json, uncached) = self.store(
             &key,
-            &bytes,
+            &built.json,
             &description,
             Some(&info),
             Some(&resolved.commit),
@@ -1123,6 +1145,7 @@ impl SideBuild<'_> {
             manifest: Some(info),
             from_cache: false,
             commit: Some(resolved.commit),
+            uncached,
         })
     }
 
@@ -1179,24 +1202,22 @@ impl SideBuild<'_> {
     }
 
     fn scratch_dir(&self, prefix: &str) -> Result<tempfile::TempDir> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix(prefix);
-        match &self.opts.scratch_dir {
-            Some(dir) => {
-                std::fs::create_dir_all(dir).with_context(|| {
-                    format!("failed to create the scratch directory {}", dir.display())
-                })?;
-                builder.tempdir_in(dir).with_context(|| {
-                    format!(
-                        "failed to create a temporary directory in {}",
-                        dir.display()
-                    )
-                })
-            }
-            None => builder
-                .tempdir()
-                .context("failed to create a temporary directory (check TMPDIR)"),
-        }
+        let dir = self
+            .opts
+            .scratch_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir);
+        scratch::create(&dir, prefix)
+    }
+}
+
+/// Where stored JSON lives: the cache entry, or a temporary file that must outlive its use.
+type Stored = (PathBuf, Option<Arc<tempfile::TempPath>>);
+
+/// Removes a side's cache entry (after its JSON failed to load), so it is built again.
+pub fn evict(side: &Side) {
+    if side.from_cache {
+        cache::Cache::evict(&side.json);
     }
 }
 

@@ -1,5 +1,11 @@
-//! Running `cargo rustdoc` to produce rustdoc JSON, collecting the output, and guarding the
-//! user's `Cargo.lock` while doing so.
+//! Running `cargo rustdoc` to produce rustdoc JSON and collecting the output, without ever
+//! writing the user's `Cargo.lock`: every build resolves against a private copy of it.
+//!
+//! Two unstable cargo features make that possible on a stable toolchain: `-Z lockfile-path`
+//! (the lockfile can live outside the package) and the unstable rustdoc flags. Both are reached
+//! with `RUSTC_BOOTSTRAP=1`, given to cargo alone: cargo's `[env]` table (forced) hands rustc,
+//! rustdoc and build scripts `RUSTC_BOOTSTRAP=<the documented crate>` instead, so dependencies'
+//! build scripts never see a "nightly" compiler and switch on nightly-only code.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,10 +20,11 @@ use super::BuildOptions;
 use crate::interrupt::{self, RunOptions};
 use crate::progress::Progress;
 
-/// Serialises "run cargo rustdoc, then read target/doc/<crate>.json": both sides document a
-/// crate of the same name into the same shared target dir, so if the lead runs the two sides
-/// in parallel, one side's JSON must be read before the other's build can overwrite it.
-/// (cargo itself serialises builds on a target dir, so this costs no parallelism.)
+/// Serialises "run cargo rustdoc, then read target/doc/<crate>.json" within this process: both
+/// sides document a crate of the same name into the same shared target dir, so one side's JSON
+/// must be read before the other's build can overwrite it. Other semgate processes on the same
+/// target dir (concurrent CI jobs) are kept out by a file lock, see [`TargetLock`]. (cargo
+/// itself serialises builds on a target dir, so neither costs parallelism.)
 static BUILD_LOCK: Mutex<()> = Mutex::new(());
 
 /// How features are passed on the command line.
@@ -37,7 +44,12 @@ pub(crate) struct Job<'a> {
     /// `RUSTC_BOOTSTRAP`.
     pub lib_name: &'a str,
     pub features: FeatureArgs,
-    pub locked: bool,
+    /// The lockfile resolution starts from (the workspace's own, when it has one); cargo only
+    /// ever sees a private copy of it.
+    pub lockfile: Option<&'a Path>,
+    /// Where cargo runs, which decides the `.cargo/config.toml` it reads (default: the
+    /// manifest's directory; a registry placeholder runs in the user's package instead).
+    pub cwd: Option<&'a Path>,
     /// Pass `--document-private-items`: the crate exports linker symbols, which are API even
     /// from private modules (see [`exports_symbols`]).
     pub document_private: bool,
@@ -76,14 +88,21 @@ pub(crate) fn exports_symbols(dir: &Path) -> bool {
     false
 }
 
+/// What one successful build produced.
+pub(crate) struct Built {
+    pub json: Vec<u8>,
+    /// The lockfile the build resolved to (its private copy, as cargo left it).
+    pub lock: Option<super::manifest::Lockfile>,
+}
+
 /// Runs `cargo rustdoc` for `job` and returns its raw output plus, on success, the JSON
-/// bytes (read while still holding the build lock).
+/// bytes (read while still holding the build locks) and the lockfile it resolved to.
 pub(crate) fn run(
     tc: &Toolchain,
     job: &Job<'_>,
     opts: &BuildOptions,
     progress: &Progress,
-) -> Result<(Output, Option<Vec<u8>>)> {
+) -> Result<(Output, Option<Built>)> {
     let _guard = BUILD_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     fs::create_dir_all(&opts.target_dir).with_context(|| {
         format!(
@@ -91,6 +110,19 @@ pub(crate) fn run(
             opts.target_dir.display()
         )
     })?;
+    let _target_lock = TargetLock::acquire(&opts.target_dir)?;
+    // cargo resolves into a private copy of the lockfile: the user's is never opened for writing
+    let private = super::scratch::create(&opts.target_dir, "semgate-lock-")?;
+    let private_lock = private.path().join("Cargo.lock");
+    if let Some(lock) = job.lockfile.filter(|l| l.is_file()) {
+        fs::copy(lock, &private_lock).with_context(|| {
+            format!(
+                "failed to copy {} to {}",
+                lock.display(),
+                private_lock.display()
+            )
+        })?;
+    }
     // Remove stale output so a JSON found afterwards is certainly from this build.
     let candidates = json_candidates(&opts.target_dir, job.lib_name);
     for c in &candidates {
@@ -107,12 +139,21 @@ pub(crate) fn run(
         .arg("--target-dir")
         .arg(&opts.target_dir)
         .args(["--color", "never"]);
-    if let Some(dir) = job.manifest_path.parent() {
+    if let Some(dir) = job.cwd.or(job.manifest_path.parent()) {
         cmd.current_dir(dir);
     }
-    if job.locked {
-        cmd.arg("--locked");
-    }
+    cmd.arg("-Zlockfile-path")
+        .arg("--config")
+        .arg(format!(
+            "resolver.lockfile-path={}",
+            toml_string(&private_lock.to_string_lossy())
+        ))
+        .arg("--config")
+        .arg(format!(
+            "env.RUSTC_BOOTSTRAP.value={}",
+            toml_string(job.lib_name)
+        ))
+        .args(["--config", "env.RUSTC_BOOTSTRAP.force=true"]);
     if job.features.all_features {
         cmd.arg("--all-features");
     }
@@ -129,10 +170,21 @@ pub(crate) fn run(
     if job.document_private {
         cmd.arg("--document-private-items");
     }
-    // Unstable rustdoc flags on a stable toolchain. Scoping RUSTC_BOOTSTRAP to the crate name
-    // keeps dependencies' build scripts from detecting a "nightly" compiler and switching on
-    // nightly-only code paths that then fail to build.
-    cmd.env("RUSTC_BOOTSTRAP", job.lib_name);
+    // A crate that denies lints (`#![deny(warnings)]`, `missing_docs`, broken intra-doc links)
+    // builds fine for its users, whose cargo caps lints of dependencies; semgate documents it
+    // as the root crate, so it caps them itself, for rustdoc here and for rustc (the workspace
+    // members it depends on by path) through the wrapper below. Lints never change the API.
+    cmd.args(["--cap-lints", "allow"]);
+    if let Some(wrapper) = lint_cap_wrapper() {
+        if let Some(inner) = std::env::var_os("RUSTC_WORKSPACE_WRAPPER").filter(|v| !v.is_empty()) {
+            cmd.env(INNER_WRAPPER_ENV, inner);
+        }
+        cmd.env("RUSTC_WORKSPACE_WRAPPER", wrapper);
+        cmd.env(WRAPPER_ENV, "1");
+    }
+    // Unstable cargo and rustdoc flags on a stable toolchain: cargo itself gets "1", and passes
+    // on only the crate-scoped value configured above (see the module docs).
+    cmd.env("RUSTC_BOOTSTRAP", "1");
     // No progress bar in captured output.
     cmd.env("CARGO_TERM_PROGRESS_WHEN", "never");
 
@@ -140,6 +192,8 @@ pub(crate) fn run(
         &mut cmd,
         RunOptions {
             echo_stderr: progress.is_verbose(),
+            reap: true,
+            ..Default::default()
         },
     )?;
     if !out.status.success() {
@@ -154,7 +208,104 @@ pub(crate) fn run(
         );
     };
     let bytes = fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
-    Ok((out, Some(bytes)))
+    let lock = super::manifest::Lockfile::read(&private_lock);
+    Ok((out, Some(Built { json: bytes, lock })))
+}
+
+/// `value` as a TOML string literal, for `--config key=value`.
+fn toml_string(value: &str) -> String {
+    toml_edit::Value::from(value).to_string().trim().to_string()
+}
+
+/// An exclusive lock on a target directory, held across "build, then read the JSON" so that
+/// concurrent semgate processes sharing the directory never read each other's output.
+struct TargetLock {
+    #[cfg(unix)]
+    _file: fs::File,
+}
+
+impl TargetLock {
+    fn acquire(target_dir: &Path) -> Result<TargetLock> {
+        let path = target_dir.join(".semgate-build.lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .with_context(|| format!("failed to open the build lock {}", path.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::io::AsRawFd;
+            loop {
+                // SAFETY: flock on a descriptor this function owns; released when it closes
+                let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+                if rc == 0 {
+                    break;
+                }
+                let err = std::io::Error::last_os_error();
+                if err.kind() != std::io::ErrorKind::WouldBlock {
+                    return Err(err).with_context(|| format!("failed to lock {}", path.display()));
+                }
+                interrupt::check()?;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Ok(TargetLock { _file: file })
+        }
+        #[cfg(not(unix))]
+        {
+            drop(file);
+            Ok(TargetLock {})
+        }
+    }
+}
+
+/// Set in cargo's environment when semgate is cargo's `RUSTC_WORKSPACE_WRAPPER`.
+pub const WRAPPER_ENV: &str = "SEMGATE_CAP_LINTS_WRAPPER";
+/// The user's own `RUSTC_WORKSPACE_WRAPPER`, which the lint-capping wrapper runs in turn.
+const INNER_WRAPPER_ENV: &str = "SEMGATE_INNER_WORKSPACE_WRAPPER";
+
+/// The semgate executable, when this process is one (`semgate` or `cargo-semgate`): cargo then
+/// runs it as the rustc wrapper for workspace members, see [`wrap_rustc`]. A test harness
+/// using the library is not, and builds without it.
+fn lint_cap_wrapper() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let stem = exe.file_stem()?.to_str()?;
+    matches!(stem, "semgate" | "cargo-semgate").then_some(exe)
+}
+
+/// Runs as cargo's `RUSTC_WORKSPACE_WRAPPER` (`semgate <rustc> <args>...`): compiles with
+/// `--cap-lints allow` added, so a workspace member that denies lints still compiles on a
+/// toolchain that warns about more than the one it was written for. Returns the exit code.
+pub fn wrap_rustc(args: &[std::ffi::OsString]) -> i32 {
+    let Some((rustc, rest)) = args.split_first() else {
+        eprintln!("semgate: the rustc wrapper was run without a compiler to run");
+        return 2;
+    };
+    let mut cmd = match std::env::var_os(INNER_WRAPPER_ENV).filter(|v| !v.is_empty()) {
+        Some(inner) => {
+            let mut c = std::process::Command::new(inner);
+            c.arg(rustc);
+            c
+        }
+        None => std::process::Command::new(rustc),
+    };
+    cmd.args(rest);
+    let compiling = rest.iter().any(|a| a == "--crate-name");
+    if compiling
+        && !rest
+            .iter()
+            .any(|a| a.to_string_lossy().starts_with("--cap-lints"))
+    {
+        cmd.args(["--cap-lints", "allow"]);
+    }
+    cmd.env_remove(WRAPPER_ENV).env_remove(INNER_WRAPPER_ENV);
+    match cmd.status() {
+        Ok(status) => status.code().unwrap_or(101),
+        Err(e) => {
+            eprintln!("semgate: could not run {}: {e}", rustc.to_string_lossy());
+            101
+        }
+    }
 }
 
 /// Where rustdoc may write `<lib>.json`: `<target>/doc/` for host builds and
@@ -172,13 +323,6 @@ fn json_candidates(target_dir: &Path, lib_name: &str) -> Vec<PathBuf> {
         out.extend(more);
     }
     out
-}
-
-/// True when cargo refused to run because `--locked` was passed and the lockfile is stale.
-pub(crate) fn lock_needs_update(stderr: &str) -> bool {
-    stderr.contains("--locked was passed")
-        || stderr.contains("because --locked")
-        || stderr.contains("needs to be updated but --locked")
 }
 
 /// The part of cargo's stderr worth showing: from the first `error` line on (the compiler's
@@ -231,55 +375,4 @@ pub(crate) fn check_header(bytes: &[u8], origin: &str) -> Result<Header> {
         );
     }
     Ok(header)
-}
-
-/// Snapshot of a lockfile that is put back when dropped: semgate must leave the user's
-/// `Cargo.lock` byte-identical even if cargo rewrote it or the build was interrupted.
-pub(crate) struct LockGuard {
-    path: PathBuf,
-    original: Option<Vec<u8>>,
-    restored: bool,
-}
-
-impl LockGuard {
-    pub(crate) fn new(path: &Path) -> Result<LockGuard> {
-        let original = match fs::read(path) {
-            Ok(b) => Some(b),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return Err(anyhow!("failed to read {}: {e}", path.display())),
-        };
-        Ok(LockGuard {
-            path: path.to_path_buf(),
-            original,
-            restored: false,
-        })
-    }
-
-    /// Puts the original back if cargo changed it; returns whether it had changed.
-    pub(crate) fn restore(mut self) -> Result<bool> {
-        self.restored = true;
-        self.put_back()
-    }
-
-    fn put_back(&self) -> Result<bool> {
-        let now = fs::read(&self.path).ok();
-        if now == self.original {
-            return Ok(false);
-        }
-        match &self.original {
-            Some(bytes) => fs::write(&self.path, bytes)
-                .with_context(|| format!("failed to restore {}; restore it with `git checkout -- Cargo.lock` or from a backup", self.path.display()))?,
-            None => fs::remove_file(&self.path)
-                .with_context(|| format!("failed to remove {}, which cargo created during the build", self.path.display()))?,
-        }
-        Ok(true)
-    }
-}
-
-impl Drop for LockGuard {
-    fn drop(&mut self) {
-        if !self.restored {
-            let _ = self.put_back();
-        }
-    }
 }

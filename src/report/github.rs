@@ -20,7 +20,7 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     let verdict = super::markdown::headline(report);
     let kind = match report.verdict {
-        Verdict::Pass => "notice",
+        Verdict::Pass | Verdict::None => "notice",
         Verdict::Fail => "error",
     };
     command(&mut out, kind, &[], &verdict);
@@ -61,7 +61,7 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
         // accepted findings do not count toward the bump: visible, but not as problems
         (Some(_), _) => "notice",
         // a breaking change released as a major version is intended: worth a look, not a failure
-        (None, Class::Breaking) if package.verdict == Verdict::Pass => "warning",
+        (None, Class::Breaking) if package.verdict != Verdict::Fail => "warning",
         (None, Class::Breaking) => "error",
         (None, Class::Additive) => "warning",
         (None, Class::Patch) => "notice",

@@ -60,6 +60,7 @@ pub fn render(report: &Report, paint: Paint) -> String {
         let verdict = match report.verdict {
             Verdict::Pass => paint.green("PASS"),
             Verdict::Fail => paint.red("FAIL"),
+            Verdict::None => paint.cyan("no verdict"),
         };
         let _ = writeln!(
             out,
@@ -174,9 +175,11 @@ fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
         let verdict = match p.verdict {
             Verdict::Pass => paint.green("PASS"),
             Verdict::Fail => paint.red("FAIL"),
+            Verdict::None => paint.cyan("none"),
         };
         let why = match p.verdict {
             Verdict::Pass => "the proposed version is large enough for these changes".to_string(),
+            Verdict::None => "no version was proposed".to_string(),
             Verdict::Fail => format!(
                 "the proposed version is too small: release at least {}",
                 p.minimum_version

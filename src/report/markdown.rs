@@ -21,7 +21,7 @@ pub fn render(report: &Report) -> String {
         (Verdict::Fail, _) => "❌",
         (Verdict::Pass, true) => "✅",
         // `suggest`: nothing was proposed, so there is nothing to pass or fail
-        (Verdict::Pass, false) => "ℹ️",
+        (Verdict::Pass | Verdict::None, _) => "ℹ️",
     };
     let _ = writeln!(out, "## {icon} {}\n", text(&headline(report)));
 
@@ -61,7 +61,7 @@ pub(crate) fn headline(report: &Report) -> String {
                 (Some(v), Verdict::Pass) => {
                     format!("semgate: {} {v} is large enough: {need}", p.name)
                 }
-                (None, _) => format!("semgate: {}: {need}", p.name),
+                (_, Verdict::None) | (None, _) => format!("semgate: {}: {need}", p.name),
             };
             if let Some(problems) = problems {
                 let _ = write!(line, " ({problems})");
@@ -128,7 +128,7 @@ fn table(out: &mut String, report: &Report) {
                 .unwrap_or_else(|| "—".into())
         };
         let verdict = match (&p.proposed_version, p.verdict) {
-            (None, _) => "—",
+            (None, _) | (_, Verdict::None) => "—",
             (Some(_), Verdict::Pass) => "✅ pass",
             (Some(_), Verdict::Fail) => "❌ fail",
         };

@@ -141,7 +141,14 @@ impl Report {
         skipped: Vec<String>,
     ) -> Report {
         let failed = packages.iter().any(|p| p.verdict == Verdict::Fail) || !problems.is_empty();
-        let verdict = if failed { Verdict::Fail } else { Verdict::Pass };
+        let judged = packages.iter().any(|p| p.verdict != Verdict::None);
+        let verdict = if failed {
+            Verdict::Fail
+        } else if judged {
+            Verdict::Pass
+        } else {
+            Verdict::None
+        };
         let required_bump = packages
             .iter()
             .map(|p| p.required_bump)
@@ -167,6 +174,51 @@ impl Report {
     }
 }
 
+/// Writes command output to stdout: the one place semgate prints its results. A failed write
+/// (a closed or full stdout, a reader that went away) is an error, never ignored: a verdict
+/// nobody received must not look like a pass.
+pub fn emit(text: &str) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    if stdout_was_closed() {
+        anyhow::bail!("stdout is closed, so the report cannot be written (was it run with `>&-`?)");
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .context("failed to write to stdout")
+}
+
+/// Whether the process started with stdout closed (`semgate check >&-`). Rust's runtime reopens
+/// a closed standard descriptor on `/dev/null`, read-write, before `main`, and every write then
+/// "succeeds": a read-write `/dev/null` on fd 1 is that, where a shell's `> /dev/null` (which
+/// must keep working: the exit code is the answer) opens it write-only.
+fn stdout_was_closed() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: F_GETFL and fstat only read the state of descriptor 1
+        let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
+        if flags == -1 {
+            return true;
+        }
+        if flags & libc::O_ACCMODE != libc::O_RDWR {
+            return false;
+        }
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        if unsafe { libc::fstat(libc::STDOUT_FILENO, &mut st) } != 0 {
+            return true;
+        }
+        std::fs::metadata("/dev/null").is_ok_and(|null| {
+            null.rdev() == st.st_rdev as u64 && (st.st_mode & libc::S_IFMT) == libc::S_IFCHR
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// `key=value` lines for `$GITHUB_OUTPUT`.
 pub fn github_output(report: &Report) -> String {
     let mut s = format!("bumpLevel={}\n", report.required_bump.as_str());
@@ -176,10 +228,10 @@ pub fn github_output(report: &Report) -> String {
     }
     s.push_str(&format!(
         "verdict={}\n",
-        if report.verdict == Verdict::Pass {
-            "pass"
-        } else {
-            "fail"
+        match report.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::None => "none",
         }
     ));
     s

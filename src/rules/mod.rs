@@ -164,8 +164,7 @@ pub struct ReleaseCheck {
     pub fix: &'static str,
 }
 
-/// Every release check.
-pub static RELEASE_CHECKS: &[&ReleaseCheck] = &[&crate::workspace::UNRELEASED_DEPENDENCY];
+pub use crate::release_checks::RELEASE_CHECKS;
 
 /// What `semgate explain` prints about a rule or a release check.
 pub struct Explanation {

@@ -16,6 +16,24 @@ use semgate::rules::RULES;
 /// Resolving the catalogue issue means emptying this list.
 pub const PENDING_RULES: &[&str] = &[];
 
+/// Whether crates.io answers through cargo (checked once per test process). Tests that need
+/// it call this first and return early, saying why, when it does not: the machine may be
+/// offline, which is never a reason for a test to fail.
+pub fn online(what: &str) -> bool {
+    static ONLINE: OnceLock<bool> = OnceLock::new();
+    let online = *ONLINE.get_or_init(|| {
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["info", "itoa@1.0.0", "--color", "never"])
+            .current_dir(std::env::temp_dir())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    if !online {
+        eprintln!("skipped ({what}): crates.io cannot be reached through cargo");
+    }
+    online
+}
+
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
