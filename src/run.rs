@@ -484,15 +484,29 @@ fn compare_package(
         .filter(|p| !p.is_empty());
     let mut runs = Vec::new();
     for (label, opts) in feature_set_options(args, opts) {
+        // the two sides build at once, each in its own target directory
         let build_both = || -> Result<(Side, Side)> {
-            let mut baseline = build::build_side(
-                &name,
-                &baseline_source,
-                ctx,
-                &opts,
-                Role::Baseline,
-                progress,
-            )?;
+            let (baseline, current) = rayon::join(
+                || {
+                    build::build_side(
+                        &name,
+                        &baseline_source,
+                        ctx,
+                        &opts,
+                        Role::Baseline,
+                        progress,
+                    )
+                },
+                || build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress),
+            );
+            // an interrupt reaches both builds: report it rather than the other side's error
+            let (mut baseline, current) = match (baseline, current) {
+                (Ok(b), Ok(c)) => (b, c),
+                (Err(e), _) | (_, Err(e)) if crate::interrupt::is_interrupted_error(&e) => {
+                    return Err(e)
+                }
+                (Err(e), _) | (_, Err(e)) => return Err(e),
+            };
             if let (Some(tagged), Source::GitRev { rev }) = (&release, &baseline_source) {
                 if baseline
                     .version
@@ -506,8 +520,6 @@ fn compare_package(
                 }
                 baseline.version = Some(tagged.clone());
             }
-            let current =
-                build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress)?;
             Ok((baseline, current))
         };
         let (baseline, current) = build_both()?;

@@ -557,7 +557,8 @@ fn git_baseline_and_working_tree_build_without_touching_the_repo() {
         log.contains("    Building baseline rustdoc for demo from git tag v1.0.0"),
         "{log}"
     );
-    assert!(log.contains("Cargo.lock is out of date"), "{log}");
+    // the stale lockfile was resolved in a private copy: nothing to say, nothing touched
+    assert!(!log.contains("Cargo.lock is out of date"), "{log}");
 }
 
 #[test]
@@ -859,7 +860,12 @@ fn registry_baseline_builds_a_published_version() {
     };
     let side = build("itoa", &registry(1, 0, 10), &ctx, &opts, Role::Baseline)
         .expect("registry baseline builds");
-    assert_eq!(side.description, "crates.io 1.0.10");
+    assert!(
+        side.description
+            .starts_with("crates.io 1.0.10, dependencies as of its release 2023-"),
+        "{}",
+        side.description
+    );
     assert_eq!(side.source_kind, "registry");
     assert_eq!(crate_version(&side), "1.0.10");
     assert!(has_item(&side, "Buffer"));

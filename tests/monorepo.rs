@@ -684,7 +684,7 @@ fn two_published_releases_compare_from_an_empty_directory() {
     assert_contains(
         &stdout(&out),
         &[
-            "baseline: 1.0.10 (crates.io 1.0.10)",
+            "baseline: 1.0.10 (crates.io 1.0.10, dependencies as of its release",
             "proposed: 1.0.11 (from --current-version)",
         ],
     );

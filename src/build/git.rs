@@ -86,11 +86,23 @@ pub(crate) fn short_head(root: &Path) -> Result<String> {
         .to_string())
 }
 
-/// Paths (relative to `root`) with uncommitted or untracked changes, from one `git status`.
-/// Untracked files count: they can change a build just as much.
-pub(crate) fn changed_paths(root: &Path) -> Result<Vec<PathBuf>> {
+/// Paths (relative to `root`) under `scope` (relative to `root`; empty: everything) with
+/// uncommitted or untracked changes, from one `git status`. Untracked files count: they can
+/// change a build just as much.
+pub(crate) fn changed_paths(root: &Path, scope: &Path) -> Result<Vec<PathBuf>> {
     let mut cmd = git(root);
-    cmd.args(["status", "--porcelain=v1", "-z", "--untracked-files=normal"]);
+    cmd.args([
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=normal",
+        "--",
+    ]);
+    cmd.arg(if scope.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        scope
+    });
     let out = interrupt::run(&mut cmd).context("failed to run `git status`")?;
     if !out.status.success() {
         bail!(

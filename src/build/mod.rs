@@ -115,6 +115,13 @@ impl BuildOptions {
         }
     }
 
+    /// cargo's target directory for one side: the two sides build in their own directories
+    /// under the shared one, so both can build at once, and each keeps its dependencies built
+    /// from run to run.
+    pub fn cargo_target_dir(&self, role: Role) -> PathBuf {
+        self.target_dir.join(role_str(role))
+    }
+
     /// `features` split on commas and whitespace, like cargo accepts them.
     fn feature_list(&self) -> Vec<String> {
         let mut out: Vec<String> = self
@@ -1047,6 +1054,7 @@ impl SideBuild<'_> {
             features,
             lockfile: Some(&lock_path),
             cwd: None,
+            target_dir: self.opts.cargo_target_dir(self.role),
             document_private: pkg
                 .manifest_path
                 .parent()
@@ -1119,6 +1127,7 @@ impl SideBuild<'_> {
             features: self.feature_args(&pre, &description),
             lockfile: Some(&lock_path),
             cwd: None,
+            target_dir: self.opts.cargo_target_dir(self.role),
             document_private: pkg
                 .manifest_path
                 .parent()

@@ -135,6 +135,7 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         features: FeatureArgs::default(),
         lockfile: Some(&dir.join("Cargo.lock")),
         cwd: Some(&b.ctx.package_dir),
+        target_dir: b.opts.cargo_target_dir(b.role),
         document_private: pkg
             .manifest_path
             .parent()

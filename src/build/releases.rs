@@ -145,15 +145,20 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// The repository around `dir`; `None` outside a git work tree (or without git).
+    /// The repository around `dir`; `None` outside a git work tree (or without git). Only
+    /// changes under `dir` are read (a workspace in a large monorepo need not stat the rest).
     pub(crate) fn discover(dir: &Path) -> Result<Option<Repo>> {
         let Some(root) = git::toplevel(dir)? else {
             return Ok(None);
         };
         let root = super::canonical(&root);
+        let scope = super::canonical(dir)
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         let head = git::head(&root)?;
         let shallow = git::is_shallow(&root);
-        let changed = git::changed_paths(&root)?;
+        let changed = git::changed_paths(&root, &scope)?;
         Ok(Some(Repo {
             root,
             head,

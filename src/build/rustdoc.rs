@@ -10,7 +10,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{anyhow, bail, Context, Result};
 use serde::Deserialize;
@@ -20,12 +20,23 @@ use super::BuildOptions;
 use crate::interrupt::{self, RunOptions};
 use crate::progress::Progress;
 
-/// Serialises "run cargo rustdoc, then read target/doc/<crate>.json" within this process: both
-/// sides document a crate of the same name into the same shared target dir, so one side's JSON
-/// must be read before the other's build can overwrite it. Other semgate processes on the same
-/// target dir (concurrent CI jobs) are kept out by a file lock, see [`TargetLock`]. (cargo
-/// itself serialises builds on a target dir, so neither costs parallelism.)
-static BUILD_LOCK: Mutex<()> = Mutex::new(());
+/// Serialises "run cargo rustdoc, then read target/doc/<crate>.json" per target directory within
+/// this process: builds of a crate of one name into one target dir must each read their JSON
+/// before the next can overwrite it. Other semgate processes on the same target dir (concurrent
+/// CI jobs) are kept out by a file lock, see [`TargetLock`]. (cargo itself serialises builds
+/// on a target dir, so neither costs parallelism; the two sides of a comparison build in
+/// different target dirs, at the same time.)
+static BUILD_LOCKS: Mutex<Vec<(PathBuf, Arc<Mutex<()>>)>> = Mutex::new(Vec::new());
+
+fn build_lock(target_dir: &Path) -> Arc<Mutex<()>> {
+    let mut locks = BUILD_LOCKS.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((_, lock)) = locks.iter().find(|(dir, _)| dir == target_dir) {
+        return Arc::clone(lock);
+    }
+    let lock = Arc::new(Mutex::new(()));
+    locks.push((target_dir.to_path_buf(), Arc::clone(&lock)));
+    lock
+}
 
 /// How features are passed on the command line.
 #[derive(Debug, Clone, Default)]
@@ -50,6 +61,9 @@ pub(crate) struct Job<'a> {
     /// Where cargo runs, which decides the `.cargo/config.toml` it reads (default: the
     /// manifest's directory; a registry placeholder runs in the user's package instead).
     pub cwd: Option<&'a Path>,
+    /// cargo's target directory for this build (one per side, see
+    /// [`BuildOptions::cargo_target_dir`]).
+    pub target_dir: PathBuf,
     /// Pass `--document-private-items`: the crate exports linker symbols, which are API even
     /// from private modules (see [`exports_symbols`]).
     pub document_private: bool,
@@ -103,14 +117,16 @@ pub(crate) fn run(
     opts: &BuildOptions,
     progress: &Progress,
 ) -> Result<(Output, Option<Built>)> {
-    let _guard = BUILD_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-    fs::create_dir_all(&opts.target_dir).with_context(|| {
+    let target_dir = &job.target_dir;
+    let lock = build_lock(target_dir);
+    let _guard = lock.lock().unwrap_or_else(|p| p.into_inner());
+    fs::create_dir_all(target_dir).with_context(|| {
         format!(
             "failed to create the target directory {}",
-            opts.target_dir.display()
+            target_dir.display()
         )
     })?;
-    let _target_lock = TargetLock::acquire(&opts.target_dir)?;
+    let _target_lock = TargetLock::acquire(target_dir)?;
     // cargo resolves into a private copy of the lockfile: the user's is never opened for writing
     let private = super::scratch::create(&opts.target_dir, "semgate-lock-")?;
     let private_lock = private.path().join("Cargo.lock");
@@ -124,7 +140,7 @@ pub(crate) fn run(
         })?;
     }
     // Remove stale output so a JSON found afterwards is certainly from this build.
-    let candidates = json_candidates(&opts.target_dir, job.lib_name);
+    let candidates = json_candidates(target_dir, job.lib_name);
     for c in &candidates {
         let _ = fs::remove_file(c);
     }
@@ -137,7 +153,7 @@ pub(crate) fn run(
         .arg("--manifest-path")
         .arg(job.manifest_path)
         .arg("--target-dir")
-        .arg(&opts.target_dir)
+        .arg(target_dir)
         .args(["--color", "never"]);
     if let Some(dir) = job.cwd.or(job.manifest_path.parent()) {
         cmd.current_dir(dir);
@@ -204,7 +220,7 @@ pub(crate) fn run(
         bail!(
             "cargo rustdoc succeeded but wrote no {}.json under {}; semgate cannot find the rustdoc JSON (is a custom build target configured?)",
             job.lib_name,
-            opts.target_dir.display()
+            target_dir.display()
         );
     };
     let bytes = fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
