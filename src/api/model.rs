@@ -343,11 +343,16 @@ impl Api {
                     .get(&external_key(&s.path, &s.kind))
                     .is_some_and(|n| *n == 1)
         });
+        let crate_file = summary
+            .filter(|s| s.crate_id != 0)
+            .and_then(|s| self.krate.external_crates.get(&s.crate_id))
+            .and_then(|c| c.path.file_name());
         Identity {
             paths: self.paths_of(id),
             definition: summary.map(|s| s.path.as_slice()),
             kind: summary.map(|s| &s.kind),
             unique_external,
+            crate_file,
         }
     }
 
@@ -453,6 +458,9 @@ pub struct Identity<'a> {
     kind: Option<&'a ItemKind>,
     /// a dependency's item whose crate, name and kind no other item of that crate shares
     unique_external: bool,
+    /// the compiled dependency the item comes from (`libdep-<hash>.rmeta`): the hash covers
+    /// the dependency's version, so the same file on both sides means the same version
+    crate_file: Option<&'a std::ffi::OsStr>,
 }
 
 impl Identity<'_> {
@@ -463,8 +471,15 @@ impl Identity<'_> {
             }
             // the two sides may resolve a dependency to different compatible versions, which
             // may define the item in another module and re-export it at the same path: an
-            // item of the same crate, name and kind, unambiguous on both sides, is the same
-            if self.unique_external
+            // item of the same crate, name and kind, unambiguous on both sides, is the same.
+            // Only across two builds of the dependency: within one version a definition path
+            // that differs is another item.
+            let other_build = matches!(
+                (self.crate_file, other.crate_file),
+                (Some(a), Some(b)) if a != b
+            );
+            if other_build
+                && self.unique_external
                 && other.unique_external
                 && self.kind == other.kind
                 && a.first() == b.first()
