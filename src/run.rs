@@ -1144,7 +1144,8 @@ fn first_release(
 
 fn load_api(side: &Side, options: ApiOptions) -> Result<Api> {
     let krate = load_crate(&side.json)?;
-    Ok(Api::new(krate, options))
+    Api::new(krate, options)
+        .with_context(|| format!("cannot read the API in {}", side.json.display()))
 }
 
 fn side_version(side: &Side, api: &Api) -> Option<Version> {

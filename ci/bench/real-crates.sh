@@ -55,9 +55,41 @@ pairs=(
   "walkdir 2.4.0 2.5.0"
   "itertools 0.12.0 0.12.1"
   "rand 0.8.4 0.8.5"
+  # maps and caches with a defaulted hasher or allocator parameter
+  "dashmap 5.5.0 5.5.3"
+  "lru 0.12.0 0.12.1"
+  "hashbrown 0.12.3 0.13.1"
+  "indexmap 1.9.2 1.9.3"
+  "ahash 0.8.6 0.8.7"
+  "im 15.0.0 15.1.0"
+  "petgraph 0.6.3 0.6.4"
+  # async traits and futures
+  "tower-service 0.3.2 0.3.3"
+  "tower-layer 0.3.1 0.3.2"
+  "futures-util 0.3.31 0.3.32"
+  "async-channel 2.1.0 2.1.1"
+  "event-listener 4.0.0 4.0.3"
+  "async-trait 0.1.74 0.1.77"
+  # exported symbols (#[no_mangle] / #[export_name], or macros that write them)
+  "getrandom 0.2.11 0.2.12"
+  "libz-rs-sys 0.2.0 0.2.1"
+  "rustls-ffi 0.12.1 0.12.2"
+  # very deep generic nesting
+  "typenum 1.16.0 1.17.0"
+  "generic-array 0.14.6 0.14.7"
+  "frunk_core 0.4.1 0.4.2"
+  "combine 4.6.6 4.6.7"
+  "winnow 0.5.30 0.5.31"
+  # other common shapes
+  "crossbeam-channel 0.5.8 0.5.9"
+  "parking_lot 0.12.1 0.12.2"
+  "rayon 1.8.0 1.8.1"
+  "num-traits 0.2.17 0.2.18"
+  "slab 0.4.8 0.4.9"
 )
 
 status=0
+rm -f "$work/breaking.txt.tmp"
 printf '%-14s %-20s %5s %5s %5s  %-8s %s\n' crate pair break add note required self-pair
 for line in "${pairs[@]}"; do
   read -r crate old new <<<"$line"
@@ -87,6 +119,16 @@ print(c["breaking"], c["additive"], c["patch"], p["required_bump"])' <<<"$report
   verdict=ok
   if [ "$self" != 0 ]; then verdict="FAIL ($self findings)"; status=1; fi
   printf '%-14s %-20s %5s %5s %5s  %-8s %s\n' "$crate" "$old..$new" "$b" "$a" "$n" "$req" "$verdict"
+  # every breaking finding, for review (see the issue notes for the judgement of each)
+  python3 -c '
+import json, sys
+found = [f for f in json.load(sys.stdin)["packages"][0]["findings"] if f["change"] == "breaking"]
+if found:
+    print(sys.argv[1])
+for f in found:
+    print("    " + f["rule"] + ": " + f["message"])' "$crate $old..$new" <<<"$report" >>"$work/breaking.txt.tmp" || true
 done
 echo "reports: $work/<crate>-<old>-<new>.json"
+mv "$work/breaking.txt.tmp" "$work/breaking.txt" 2>/dev/null || true
+echo "breaking findings, per pair: $work/breaking.txt"
 exit $status

@@ -18,13 +18,15 @@ pub fn signature(api: &Api, item: &Item) -> String {
                 StructKind::Tuple(fields) => {
                     let fs: Vec<String> = fields
                         .iter()
-                        .map(|f| match f.and_then(|id| api.item(id)) {
-                            Some(fi) => match &fi.inner {
-                                ItemEnum::StructField(t) => format!("pub {}", render_type(t)),
-                                _ => "_".into(),
+                        .map(
+                            |f| match f.and_then(|id| api.item(id)).filter(|fi| is_pub(fi)) {
+                                Some(fi) => match &fi.inner {
+                                    ItemEnum::StructField(t) => format!("pub {}", render_type(t)),
+                                    _ => "_".into(),
+                                },
+                                None => "_".into(),
                             },
-                            None => "_".into(),
-                        })
+                        )
                         .collect();
                     format!("pub struct {name}{g}({}){w};", fs.join(", "))
                 }
@@ -32,12 +34,14 @@ pub fn signature(api: &Api, item: &Item) -> String {
                     fields,
                     has_stripped_fields,
                 } => {
-                    let mut fs: Vec<String> = fields
+                    let shown: Vec<&Item> = fields
                         .iter()
                         .filter_map(|id| api.item(*id))
-                        .map(field)
+                        .filter(|f| is_pub(f))
                         .collect();
-                    if *has_stripped_fields {
+                    let private = *has_stripped_fields || shown.len() < fields.len();
+                    let mut fs: Vec<String> = shown.into_iter().map(field).collect();
+                    if private {
                         fs.push("/* private fields */".into());
                     }
                     format!("pub struct {name}{g}{w} {{ {} }}", fs.join(", "))
@@ -191,6 +195,12 @@ pub fn abi_text(abi: &Abi) -> Option<String> {
     } else {
         name.to_string()
     })
+}
+
+/// Struct fields carry their own visibility; private ones are in the index when rustdoc
+/// documented private items.
+fn is_pub(field: &Item) -> bool {
+    field.visibility == rustdoc_types::Visibility::Public
 }
 
 fn field(item: &Item) -> String {

@@ -69,6 +69,8 @@ fn working_tree(group: &[&Request<'_>], opts: &BuildOptions, progress: &Progress
         }
         misses.push((b, plan));
     }
+    // members that export symbols are documented with private items: they build on their own
+    misses.retain(|(_, p)| !p.document_private);
     if misses.len() < 2 {
         return Ok(());
     }
@@ -95,6 +97,7 @@ fn working_tree(group: &[&Request<'_>], opts: &BuildOptions, progress: &Progress
         lockfile: Some(&first_plan.lock_path),
         cwd: None,
         target_dir: &target_dir,
+        document_private: false,
     };
     let (_, built) = run_batch(&first.tc, &batch, opts, progress)?;
     let Some((jsons, lock)) = built else {
@@ -154,6 +157,13 @@ fn at_commit(
     let mut found = Vec::new();
     for (b, key) in &misses {
         if let Some(pkg) = manifest::find_member(&metadata, b.package) {
+            let private = pkg
+                .manifest_path
+                .parent()
+                .is_some_and(|dir| super::rustdoc::exports_symbols(dir.as_std_path()));
+            if private {
+                continue; // built on its own, with private items
+            }
             let pre = manifest::manifest_info(pkg, None);
             if let Some(lib) = pre.lib_target.clone() {
                 found.push((b, key, pkg, lib));
@@ -184,6 +194,7 @@ fn at_commit(
         lockfile: Some(&lock_path),
         cwd: None,
         target_dir: &target_dir,
+        document_private: false,
     };
     let (_, built) = run_batch(&first.tc, &batch, opts, progress)?;
     let Some((jsons, lock)) = built else {

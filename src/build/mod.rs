@@ -887,6 +887,9 @@ impl SideBuild<'_> {
                 bool_str(self.opts.no_default_features),
             )
             .field("document-hidden", bool_str(self.opts.document_hidden))
+            // private items are documented when the sources export symbols (a function of
+            // the sources the key pins); naming the policy keeps entries built before it apart
+            .field("document-private", "when-exporting-symbols")
             // Unknown features are dropped on the baseline but an error on the current side.
             .field(
                 "feature-policy",
@@ -1058,6 +1061,7 @@ impl SideBuild<'_> {
             lockfile: Some(&plan.lock_path),
             cwd: None,
             target_dir: self.opts.cargo_target_dir(self.role),
+            document_private: plan.document_private,
         };
         let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&plan.description, &out))?;
@@ -1134,6 +1138,10 @@ impl SideBuild<'_> {
             lib_name,
             lock_path,
             features,
+            document_private: pkg
+                .manifest_path
+                .parent()
+                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
         })
     }
 
@@ -1193,6 +1201,10 @@ impl SideBuild<'_> {
             lockfile: Some(&lock_path),
             cwd: None,
             target_dir: self.opts.cargo_target_dir(self.role),
+            document_private: pkg
+                .manifest_path
+                .parent()
+                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
         };
         let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
@@ -1291,6 +1303,8 @@ struct LocalPlan<'m> {
     lib_name: String,
     lock_path: PathBuf,
     features: FeatureArgs,
+    /// the package exports symbols (see [`rustdoc::exports_symbols`])
+    document_private: bool,
 }
 
 /// Where stored JSON lives: the cache entry, or a temporary file that must outlive its use.

@@ -136,6 +136,10 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         lockfile: Some(&dir.join("Cargo.lock")),
         cwd: Some(&b.ctx.package_dir),
         target_dir: b.opts.cargo_target_dir(b.role),
+        document_private: pkg
+            .manifest_path
+            .parent()
+            .is_some_and(|dir| super::rustdoc::exports_symbols(dir.as_std_path())),
     };
     let (out, built) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
     let built = built.ok_or_else(|| b.build_failure(&description, &out))?;

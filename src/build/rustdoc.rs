@@ -64,6 +64,42 @@ pub(crate) struct Job<'a> {
     /// cargo's target directory for this build (one per side, see
     /// [`BuildOptions::cargo_target_dir`]).
     pub target_dir: PathBuf,
+    /// Pass `--document-private-items`: the crate exports linker symbols, which are API even
+    /// from private modules (see [`exports_symbols`]).
+    pub document_private: bool,
+}
+
+/// Whether a package's Rust sources under `dir` mention `no_mangle` or `export_name`: only then
+/// are private items documented, because a `#[no_mangle]` function in a private module is
+/// ABI that the public-items-only JSON does not show. Deterministic in the sources, which
+/// every cache key already pins. Unreadable files count as not mentioning it.
+pub(crate) fn exports_symbols(dir: &Path) -> bool {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
+                // build output and VCS data hold no sources of this package
+                let name = entry.file_name();
+                if name != "target" && name != ".git" {
+                    stack.push(path);
+                }
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "rs") {
+                if let Ok(text) = fs::read_to_string(&path) {
+                    if text.contains("no_mangle") || text.contains("export_name") {
+                        return true;
+                    }
+                }
+            }
+        }
+    }
+    false
 }
 
 /// What one successful build produced.
@@ -89,6 +125,7 @@ pub(crate) fn run(
         lockfile: job.lockfile,
         cwd: job.cwd,
         target_dir: &job.target_dir,
+        document_private: job.document_private,
     };
     let (out, built) = run_batch(tc, &batch, opts, progress)?;
     Ok((
@@ -110,6 +147,8 @@ pub(crate) struct Batch<'a> {
     pub lockfile: Option<&'a Path>,
     pub cwd: Option<&'a Path>,
     pub target_dir: &'a Path,
+    /// document private items too (see [`exports_symbols`])
+    pub document_private: bool,
 }
 
 /// Every package's JSON of a batch, in order, and the lockfile the build resolved to.
@@ -165,6 +204,9 @@ pub(crate) fn run_batch(
     let mut rustdoc_flags = vec!["-Z", "unstable-options", "--output-format", "json"];
     if opts.document_hidden {
         rustdoc_flags.push("--document-hidden-items");
+    }
+    if batch.document_private {
+        rustdoc_flags.push("--document-private-items");
     }
     rustdoc_flags.extend(["--cap-lints", "allow"]);
 

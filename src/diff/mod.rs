@@ -7,13 +7,14 @@
 
 pub mod finding;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
 
 pub use finding::{Finding, Location};
 
+use crate::api::model::Namespace;
 use crate::api::types::TypeCx;
 use crate::api::{Api, Target};
 use crate::build::ManifestInfo;
@@ -100,6 +101,31 @@ impl<'a> Input<'a> {
     }
 }
 
+/// A public path and what it names on the side it was taken from.
+#[derive(Debug, Clone)]
+pub struct PathItem<'a> {
+    /// the canonical one of the paths that changed, when one item changed at several
+    pub path: &'a str,
+    pub target: Target,
+    /// the item's other paths that changed the same way (re-exports), canonical order
+    pub others: Vec<&'a str>,
+}
+
+impl PathItem<'_> {
+    /// ` (also at `a::B` and 2 more paths)`, or nothing when only one path changed.
+    pub fn others_note(&self) -> String {
+        match self.others.as_slice() {
+            [] => String::new(),
+            [one] => format!(" (also at `{one}`)"),
+            [first, rest @ ..] => format!(
+                " (also at `{first}` and {} more path{})",
+                rest.len(),
+                if rest.len() == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
 /// Everything rules need, matched once.
 pub struct DiffCx<'a> {
     pub old: &'a Api,
@@ -107,12 +133,12 @@ pub struct DiffCx<'a> {
     pub old_manifest: Option<&'a ManifestInfo>,
     pub new_manifest: Option<&'a ManifestInfo>,
     pub types: TypeCx<'a>,
-    /// public paths of the baseline that resolve to nothing now (outermost only)
-    pub removed: Vec<&'a str>,
+    /// public paths of the baseline that name nothing now, per namespace (outermost only)
+    pub removed: Vec<PathItem<'a>>,
     /// public paths of the baseline that now exist only behind `#[doc(hidden)]`
-    pub now_hidden: Vec<&'a str>,
-    /// new public paths (outermost only)
-    pub added: Vec<&'a str>,
+    pub now_hidden: Vec<PathItem<'a>>,
+    /// new public paths, per namespace (outermost only)
+    pub added: Vec<PathItem<'a>>,
     pub pairs: Vec<Pair<'a>>,
     /// inherent members of matched types
     pub members: Vec<Member<'a>>,
@@ -123,18 +149,64 @@ pub struct DiffCx<'a> {
 impl<'a> DiffCx<'a> {
     pub fn new(old_input: Input<'a>, new_input: Input<'a>) -> DiffCx<'a> {
         let (old, new) = (old_input.api, new_input.api);
+        let types = TypeCx::new(old, new);
+        let visible = |api: &Api, hidden: bool| !hidden || api.options.include_hidden;
+
+        // Each stored path of one side is looked up in the other side's name tables, so a
+        // path that side did not store (an item with many paths) is still found. Items are
+        // matched per namespace; a path that names one item on each side in different
+        // namespaces is the same path changing kind (`pub fn x` -> `pub mod x`), unless either
+        // side has several items there (`pub mod walk` beside `pub fn walk`).
+        let mut shared: Vec<(&'a str, Id, Id)> = Vec::new();
+        let mut removed = Vec::new();
+        let mut now_hidden = Vec::new();
+        for (path, targets) in &old.paths {
+            let there = new.resolve(path);
+            let there_visible: Vec<(Namespace, Target)> = there
+                .iter()
+                .filter(|(_, _, h)| visible(new, *h))
+                .map(|(ns, t, _)| (ns, t))
+                .collect();
+            for (ns, target) in targets.iter() {
+                let counterpart = match there.get(ns) {
+                    Some((t, h)) if visible(new, h) => Some(t),
+                    Some(_) => {
+                        now_hidden.push(PathItem::new(path, target));
+                        continue;
+                    }
+                    None if targets.len() == 1 && there_visible.len() == 1 => {
+                        Some(there_visible[0].1)
+                    }
+                    None => None,
+                };
+                match (target, counterpart) {
+                    (Target::Item(o), Some(Target::Item(n))) => shared.push((path.as_str(), o, n)),
+                    (_, Some(_)) => {}
+                    (_, None) => {
+                        removed.push(PathItem::new(path, target));
+                    }
+                }
+            }
+        }
+        let mut added = Vec::new();
+        for (path, targets) in &new.paths {
+            let before = old.resolve(path);
+            let before_visible = before.iter().filter(|(_, _, h)| visible(old, *h)).count();
+            for (ns, target) in targets.iter() {
+                let existed = match before.get(ns) {
+                    Some((_, h)) => visible(old, h),
+                    None => targets.len() == 1 && before_visible == 1,
+                };
+                if !existed {
+                    added.push(PathItem::new(path, target));
+                }
+            }
+        }
+
+        // visit shared paths canonical-first so each pair is named by its best path
+        shared.sort_by(|a, b| crate::api::model::path_order(a.0, b.0));
         let mut pairs = Vec::new();
         let mut seen: HashSet<(Id, Id)> = HashSet::new();
-        // visit shared paths canonical-first so each pair is named by its best path
-        let mut shared: Vec<(&'a str, Id, Id)> = old
-            .paths
-            .iter()
-            .filter_map(|(path, target)| match (target, new.paths.get(path)) {
-                (Target::Item(o), Some(Target::Item(n))) => Some((path.as_str(), *o, *n)),
-                _ => None,
-            })
-            .collect();
-        shared.sort_by(|a, b| crate::api::model::path_order(a.0, b.0));
         for (path, o, n) in shared {
             if seen.insert((o, n)) {
                 if let (Some(oi), Some(ni)) = (old.item(o), new.item(n)) {
@@ -156,27 +228,11 @@ impl<'a> DiffCx<'a> {
                 }
             }
         }
-        pairs.sort_by(|a, b| a.path.cmp(b.path));
+        pairs.sort_by(|a, b| a.path.cmp(b.path).then_with(|| a.old.id.0.cmp(&b.old.id.0)));
 
-        let gone: Vec<&'a str> = old
-            .paths
-            .keys()
-            .filter(|p| !new.paths.contains_key(*p))
-            .map(String::as_str)
-            .collect();
-        let (now_hidden, removed): (Vec<&str>, Vec<&str>) = gone
-            .into_iter()
-            .partition(|p| new.hidden_paths.contains(*p));
-        let removed = outermost(removed, &old.paths);
-        let now_hidden = outermost(now_hidden, &old.paths);
-        let added = outermost(
-            new.paths
-                .keys()
-                .filter(|p| !old.paths.contains_key(*p))
-                .map(String::as_str)
-                .collect(),
-            &new.paths,
-        );
+        let removed = outermost(removed);
+        let now_hidden = outermost(now_hidden);
+        let added = outermost(added);
 
         let mut members = Vec::new();
         let mut trait_members = Vec::new();
@@ -185,17 +241,24 @@ impl<'a> DiffCx<'a> {
                 inherent_members(old, pair.old),
                 inherent_members(new, pair.new),
             ) {
-                members.extend(match_members(pair.path, index, o, n));
+                members.extend(match_inherent(&types, pair.path, index, o, n));
             }
             if let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) {
                 let named = |api: &'a Api, ids: &'a [Id], g: &'a Generics| {
                     ids.iter()
                         .filter_map(|id| api.item(*id))
                         .filter(|i| !api.is_hidden(i))
-                        .filter_map(|i| Some((i.name.as_deref()?, i, g, None)))
+                        .filter_map(|i| {
+                            Some(NamedMember {
+                                name: i.name.as_deref()?,
+                                item: i,
+                                generics: g,
+                                self_type: None,
+                            })
+                        })
                         .collect::<Vec<_>>()
                 };
-                trait_members.extend(match_members(
+                trait_members.extend(match_trait_items(
                     pair.path,
                     index,
                     named(old, &ot.items, &ot.generics),
@@ -209,7 +272,7 @@ impl<'a> DiffCx<'a> {
             new,
             old_manifest: old_input.manifest,
             new_manifest: new_input.manifest,
-            types: TypeCx::new(old, new),
+            types,
             removed,
             now_hidden,
             added,
@@ -291,18 +354,19 @@ impl Callable<'_> {
     where
         Self: 't,
     {
-        let mut old: Vec<&Generics> = self.old_outer.into_iter().collect();
-        let mut new: Vec<&Generics> = self.new_outer.into_iter().collect();
-        if old.len() != new.len() {
-            old.clear();
-            new.clear();
-        }
-        old.push(&self.old.generics);
-        new.push(&self.new.generics);
-        let types = cx.types.with_generics(&old, &new);
-        match (self.old_self, self.new_self) {
-            (Some(o), Some(n)) => types.with_self(o, n),
-            _ => types,
+        match (self.old_outer, self.new_outer, self.old_self, self.new_self) {
+            // an inherent method: the impls' parameters correspond through their self types
+            (Some(og), Some(ng), Some(os), Some(ns)) => cx
+                .types
+                .with_impl(og, ng, os, ns, None)
+                .with_generics(&[&self.old.generics], &[&self.new.generics])
+                .with_self(os, ns),
+            (Some(og), Some(ng), ..) => cx
+                .types
+                .with_generics(&[og, &self.old.generics], &[ng, &self.new.generics]),
+            _ => cx
+                .types
+                .with_generics(&[&self.old.generics], &[&self.new.generics]),
         }
     }
 }
@@ -323,31 +387,65 @@ pub fn diff(old: Input<'_>, new: Input<'_>, rules: &[&'static Rule]) -> Vec<Find
     findings
 }
 
-/// Drops paths that lie inside a module which is itself in the list, so a removed module is
-/// reported once rather than once per child.
-fn outermost<'a>(mut paths: Vec<&'a str>, index: &BTreeMap<String, Target>) -> Vec<&'a str> {
-    paths.sort();
-    let set: HashSet<&str> = paths.iter().copied().collect();
-    let _ = index;
-    paths
-        .iter()
-        .copied()
-        .filter(|p| {
-            let mut prefix_end = 0;
-            let mut ancestors = Vec::new();
-            while let Some(pos) = p[prefix_end..].find("::") {
-                prefix_end += pos;
-                ancestors.push(&p[..prefix_end]);
-                prefix_end += 2;
-            }
-            !ancestors.iter().any(|a| set.contains(a))
-        })
-        .collect()
+impl<'a> PathItem<'a> {
+    fn new(path: &'a str, target: Target) -> PathItem<'a> {
+        PathItem {
+            path,
+            target,
+            others: Vec::new(),
+        }
+    }
 }
 
-type NamedMember<'a> = (&'a str, &'a Item, &'a Generics, Option<&'a Type>);
+/// Drops paths that lie inside a module which is itself in the list, so a removed module is
+/// reported once rather than once per child; then folds the paths of one item together (an
+/// item re-exported at many paths is one change, named by its canonical path).
+fn outermost(mut paths: Vec<PathItem<'_>>) -> Vec<PathItem<'_>> {
+    paths.sort_by(|a, b| a.path.cmp(b.path));
+    let set: HashSet<&str> = paths.iter().map(|p| p.path).collect();
+    paths.retain(|p| {
+        let mut end = 0;
+        while let Some(pos) = p.path[end..].find("::") {
+            end += pos;
+            if set.contains(&p.path[..end]) {
+                return false;
+            }
+            end += 2;
+        }
+        true
+    });
+    paths.sort_by(|a, b| crate::api::model::path_order(a.path, b.path));
+    let mut out: Vec<PathItem<'_>> = Vec::new();
+    let mut by_item: std::collections::HashMap<Id, usize> = Default::default();
+    for p in paths {
+        match p.target.id() {
+            Some(id) => match by_item.get(&id) {
+                Some(&i) => out[i].others.push(p.path),
+                None => {
+                    by_item.insert(id, out.len());
+                    out.push(p);
+                }
+            },
+            None => out.push(p),
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(b.path));
+    out
+}
 
-/// Public inherent members of a struct, enum or union (None for other kinds).
+/// A named member of an impl block or trait, before matching.
+#[derive(Clone, Copy)]
+struct NamedMember<'a> {
+    name: &'a str,
+    item: &'a Item,
+    /// generics of the impl block or trait
+    generics: &'a Generics,
+    /// the impl's self type (inherent members)
+    self_type: Option<&'a Type>,
+}
+
+/// Public inherent members of a struct, enum or union (None for other kinds). Members of a
+/// `#[doc(hidden)]` impl block are hidden with it.
 fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<'a>>> {
     let impls = match &item.inner {
         ItemEnum::Struct(s) => &s.impls,
@@ -357,10 +455,16 @@ fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<
     };
     let mut out = Vec::new();
     for impl_id in impls {
-        let Some(ItemEnum::Impl(imp)) = api.item(*impl_id).map(|i| &i.inner) else {
+        let Some(impl_item) = api.item(*impl_id) else {
+            continue;
+        };
+        let ItemEnum::Impl(imp) = &impl_item.inner else {
             continue;
         };
         if imp.trait_.is_some() || imp.is_synthetic || imp.blanket_impl.is_some() {
+            continue;
+        }
+        if api.is_hidden(impl_item) {
             continue;
         }
         for id in &imp.items {
@@ -371,54 +475,156 @@ fn inherent_members<'a>(api: &'a Api, item: &'a Item) -> Option<Vec<NamedMember<
                 continue;
             }
             if let Some(name) = member.name.as_deref() {
-                if !out.iter().any(|(n, ..): &NamedMember| *n == name) {
-                    out.push((name, member, &imp.generics, Some(&imp.for_)));
-                }
+                out.push(NamedMember {
+                    name,
+                    item: member,
+                    generics: &imp.generics,
+                    self_type: Some(&imp.for_),
+                });
             }
         }
     }
     Some(out)
 }
 
-fn match_members<'a>(
+fn member<'a>(
+    path: String,
+    name: &'a str,
+    parent: usize,
+    old: Option<NamedMember<'a>>,
+    new: Option<NamedMember<'a>>,
+) -> Member<'a> {
+    Member {
+        path,
+        name,
+        parent,
+        old: old.map(|m| m.item),
+        new: new.map(|m| m.item),
+        old_outer: old.map(|m| m.generics),
+        new_outer: new.map(|m| m.generics),
+        old_self: old.and_then(|m| m.self_type),
+        new_self: new.and_then(|m| m.self_type),
+    }
+}
+
+/// Matches inherent members by name, kind and the impl's self type: `impl Codec<u16> { fn
+/// sum() }` and `impl Codec<u128> { fn sum() }` are two methods. An old member is matched with
+/// a new one of the same name whose impl covers the old impl's self type (the same instance,
+/// a more general one, or the type with a new defaulted or generic parameter). A name defined
+/// in several impl blocks is reported with the instance, `Codec::<u16>::sum`, as users would
+/// write it.
+fn match_inherent<'a>(
+    types: &TypeCx<'a>,
+    parent_path: &str,
+    parent: usize,
+    old: Vec<NamedMember<'a>>,
+    new: Vec<NamedMember<'a>>,
+) -> Vec<Member<'a>> {
+    let defined =
+        |list: &[NamedMember<'_>], name: &str| list.iter().filter(|m| m.name == name).count();
+    let path_of = |m: &NamedMember<'_>| {
+        let ambiguous = defined(&old, m.name) > 1 || defined(&new, m.name) > 1;
+        let shown = m
+            .self_type
+            .filter(|t| ambiguous || is_instance(t, m.generics));
+        match shown.and_then(instance_args) {
+            Some(args) => format!("{parent_path}::<{args}>::{}", m.name),
+            None => format!("{parent_path}::{}", m.name),
+        }
+    };
+    let covers = |o: &NamedMember<'a>, n: &NamedMember<'a>| match (o.self_type, n.self_type) {
+        (Some(os), Some(ns)) => types
+            .with_impl(o.generics, n.generics, os, ns, None)
+            .eq_ty(os, ns),
+        _ => true,
+    };
+    let mut out = Vec::new();
+    let mut taken = vec![false; new.len()];
+    for o in &old {
+        let found = new.iter().enumerate().position(|(i, n)| {
+            !taken[i] && n.name == o.name && same_member_kind(o.item, n.item) && covers(o, n)
+        });
+        if let Some(i) = found {
+            taken[i] = true;
+        }
+        out.push(member(
+            path_of(o),
+            o.name,
+            parent,
+            Some(*o),
+            found.map(|i| new[i]),
+        ));
+    }
+    for (i, n) in new.iter().enumerate() {
+        if !taken[i] {
+            // the same name for another instance of an ambiguous name is a new member; a name
+            // matched with none of the old ones is new too
+            out.push(member(path_of(n), n.name, parent, None, Some(*n)));
+        }
+    }
+    out
+}
+
+/// The generic arguments of an impl's self type, rendered (`u16` for `Codec<u16>`).
+fn instance_args(self_type: &Type) -> Option<String> {
+    let Type::ResolvedPath(path) = self_type else {
+        return None;
+    };
+    let rendered = crate::api::types::render_args_short(path.args.as_deref()?);
+    let args = rendered.strip_prefix('<')?.strip_suffix('>')?;
+    Some(args.to_string())
+}
+
+/// Whether an impl is for one instance of its type (`impl Codec<u16>`) rather than for the
+/// type as declared (`impl<T> Codec<T>`): some argument is not one of the impl's parameters.
+fn is_instance(self_type: &Type, generics: &Generics) -> bool {
+    let Type::ResolvedPath(path) = self_type else {
+        return false;
+    };
+    let Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) = path.args.as_deref() else {
+        return false;
+    };
+    args.iter().any(|a| match a {
+        rustdoc_types::GenericArg::Type(Type::Generic(name)) => {
+            !generics.params.iter().any(|p| &p.name == name)
+        }
+        rustdoc_types::GenericArg::Type(_) => true,
+        _ => false,
+    })
+}
+
+/// Trait items match by name and kind: a trait cannot define two items of one name and kind.
+fn match_trait_items<'a>(
     parent_path: &str,
     parent: usize,
     old: Vec<NamedMember<'a>>,
     new: Vec<NamedMember<'a>>,
 ) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    for (name, oi, og, os) in &old {
+    for o in &old {
         let found = new
             .iter()
-            .find(|(n, ni, ..)| n == name && same_member_kind(oi, ni));
-        out.push(Member {
-            path: format!("{parent_path}::{name}"),
-            name,
+            .find(|n| n.name == o.name && same_member_kind(o.item, n.item));
+        out.push(member(
+            format!("{parent_path}::{}", o.name),
+            o.name,
             parent,
-            old: Some(oi),
-            new: found.map(|(_, ni, ..)| *ni),
-            old_outer: Some(og),
-            new_outer: found.map(|(_, _, ng, _)| *ng),
-            old_self: *os,
-            new_self: found.and_then(|(.., ns)| *ns),
-        });
+            Some(*o),
+            found.copied(),
+        ));
     }
-    for (name, ni, ng, ns) in &new {
+    for n in &new {
         if !old
             .iter()
-            .any(|(n, oi, ..)| n == name && same_member_kind(oi, ni))
+            .any(|o| o.name == n.name && same_member_kind(o.item, n.item))
         {
-            out.push(Member {
-                path: format!("{parent_path}::{name}"),
-                name,
+            out.push(member(
+                format!("{parent_path}::{}", n.name),
+                n.name,
                 parent,
-                old: None,
-                new: Some(ni),
-                old_outer: None,
-                new_outer: Some(ng),
-                old_self: None,
-                new_self: *ns,
-            });
+                None,
+                Some(*n),
+            ));
         }
     }
     out

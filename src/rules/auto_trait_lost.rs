@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
     explanation: "Auto traits are implemented implicitly from a type's fields, so a private field \
 change (an `Rc`, a raw pointer, a `Cell`) can silently remove `Send` or `Sync`. Users who moved the \
 type across threads, or held it across an `.await` in a spawned task, stop compiling. This is one of \
-the most common breakages shipped in minor releases.",
+the most common breakages shipped in minor releases. Gaining an auto trait is additive: users \
+may now send or share the type.",
     example_before: "pub struct Handle { inner: Arc<Inner> }",
     example_after: "pub struct Handle { inner: Rc<Inner> }",
     fix: "keep the field types thread-safe, or add an explicit `unsafe impl Send` if it is sound",
@@ -29,6 +30,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
         };
         for name in AUTO_TRAITS {
+            if !has(cx.old, pair.old, name) && has(cx.new, pair.new, name) {
+                // users may now move or share it across threads: new abilities
+                out.push(
+                    Finding::new(&RULE, pair.path, format!("`{}` is now `{name}`", pair.path))
+                        .class(Class::Additive)
+                        .spans(pair.old, pair.new),
+                );
+            }
             if has(cx.old, pair.old, name) && !has(cx.new, pair.new, name) {
                 out.push(
                     Finding::new(

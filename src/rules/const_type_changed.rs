@@ -3,7 +3,7 @@
 use rustdoc_types::{Item, ItemEnum, Type};
 
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -38,16 +38,15 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let (Some(a), Some(b)) = (const_type(old), const_type(new)) else {
             continue;
         };
-        if !cx.types.for_statics().eq_ty(a, b) {
+        if cx.types.for_statics().eq_ty(a, b) {
+            continue;
+        }
+        if let Some((x, y)) = render_pair(cx.old, a, cx.new, b) {
             out.push(
                 Finding::new(
                     &RULE,
                     path,
-                    format!(
-                        "constant `{path}` changed type from `{}` to `{}`",
-                        render_type(a),
-                        render_type(b)
-                    ),
+                    format!("constant `{path}` changed type from `{x}` to `{y}`"),
                 )
                 .spans(old, new)
                 .signatures(cx.old, old, cx.new, new),

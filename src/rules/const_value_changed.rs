@@ -14,7 +14,8 @@ pub static RULE: Rule = Rule {
     explanation:
         "Changing a constant's value compiles everywhere, but code that relied on the value \
 (buffer sizes, protocol numbers, defaults) may behave differently. semgate shows it so a reviewer \
-can decide; it does not raise the required bump.",
+can decide; it does not raise the required bump. When rustdoc shows no evaluated value, the \
+expressions as written are compared; a value shown as `_` cannot be.",
     example_before: "pub const DEFAULT_TIMEOUT_MS: u64 = 5_000;",
     example_after: "pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;",
     fix: "nothing to fix if the new value is intended; mention it in the changelog",
@@ -35,8 +36,13 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             (None, true) => Some(c.expr.clone()),
             (None, false) => None,
         };
-        let (Some(before), Some(after)) = (shown(a), shown(b)) else {
-            continue;
+        // unevaluated on either side: the expressions as written still tell a change
+        let (before, after) = match (shown(a), shown(b)) {
+            (Some(x), Some(y)) => (x, y),
+            _ if a.expr != b.expr && a.expr != "_" && b.expr != "_" => {
+                (a.expr.clone(), b.expr.clone())
+            }
+            _ => continue,
         };
         if before != after {
             out.push(

@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     explanation:
         "Outside the crate, matches on a `#[non_exhaustive]` enum need a wildcard arm, and a \
 `#[non_exhaustive]` variant can no longer be constructed and must be matched with `..`. Existing \
-exhaustive matches and constructions stop compiling.",
+exhaustive matches and constructions stop compiling. Removing it is additive: users may now \
+match exhaustively.",
     example_before: "pub enum Error { Io, Parse }",
     example_after: "#[non_exhaustive]\npub enum Error { Io, Parse }",
     fix: "add `#[non_exhaustive]` only in a major release",
@@ -24,7 +25,16 @@ exhaustive matches and constructions stop compiling.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    // removing #[non_exhaustive] lets users match exhaustively and build the variant: additive
+    let dropped = |path: String, noun: &str, old, new| {
+        Finding::new(&RULE, path.clone(), format!("{noun} `{path}` is no longer #[non_exhaustive]"))
+            .class(Class::Additive)
+            .spans(old, new)
+    };
     for v in variant_pairs(cx) {
+        if is_non_exhaustive(v.old) && !is_non_exhaustive(v.new) {
+            out.push(dropped(v.path(), "variant", v.old, v.new));
+        }
         if !is_non_exhaustive(v.old) && is_non_exhaustive(v.new) {
             out.push(
                 Finding::new(
@@ -37,6 +47,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         }
     }
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
+        if is_non_exhaustive(pair.old) && !is_non_exhaustive(pair.new) {
+            out.push(dropped(pair.path.to_string(), "enum", pair.old, pair.new));
+        }
         if !is_non_exhaustive(pair.old) && is_non_exhaustive(pair.new) {
             out.push(
                 Finding::new(

@@ -23,7 +23,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue; // enum-variant-kind-changed reports it
         }
         for (key, field) in &v.old_fields.public {
-            if v.new_fields.get(key).is_none() {
+            if v.new_fields.get(key).is_none() && v.new_fields.get_hidden(key).is_none() {
                 out.push(
                     Finding::new(
                         &RULE,

@@ -4,7 +4,7 @@ use rustdoc_types::ItemEnum;
 
 use super::support::{variant_pairs, Fields};
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -40,16 +40,17 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             else {
                 continue;
             };
-            if !types.eq_ty(a, b) {
+            if types.eq_ty(a, b) {
+                continue;
+            }
+            if let Some((x, y)) = render_pair(cx.old, a, cx.new, b) {
                 out.push(
                     Finding::new(
                         &RULE,
                         format!("{}::{key}", v.path()),
                         format!(
-                            "field `{key}` of variant `{}` changed type from `{}` to `{}`",
-                            v.path(),
-                            render_type(a),
-                            render_type(b)
+                            "field `{key}` of variant `{}` changed type from `{x}` to `{y}`",
+                            v.path()
                         ),
                     )
                     .spans(ofield, nfield)

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::variants;
+use super::support::{hidden_variant, variants};
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -23,7 +23,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Enum(_))) {
         let new = variants(cx.new, pair.new);
         for (name, variant) in variants(cx.old, pair.old) {
-            if !new.iter().any(|(n, _)| *n == name) {
+            // a variant behind #[doc(hidden)] is reported by item-now-hidden
+            if !new.iter().any(|(n, _)| *n == name)
+                && hidden_variant(cx.new, pair.new, name).is_none()
+            {
                 out.push(
                     Finding::new(
                         &RULE,

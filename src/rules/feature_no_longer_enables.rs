@@ -13,7 +13,8 @@ pub static RULE: Rule = Rule {
         "Users who enable `full` expect everything it enabled before; whatever it no longer \
 turns on disappears from their build. Features are compared by everything they enable \
 transitively, so reaching the same features through a new intermediate feature is not a change; \
-only features of the crate count, so `x` becoming `dep:x` is not one either.",
+only features of the crate count, so `x` becoming `dep:x` is not one either. A feature that newly \
+enables another existing feature is additive: enabling it now brings that feature's API.",
     example_before: "[features]\nfull = [\"json\", \"toml\"]",
     example_after: "[features]\nfull = [\"json\"]",
     fix: "keep enabling it",
@@ -36,6 +37,23 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .difference(&after)
             .filter(|f| !f.contains([':', '/']) && new.features.contains_key(*f))
             .collect();
+        let gained: Vec<String> = after
+            .difference(&before)
+            // a feature that is new itself is reported by feature-added
+            .filter(|f| !f.contains([':', '/']) && old.features.contains_key(*f))
+            .map(|f| format!("`{f}`"))
+            .collect();
+        if !gained.is_empty() {
+            // enabling the feature now brings more API with it
+            out.push(
+                Finding::new(
+                    &RULE,
+                    format!("{}/{name}", new.name),
+                    format!("feature `{name}` now also enables {}", gained.join(", ")),
+                )
+                .class(Class::Additive),
+            );
+        }
         if !lost.is_empty() {
             let list: Vec<String> = lost.iter().map(|l| format!("`{l}`")).collect();
             out.push(Finding::new(

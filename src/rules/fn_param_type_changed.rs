@@ -4,7 +4,7 @@ use rustdoc_types::{GenericArg, GenericArgs, GenericBound, TraitBoundModifier, T
 
 use super::support::{impls_of, params, trait_name};
 use super::{Class, Rule};
-use crate::api::types::{bounds_by_param, render_type, TypeCx};
+use crate::api::types::{bounds_by_param, render_pair, render_type, TypeCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -43,7 +43,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if types.eq_ty(a, b) {
                 continue;
             }
-            let text = format!("`{name}`: `{}` -> `{}`", render_type(a), render_type(b));
+            let Some((x, y)) = render_pair(cx.old, a, cx.new, b) else {
+                continue; // no difference a reader could see (see render_pair)
+            };
+            let text = format!("`{name}`: `{x}` -> `{y}`");
             let new_bounds: Option<Vec<&GenericBound>> = match b {
                 Type::Generic(g) => bounds
                     .iter()

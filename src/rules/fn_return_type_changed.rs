@@ -1,7 +1,7 @@
 //! fn-return-type-changed: a function or inherent method returns a different type.
 
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -25,19 +25,23 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue; // async-changed compares async functions with future-returning ones
         }
         let types = c.types(cx);
-        if !types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
-            let show =
-                |t: Option<&rustdoc_types::Type>| t.map(render_type).unwrap_or_else(|| "()".into());
+        if types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
+            continue;
+        }
+        let unit = rustdoc_types::Type::Tuple(Vec::new());
+        let (a, b) = (
+            c.old.sig.output.as_ref().unwrap_or(&unit),
+            c.new.sig.output.as_ref().unwrap_or(&unit),
+        );
+        if let Some((x, y)) = render_pair(cx.old, a, cx.new, b) {
             out.push(
                 Finding::new(
                     &RULE,
                     c.path,
                     format!(
-                        "{} `{}` returned `{}` and now returns `{}`",
+                        "{} `{}` returned `{x}` and now returns `{y}`",
                         c.kind.noun(),
-                        c.path,
-                        show(c.old.sig.output.as_ref()),
-                        show(c.new.sig.output.as_ref())
+                        c.path
                     ),
                 )
                 .spans(c.old_item, c.new_item)

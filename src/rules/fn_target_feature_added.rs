@@ -9,19 +9,21 @@ pub static RULE: Rule = Rule {
     id: "fn-target-feature-added",
     class: Class::Breaking,
     possibly_breaking: false,
-    summary: "a safe function gained #[target_feature] requirements",
+    summary: "a function, method or trait method gained #[target_feature] requirements",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
     explanation:
         "A safe `#[target_feature]` function can only be called safely from code that enables \
 the same features; elsewhere calling it needs `unsafe` and a runtime check. New required features \
-break callers compiled without them.",
+break callers compiled without them. On an `unsafe` function or trait method the call still \
+compiles, but it carries a new safety precondition (the CPU must have the feature) that existing \
+callers do not check: undefined behaviour instead of a compile error.",
     example_before: "pub fn sum(xs: &[f32]) -> f32",
     example_after: "#[target_feature(enable = \"avx2\")]\npub fn sum(xs: &[f32]) -> f32",
     fix: "detect the feature at run time inside the function instead",
     check,
 };
 
-fn features(item: &Item) -> Vec<&str> {
+pub(super) fn features(item: &Item) -> Vec<&str> {
     item.attrs
         .iter()
         .filter_map(|a| match a {
@@ -34,9 +36,6 @@ fn features(item: &Item) -> Vec<&str> {
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for c in cx.callables() {
-        if c.new.header.is_unsafe {
-            continue; // unsafe callers already take responsibility for the CPU
-        }
         let before = features(c.old_item);
         let added: Vec<&str> = features(c.new_item)
             .into_iter()
@@ -47,12 +46,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     &RULE,
                     c.path,
-                    format!(
-                        "{} `{}` now requires target feature(s) {}",
-                        c.kind.noun(),
-                        c.path,
-                        added.join(", ")
-                    ),
+                    if c.new.header.is_unsafe {
+                        format!(
+                            "unsafe {} `{}` now requires target feature(s) {}: a new safety precondition its callers do not check",
+                            c.kind.noun(),
+                            c.path,
+                            added.join(", ")
+                        )
+                    } else {
+                        format!(
+                            "{} `{}` now requires target feature(s) {}",
+                            c.kind.noun(),
+                            c.path,
+                            added.join(", ")
+                        )
+                    },
                 )
                 .spans(c.old_item, c.new_item),
             );

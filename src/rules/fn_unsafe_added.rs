@@ -21,8 +21,23 @@ method either direction breaks implementors (trait-method-signature-changed).",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for c in cx.callables() {
-        if c.kind != CallableKind::TraitMethod && !c.old.header.is_unsafe && c.new.header.is_unsafe
-        {
+        if c.kind == CallableKind::TraitMethod {
+            continue; // trait-method-signature-changed: implementors see both directions
+        }
+        if c.old.header.is_unsafe && !c.new.header.is_unsafe {
+            // callers may drop their `unsafe` blocks (which then warn, but compile): additive
+            out.push(
+                Finding::new(
+                    &RULE,
+                    c.path,
+                    format!("{} `{}` is no longer `unsafe`", c.kind.noun(), c.path),
+                )
+                .class(Class::Additive)
+                .spans(c.old_item, c.new_item)
+                .signatures(cx.old, c.old_item, cx.new, c.new_item),
+            );
+        }
+        if !c.old.header.is_unsafe && c.new.header.is_unsafe {
             out.push(
                 Finding::new(
                     &RULE,

@@ -47,7 +47,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                     .old
                     .paths_of(trait_.id)
                     .iter()
-                    .any(|p| cx.new.paths.contains_key(p))
+                    .any(|p| cx.new.resolves(p))
             {
                 continue;
             }

@@ -21,18 +21,29 @@ clash with a glob import downstream; the Cargo Book still counts it as minor.)",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for &path in &cx.added {
+    for added in &cx.added {
+        let path = added.path;
         let mut finding;
-        match cx.new.paths.get(path) {
-            Some(Target::Item(id)) => {
-                let item = cx.new.item(*id);
+        match added.target {
+            Target::Item(id) => {
+                let item = cx.new.item(id);
                 let what = item.map(noun).unwrap_or("item");
-                finding = Finding::new(&RULE, path, format!("{what} `{path}` was added"));
+                finding = Finding::new(
+                    &RULE,
+                    path,
+                    format!("{what} `{path}` was added{}", added.others_note()),
+                );
                 if let Some(item) = item {
                     finding = finding.new_span(item);
                 }
             }
-            _ => finding = Finding::new(&RULE, path, format!("re-export `{path}` was added")),
+            _ => {
+                finding = Finding::new(
+                    &RULE,
+                    path,
+                    format!("re-export `{path}` was added{}", added.others_note()),
+                )
+            }
         }
         out.push(finding);
     }

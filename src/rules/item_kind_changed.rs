@@ -1,5 +1,7 @@
 //! item-kind-changed: a path now names a different kind of item (struct -> enum, fn -> const...).
 
+use rustdoc_types::ItemEnum;
+
 use super::support::noun;
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
@@ -21,6 +23,14 @@ the same path names an item of another kind.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in &cx.pairs {
+        // static <-> const have their own rules (static-became-const, const-became-static)
+        if matches!(
+            (&pair.old.inner, &pair.new.inner),
+            (ItemEnum::Static(_), ItemEnum::Constant { .. })
+                | (ItemEnum::Constant { .. }, ItemEnum::Static(_))
+        ) {
+            continue;
+        }
         if std::mem::discriminant(&pair.old.inner) != std::mem::discriminant(&pair.new.inner) {
             out.push(
                 Finding::new(

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{member_noun, noun};
+use super::support::{hidden_member, member_noun, noun};
 use super::{Class, Rule};
 use crate::api::Target;
 use crate::diff::{DiffCx, Finding};
@@ -24,9 +24,10 @@ per item inside it.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for &path in &cx.removed {
-        let (what, item) = match cx.old.paths.get(path) {
-            Some(Target::Item(id)) => match cx.old.item(*id) {
+    for removed in &cx.removed {
+        let path = removed.path;
+        let (what, item) = match removed.target {
+            Target::Item(id) => match cx.old.item(id) {
                 // macro-removed and proc-macro-removed report these
                 Some(item) if matches!(item.inner, ItemEnum::Macro(_) | ItemEnum::ProcMacro(_)) => {
                     continue
@@ -36,14 +37,14 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             },
             _ => ("re-export", None),
         };
-        let mut message = format!("{what} `{path}` was removed");
+        let mut message = format!("{what} `{path}` was removed{}", removed.others_note());
         if let Some(item) = item {
             // still reachable elsewhere? then the fix is a re-export
             let elsewhere = cx
                 .old
                 .paths_of(item.id)
                 .iter()
-                .find(|p| cx.new.paths.contains_key(*p));
+                .find(|p| cx.new.resolves(p));
             if let Some(other) = elsewhere {
                 message.push_str(&format!(
                     " (it is still reachable as `{other}`: re-export it at the old path)"
@@ -59,6 +60,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for member in &cx.members {
         if let (Some(old), None) = (member.old, member.new) {
             let parent = &cx.pairs[member.parent];
+            if hidden_member(cx.new, parent.new, old).is_some() {
+                continue; // item-now-hidden
+            }
             out.push(
                 Finding::new(
                     &RULE,

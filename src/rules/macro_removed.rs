@@ -22,16 +22,17 @@ Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for &path in &cx.removed {
-        let Some(Target::Item(id)) = cx.old.paths.get(path) else {
+    for removed in &cx.removed {
+        let path = removed.path;
+        let Target::Item(id) = removed.target else {
             continue;
         };
-        let Some(item) = cx.old.item(*id) else {
+        let Some(item) = cx.old.item(id) else {
             continue;
         };
         if matches!(item.inner, ItemEnum::Macro(_)) {
             out.push(
-                Finding::new(&RULE, path, format!("macro `{path}!` was removed")).old_span(item),
+                Finding::new(&RULE, path, format!("macro `{path}!` was removed{}", removed.others_note())).old_span(item),
             );
         }
     }

@@ -146,6 +146,9 @@ registry![
     impl_added,
     type_generics_changed,
     type_bounds_tightened,
+    defaulted_param_added,
+    static_became_const,
+    const_became_static,
 ];
 
 /// A check of `semgate check --release` (see `workspace::release_blockers`): it blocks a release

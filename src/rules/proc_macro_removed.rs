@@ -23,16 +23,17 @@ Removing one breaks every use.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for &path in &cx.removed {
-        let Some(Target::Item(id)) = cx.old.paths.get(path) else {
+    for removed in &cx.removed {
+        let path = removed.path;
+        let Target::Item(id) = removed.target else {
             continue;
         };
-        let Some(item) = cx.old.item(*id) else {
+        let Some(item) = cx.old.item(id) else {
             continue;
         };
         if matches!(item.inner, ItemEnum::ProcMacro(_)) {
             out.push(
-                Finding::new(&RULE, path, format!("{} `{path}` was removed", noun(item)))
+                Finding::new(&RULE, path, format!("{} `{path}` was removed{}", noun(item), removed.others_note()))
                     .old_span(item),
             );
         }

@@ -5,13 +5,15 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "rust-version-raised",
-    class: Class::Additive,
+    class: Class::Patch,
     possibly_breaking: true,
     summary: "rust-version (the minimum supported Rust version) was raised",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#env-new-rust",
     explanation: "Users on an older compiler can no longer build the new release (Cargo's MSRV-aware \
-resolver then keeps them on the old one). The Cargo Book leaves the class to project policy; \
-semgate counts it as additive unless configuration makes it breaking.",
+resolver then keeps them on the old one). The Cargo Book leaves the class to project policy, and \
+many crates raise their MSRV in patch releases, so semgate reports it as a note unless \
+configuration says otherwise: `rules = { rust-version-raised = \"breaking\" }` (or \"additive\") in \
+`[package.metadata.semgate]`. Declaring a rust-version for the first time is not a raise.",
     example_before: "rust-version = \"1.70\"",
     example_after: "rust-version = \"1.80\"",
     fix: "nothing to fix if intended: release it at least as a minor version and say so in the changelog",
@@ -34,13 +36,16 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     let Some(after) = new.rust_version.as_deref() else {
         return;
     };
-    let message = match old.rust_version.as_deref() {
-        Some(before) if parse(after) > parse(before) => {
-            format!("rust-version raised from {before} to {after}")
-        }
-        None => format!("rust-version {after} is now declared"),
-        _ => return,
+    // no rust-version before means none was promised: declaring one is not a raise
+    let Some(before) = old.rust_version.as_deref() else {
+        return;
     };
+    if parse(after) <= parse(before) {
+        return;
+    }
+    let message = format!(
+        "rust-version raised from {before} to {after} (a note by default; `rules = {{ rust-version-raised = \"breaking\" }}` in [package.metadata.semgate] makes it count)"
+    );
     out.push(Finding::new(
         &RULE,
         format!("{}/rust-version", new.name),

@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -24,17 +24,15 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         let (ItemEnum::Static(a), ItemEnum::Static(b)) = (&pair.old.inner, &pair.new.inner) else {
             continue;
         };
-        if !cx.types.for_statics().eq_ty(&a.type_, &b.type_) {
+        if cx.types.for_statics().eq_ty(&a.type_, &b.type_) {
+            continue;
+        }
+        if let Some((x, y)) = render_pair(cx.old, &a.type_, cx.new, &b.type_) {
             out.push(
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!(
-                        "static `{}` changed type from `{}` to `{}`",
-                        pair.path,
-                        render_type(&a.type_),
-                        render_type(&b.type_)
-                    ),
+                    format!("static `{}` changed type from `{x}` to `{y}`", pair.path),
                 )
                 .spans(pair.old, pair.new)
                 .signatures(cx.old, pair.old, cx.new, pair.new),

@@ -4,7 +4,7 @@ use rustdoc_types::ItemEnum;
 
 use super::support::{shifted_tuple_fields, struct_fields, Fields};
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -45,23 +45,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             let (Some(a), Some(b)) = (Fields::field_type(of), Fields::field_type(nf)) else {
                 continue;
             };
-            if !types.eq_ty(a, b) {
+            if types.eq_ty(a, b) {
+                continue;
+            }
+            if let Some((x, y)) = render_pair(cx.old, a, cx.new, b) {
                 out.push(
                     Finding::new(
                         &RULE,
                         format!("{}::{key}", pair.path),
                         format!(
-                            "field `{key}` of struct `{}` changed type from `{}` to `{}`",
-                            pair.path,
-                            render_type(a),
-                            render_type(b)
+                            "field `{key}` of struct `{}` changed type from `{x}` to `{y}`",
+                            pair.path
                         ),
                     )
                     .spans(of, nf)
-                    .signature_text(
-                        format!("pub {key}: {}", render_type(a)),
-                        format!("pub {key}: {}", render_type(b)),
-                    ),
+                    .signature_text(format!("pub {key}: {x}"), format!("pub {key}: {y}")),
                 );
             }
         }

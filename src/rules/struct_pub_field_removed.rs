@@ -38,7 +38,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if shifted.iter().any(|(from, ..)| from.to_string() == *key) {
                 continue;
             }
-            if new.get(key).is_none() {
+            // a field behind #[doc(hidden)] is reported by item-now-hidden
+            if new.get(key).is_none() && new.get_hidden(key).is_none() {
                 out.push(
                     Finding::new(
                         &RULE,

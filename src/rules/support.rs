@@ -61,6 +61,8 @@ pub struct Fields<'a> {
     pub shape: Shape,
     /// public fields keyed by name (plain) or index (tuple)
     pub public: Vec<(String, &'a Item)>,
+    /// `pub` fields behind `#[doc(hidden)]`, outside the contract but still there
+    pub hidden: Vec<(String, &'a Item)>,
     /// some fields are private (or `#[doc(hidden)]`), so users cannot construct it by literal
     pub has_private: bool,
 }
@@ -68,6 +70,20 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     pub fn get(&self, key: &str) -> Option<&'a Item> {
         self.public.iter().find(|(k, _)| k == key).map(|(_, i)| *i)
+    }
+
+    /// A `pub` field behind `#[doc(hidden)]` (it left the documented API, but it is there).
+    pub fn get_hidden(&self, key: &str) -> Option<&'a Item> {
+        self.hidden.iter().find(|(k, _)| k == key).map(|(_, i)| *i)
+    }
+
+    fn unit() -> Fields<'a> {
+        Fields {
+            shape: Shape::Unit,
+            public: Vec::new(),
+            hidden: Vec::new(),
+            has_private: false,
+        }
     }
 
     pub fn field_type(item: &Item) -> Option<&Type> {
@@ -83,16 +99,12 @@ pub fn struct_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
         return None;
     };
     Some(match &s.kind {
-        StructKind::Unit => Fields {
-            shape: Shape::Unit,
-            public: Vec::new(),
-            has_private: false,
-        },
-        StructKind::Tuple(ids) => tuple_fields(api, ids),
+        StructKind::Unit => Fields::unit(),
+        StructKind::Tuple(ids) => tuple_fields(api, ids, true),
         StructKind::Plain {
             fields,
             has_stripped_fields,
-        } => plain_fields(api, fields, *has_stripped_fields),
+        } => plain_fields(api, fields, *has_stripped_fields, true),
     })
 }
 
@@ -101,51 +113,62 @@ pub fn variant_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
         return None;
     };
     Some(match &v.kind {
-        VariantKind::Plain => Fields {
-            shape: Shape::Unit,
-            public: Vec::new(),
-            has_private: false,
-        },
-        VariantKind::Tuple(ids) => tuple_fields(api, ids),
+        VariantKind::Plain => Fields::unit(),
+        VariantKind::Tuple(ids) => tuple_fields(api, ids, false),
         VariantKind::Struct {
             fields,
             has_stripped_fields,
-        } => plain_fields(api, fields, *has_stripped_fields),
+        } => plain_fields(api, fields, *has_stripped_fields, false),
     })
 }
 
-fn tuple_fields<'a>(api: &'a Api, ids: &[Option<Id>]) -> Fields<'a> {
-    let mut public = Vec::new();
-    let mut has_private = false;
-    for (index, id) in ids.iter().enumerate() {
-        match id.and_then(|id| api.item(id)) {
-            Some(field) if !api.is_hidden(field) => public.push((index.to_string(), field)),
-            _ => has_private = true,
+/// Sorts fields into public, hidden and private ones. Struct and union fields carry their own
+/// visibility (private ones are in the index when rustdoc documented private items); a
+/// variant's fields are public with the variant (`own_visibility` false).
+fn sort_fields<'a>(
+    api: &'a Api,
+    fields: impl Iterator<Item = (String, Option<&'a Item>)>,
+    shape: Shape,
+    stripped: bool,
+    own_visibility: bool,
+) -> Fields<'a> {
+    let mut out = Fields {
+        shape,
+        public: Vec::new(),
+        hidden: Vec::new(),
+        has_private: stripped,
+    };
+    for (key, field) in fields {
+        match field {
+            Some(f) if own_visibility && f.visibility != rustdoc_types::Visibility::Public => {
+                out.has_private = true
+            }
+            Some(f) if api.is_hidden(f) => {
+                out.has_private = true;
+                out.hidden.push((key, f));
+            }
+            Some(f) => out.public.push((key, f)),
+            None => out.has_private = true,
         }
     }
-    Fields {
-        shape: Shape::Tuple,
-        public,
-        has_private,
-    }
+    out
 }
 
-fn plain_fields<'a>(api: &'a Api, ids: &[Id], stripped: bool) -> Fields<'a> {
-    let mut public = Vec::new();
-    let mut has_private = stripped;
-    for id in ids {
-        match api.item(*id) {
-            Some(field) if !api.is_hidden(field) => {
-                public.push((field.name.clone().unwrap_or_default(), field));
-            }
-            _ => has_private = true,
-        }
-    }
-    Fields {
-        shape: Shape::Plain,
-        public,
-        has_private,
-    }
+fn tuple_fields<'a>(api: &'a Api, ids: &[Option<Id>], own_visibility: bool) -> Fields<'a> {
+    let fields = ids
+        .iter()
+        .enumerate()
+        .map(|(index, id)| (index.to_string(), id.and_then(|id| api.item(id))));
+    sort_fields(api, fields, Shape::Tuple, false, own_visibility)
+}
+
+fn plain_fields<'a>(api: &'a Api, ids: &[Id], stripped: bool, own_visibility: bool) -> Fields<'a> {
+    let fields = ids.iter().map(|id| {
+        let field = api.item(*id);
+        let name = field.and_then(|f| f.name.clone()).unwrap_or_default();
+        (name, field)
+    });
+    sort_fields(api, fields, Shape::Plain, stripped, own_visibility)
 }
 
 /// The variants of an enum users can name, by name.
@@ -159,6 +182,44 @@ pub fn variants<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a str, &'a Item)> {
         .filter(|v| !api.is_hidden(v))
         .filter_map(|v| Some((v.name.as_deref()?, v)))
         .collect()
+}
+
+/// A variant of the enum that is there but behind `#[doc(hidden)]`.
+pub fn hidden_variant<'a>(api: &'a Api, item: &'a Item, name: &str) -> Option<&'a Item> {
+    let ItemEnum::Enum(e) = &item.inner else {
+        return None;
+    };
+    e.variants
+        .iter()
+        .filter_map(|id| api.item(*id))
+        .find(|v| v.name.as_deref() == Some(name) && api.is_hidden(v))
+}
+
+/// A public inherent member of the type, or an item of the trait, of this name and kind that
+/// is there but behind `#[doc(hidden)]` (on itself or on its impl block).
+pub fn hidden_member<'a>(api: &'a Api, parent: &'a Item, like: &Item) -> Option<&'a Item> {
+    let name = like.name.as_deref()?;
+    let same = |m: &Item| {
+        m.name.as_deref() == Some(name)
+            && std::mem::discriminant(&m.inner) == std::mem::discriminant(&like.inner)
+    };
+    if let ItemEnum::Trait(t) = &parent.inner {
+        return t
+            .items
+            .iter()
+            .filter_map(|id| api.item(*id))
+            .find(|m| same(m) && api.is_hidden(m));
+    }
+    impls_of(api, parent)
+        .into_iter()
+        .filter(|(_, imp)| imp.trait_.is_none() && !imp.is_synthetic && imp.blanket_impl.is_none())
+        .find_map(|(block, imp)| {
+            imp.items.iter().filter_map(|id| api.item(*id)).find(|m| {
+                same(m)
+                    && m.visibility == rustdoc_types::Visibility::Public
+                    && (api.is_hidden(m) || api.is_hidden(block))
+            })
+        })
 }
 
 /// How a method takes `self`.
@@ -230,38 +291,7 @@ pub fn has_default(item: &Item) -> bool {
 /// (the usual `private::Sealed` pattern), or a required method whose signature names a type
 /// they cannot name.
 pub fn is_sealed(api: &Api, item: &Item) -> bool {
-    let ItemEnum::Trait(t) = &item.inner else {
-        return false;
-    };
-    let unnameable_trait = |b: &GenericBound| match b {
-        GenericBound::TraitBound { trait_, .. } => is_local_unnameable(api, trait_.id),
-        _ => false,
-    };
-    if t.bounds.iter().any(unnameable_trait) {
-        return true;
-    }
-    let self_bounds = t.generics.where_predicates.iter().any(|p| match p {
-        WherePredicate::BoundPredicate {
-            type_: Type::Generic(g),
-            bounds,
-            ..
-        } if g == "Self" => bounds.iter().any(unnameable_trait),
-        _ => false,
-    });
-    if self_bounds {
-        return true;
-    }
-    t.items
-        .iter()
-        .filter_map(|id| api.item(*id))
-        .any(|member| match &member.inner {
-            ItemEnum::Function(f) if !f.has_body => f
-                .sig
-                .inputs
-                .iter()
-                .any(|(_, ty)| mentions_unnameable(api, ty)),
-            _ => false,
-        })
+    seal_reason(api, item).is_some()
 }
 
 fn is_local_unnameable(api: &Api, id: Id) -> bool {
@@ -416,7 +446,9 @@ pub fn variant_pairs<'a>(cx: &'a crate::diff::DiffCx<'a>) -> Vec<VariantPair<'a>
 
 /// Compares parameter lists. `callable` selects the function rules: lifetimes of functions are
 /// late-bound and not counted, and a new parameter breaks turbofish calls only when callers
-/// could already write one.
+/// could already write one. When every old parameter is still there by name, parameters are
+/// matched by name, so a parameter inserted before others is the one reported as added;
+/// otherwise (renames) they are matched by position.
 pub fn compare_params(
     types: &crate::api::types::TypeCx<'_>,
     old: &rustdoc_types::Generics,
@@ -436,7 +468,24 @@ pub fn compare_params(
         K::Const { .. } => "const",
         K::Lifetime { .. } => "lifetime",
     };
-    for (i, (a, b)) in op.iter().zip(&np).enumerate() {
+    let by_name = np.len() > op.len() && op.iter().all(|p| np.iter().any(|q| q.name == p.name));
+    let matched: Vec<(
+        usize,
+        &rustdoc_types::GenericParamDef,
+        &rustdoc_types::GenericParamDef,
+    )> = if by_name {
+        op.iter()
+            .enumerate()
+            .filter_map(|(i, a)| Some((i, *a, *np.iter().find(|q| q.name == a.name)?)))
+            .collect()
+    } else {
+        op.iter()
+            .zip(&np)
+            .enumerate()
+            .map(|(i, (a, b))| (i, *a, *b))
+            .collect()
+    };
+    for (i, a, b) in &matched {
         if kind(a) != kind(b) {
             out.breaking.push(format!(
                 "parameter {} changed from a {} to a {} parameter",
@@ -462,8 +511,28 @@ pub fn compare_params(
             gone.join("`, `")
         ));
     }
-    for p in np.iter().skip(op.len()) {
-        if has_default_param(p) || (callable && op.is_empty()) {
+    let added: Vec<(usize, &rustdoc_types::GenericParamDef)> = if by_name {
+        np.iter()
+            .enumerate()
+            .filter(|(_, q)| !op.iter().any(|p| p.name == q.name))
+            .map(|(j, q)| (j, *q))
+            .collect()
+    } else {
+        np.iter()
+            .enumerate()
+            .skip(op.len())
+            .map(|(j, q)| (j, *q))
+            .collect()
+    };
+    for (j, p) in added {
+        if j < op.len() {
+            // arguments written for the parameters after it now land on the new one
+            let before = np.get(j + 1).map(|q| q.name.as_str()).unwrap_or("_");
+            out.breaking.push(format!(
+                "generic parameter `{}` inserted before `{before}`",
+                p.name
+            ));
+        } else if has_default_param(p) || (callable && op.is_empty()) {
             out.additive
                 .push(format!("generic parameter `{}` added", p.name));
         } else {
@@ -507,7 +576,7 @@ pub fn union_fields<'a>(api: &'a Api, item: &'a Item) -> Option<Fields<'a>> {
     let ItemEnum::Union(u) = &item.inner else {
         return None;
     };
-    Some(plain_fields(api, &u.fields, u.has_stripped_fields))
+    Some(plain_fields(api, &u.fields, u.has_stripped_fields, true))
 }
 
 /// Why downstream crates cannot implement a trait, in words (None when they can). Mirrors
@@ -520,7 +589,7 @@ pub fn seal_reason(api: &Api, item: &Item) -> Option<String> {
         if let GenericBound::TraitBound { trait_, .. } = bound {
             if is_local_unnameable(api, trait_.id) {
                 return Some(format!(
-                    "its supertrait `{}` cannot be named outside the crate",
+                    "its supertrait `{}` is private or #[doc(hidden)]",
                     trait_.path
                 ));
             }
@@ -535,7 +604,7 @@ pub fn seal_reason(api: &Api, item: &Item) -> Option<String> {
                     .any(|(_, ty)| mentions_unnameable(api, ty))
             {
                 return Some(format!(
-                    "its required method `{}` takes a type that cannot be named outside the crate",
+                    "its required method `{}` takes a type that is private or #[doc(hidden)]",
                     member.name.as_deref().unwrap_or("_")
                 ));
             }
@@ -787,7 +856,13 @@ pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> 
     if old.is_negative || new.is_negative || trait_name(old) != trait_name(new) {
         return false;
     }
-    let types = cx.types.with_generics(&[&old.generics], &[&new.generics]);
+    let types = cx.types.with_impl(
+        &old.generics,
+        &new.generics,
+        &old.for_,
+        &new.for_,
+        Some((ot, nt)),
+    );
     types.eq_path(ot, nt) && types.eq_ty(&old.for_, &new.for_)
 }
 

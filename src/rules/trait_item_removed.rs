@@ -1,6 +1,6 @@
 //! trait-item-removed: a method, associated type or const was removed from a trait.
 
-use super::support::member_noun;
+use super::support::{hidden_member, member_noun};
 use super::{Class, Rule};
 use crate::diff::{DiffCx, Finding};
 
@@ -25,6 +25,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let parent = &cx.pairs[member.parent];
+        if hidden_member(cx.new, parent.new, old).is_some() {
+            continue; // item-now-hidden
+        }
         out.push(
             Finding::new(
                 &RULE,

@@ -1,5 +1,6 @@
 //! trait-method-signature-changed: any change to a trait method's signature.
 
+use super::async_changed::async_change;
 use super::support::{compare_bounds, params, receiver, reordered_params};
 use super::{Class, Rule};
 use crate::api::types::bounds_by_param;
@@ -51,7 +52,17 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         } else if op.iter().zip(np).any(|((_, a), (_, b))| !types.eq_ty(a, b)) {
             changes.push("parameter types".into());
         }
-        if !types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
+        if c.old.header.is_async != c.new.header.is_async {
+            // `async fn` and `fn -> impl Future<Output = T>` are the same trait item
+            if let Some(why) = async_change(&types, c.old, c.new, true) {
+                let what = if c.new.header.is_async {
+                    "became async"
+                } else {
+                    "is no longer async"
+                };
+                changes.push(format!("{what} ({why})"));
+            }
+        } else if !types.eq_opt_ty(c.old.sig.output.as_ref(), c.new.sig.output.as_ref()) {
             changes.push("return type".into());
         }
         if c.old.header.is_unsafe != c.new.header.is_unsafe {
@@ -60,16 +71,6 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                     "became unsafe"
                 } else {
                     "is no longer unsafe"
-                }
-                .into(),
-            );
-        }
-        if c.old.header.is_async != c.new.header.is_async {
-            changes.push(
-                if c.new.header.is_async {
-                    "became async"
-                } else {
-                    "is no longer async"
                 }
                 .into(),
             );

@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
 supertrait in a private module (`trait Plugin: private::Sealed`), or a required method that takes \
 a private type. Sealing is a good design for new traits, but sealing an existing one makes every \
 downstream impl stop compiling, with no way to fix it. A new supertrait that seals the trait is \
-reported here and not again by trait-supertrait-added.",
+reported here and not again by trait-supertrait-added. Items behind `#[doc(hidden)]` are outside \
+the public API, so a supertrait or argument type there seals the trait too. Unsealing a trait is \
+additive: downstream crates gain the right to implement it.",
     example_before: "pub trait Plugin { fn run(&self); }",
     example_after: "pub trait Plugin: private::Sealed { fn run(&self); }",
     fix: "leave the trait open; seal new traits from their first release",
@@ -25,7 +27,26 @@ reported here and not again by trait-supertrait-added.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Trait(_))) {
-        if is_sealed(cx.old, pair.old) || !is_sealed(cx.new, pair.new) {
+        let (was, is) = (is_sealed(cx.old, pair.old), is_sealed(cx.new, pair.new));
+        if was && !is {
+            // downstream crates may now implement it: new API, nothing breaks
+            let why = seal_reason(cx.old, pair.old).unwrap_or_else(|| "it required private items".into());
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!(
+                        "trait `{}` is no longer sealed (before, {why}): downstream crates can now implement it",
+                        pair.path
+                    ),
+                )
+                .class(Class::Additive)
+                .spans(pair.old, pair.new)
+                .signatures(cx.old, pair.old, cx.new, pair.new),
+            );
+            continue;
+        }
+        if was || !is {
             continue;
         }
         let why =

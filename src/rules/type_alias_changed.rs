@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -28,17 +28,15 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         let types = cx.types.with_generics(&[&a.generics], &[&b.generics]);
-        if !types.eq_ty(&a.type_, &b.type_) {
+        if types.eq_ty(&a.type_, &b.type_) {
+            continue;
+        }
+        if let Some((x, y)) = render_pair(cx.old, &a.type_, cx.new, &b.type_) {
             out.push(
                 Finding::new(
                     &RULE,
                     pair.path,
-                    format!(
-                        "type alias `{}` changed from `{}` to `{}`",
-                        pair.path,
-                        render_type(&a.type_),
-                        render_type(&b.type_)
-                    ),
+                    format!("type alias `{}` changed from `{x}` to `{y}`", pair.path),
                 )
                 .spans(pair.old, pair.new)
                 .signatures(cx.old, pair.old, cx.new, pair.new),

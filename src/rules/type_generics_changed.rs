@@ -2,9 +2,9 @@
 
 use rustdoc_types::{Item, ItemEnum};
 
-use super::support::{compare_params, noun, reordered_params, type_generics};
+use super::support::{compare_params, noun, reordered_params, type_generics, ParamChanges};
 use super::{Class, Rule};
-use crate::api::model::Target;
+use crate::api::model::{Namespace, Target};
 use crate::diff::{DiffCx, Finding, Pair};
 
 pub static RULE: Rule = Rule {
@@ -15,8 +15,8 @@ pub static RULE: Rule = Rule {
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-new-default",
     explanation: "Users write the type with its parameters (`Wrapper<u8>`, `View<'a>`, `Grid<T, 4>`). A \
 new parameter without a default, a removed one, a new or removed lifetime, or a changed order makes \
-those names wrong. Adding a type or const parameter with a default is additive: old uses pick the \
-default. Renaming a parameter is not a change.",
+those names wrong. Adding a type or const parameter with a default is additive (defaulted-param-added): \
+old uses pick the default. Renaming a parameter is not a change.",
     example_before: "pub struct Wrapper<T> { value: T }",
     example_after: "pub struct Wrapper<T, M> { value: T, meta: PhantomData<M> }",
     fix: "give the new parameter a default (`M = ()`), or add a new type",
@@ -24,6 +24,39 @@ default. Renaming a parameter is not a change.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for change in type_param_changes(cx) {
+        if change.changes.breaking.is_empty() {
+            continue; // only defaulted parameters added: defaulted-param-added
+        }
+        let pair = change.pair;
+        out.push(
+            Finding::new(
+                &RULE,
+                pair.path,
+                format!(
+                    "{} `{}`: {}",
+                    noun(pair.old),
+                    pair.path,
+                    change.changes.breaking.join("; ")
+                ),
+            )
+            .spans(pair.old, change.new_item)
+            .signatures(cx.old, pair.old, cx.new, change.new_item),
+        );
+    }
+}
+
+/// How the generic parameters of a matched struct, enum, union or type alias changed.
+pub(super) struct TypeParamChange<'c, 'a> {
+    pub pair: &'c Pair<'a>,
+    /// what users name at the path (the alias, when a type became an alias of another)
+    pub new_item: &'a Item,
+    pub changes: ParamChanges,
+}
+
+/// Every matched type whose parameter list changed, shared with defaulted-param-added.
+pub(super) fn type_param_changes<'c, 'a>(cx: &'c DiffCx<'a>) -> Vec<TypeParamChange<'c, 'a>> {
+    let mut out = Vec::new();
     for pair in &cx.pairs {
         let is_type = |i: &ItemEnum| {
             matches!(
@@ -37,7 +70,6 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if !is_type(&pair.old.inner) || !is_type(&pair.new.inner) {
             continue;
         }
-        // what users name at this path: the alias itself when the type became an alias of another
         let new_item = named_item(cx, pair);
         let (Some(og), Some(ng)) = (type_generics(pair.old), type_generics(new_item)) else {
             continue;
@@ -47,26 +79,21 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if let Some(reorder) = reordered_params(og, ng) {
             changes.breaking.insert(0, reorder);
         }
-        let Some((class, list)) = changes.verdict() else {
-            continue;
-        };
-        out.push(
-            Finding::new(
-                &RULE,
-                pair.path,
-                format!("{} `{}`: {}", noun(pair.old), pair.path, list.join("; ")),
-            )
-            .class(class)
-            .spans(pair.old, new_item)
-            .signatures(cx.old, pair.old, cx.new, new_item),
-        );
+        if !changes.breaking.is_empty() || !changes.additive.is_empty() {
+            out.push(TypeParamChange {
+                pair,
+                new_item,
+                changes,
+            });
+        }
     }
+    out
 }
 
 fn named_item<'a>(cx: &DiffCx<'a>, pair: &Pair<'a>) -> &'a Item {
     if pair.via_alias {
-        if let Some(Target::Item(id)) = cx.new.paths.get(pair.path) {
-            if let Some(alias) = cx.new.item(*id) {
+        if let Some(Target::Item(id)) = cx.new.paths.get(pair.path).and_then(|t| t.get(Namespace::Type)) {
+            if let Some(alias) = cx.new.item(id) {
                 return alias;
             }
         }

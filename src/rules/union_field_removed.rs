@@ -30,7 +30,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         };
         for (key, field) in &old.public {
-            if new.get(key).is_some() {
+            // a field behind #[doc(hidden)] is reported by item-now-hidden
+            if new.get(key).is_some() || new.get_hidden(key).is_some() {
                 continue;
             }
             out.push(

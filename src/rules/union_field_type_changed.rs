@@ -4,7 +4,7 @@ use rustdoc_types::ItemEnum;
 
 use super::support::{union_fields, Fields};
 use super::{Class, Rule};
-use crate::api::types::render_type;
+use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -43,22 +43,20 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             if types.eq_ty(a, b) {
                 continue;
             }
+            let Some((x, y)) = render_pair(cx.old, a, cx.new, b) else {
+                continue;
+            };
             out.push(
                 Finding::new(
                     &RULE,
                     format!("{}::{key}", pair.path),
                     format!(
-                        "field `{key}` of union `{}` changed type from `{}` to `{}`",
-                        pair.path,
-                        render_type(a),
-                        render_type(b)
+                        "field `{key}` of union `{}` changed type from `{x}` to `{y}`",
+                        pair.path
                     ),
                 )
                 .spans(of, nf)
-                .signature_text(
-                    format!("pub {key}: {}", render_type(a)),
-                    format!("pub {key}: {}", render_type(b)),
-                ),
+                .signature_text(format!("pub {key}: {x}"), format!("pub {key}: {y}")),
             );
         }
     }

@@ -106,7 +106,7 @@ fn build_side_for_manifest(manifest: &Path) -> build::Side {
 
 pub fn api(name: &str, side: &str) -> Api {
     let krate = load_crate(&fixture_json(name, side)).expect("fixture JSON loads");
-    Api::new(krate, ApiOptions::default())
+    Api::new(krate, ApiOptions::default()).expect("fixture API is valid")
 }
 
 pub fn diff_fixture(name: &str) -> Vec<Finding> {
@@ -114,11 +114,13 @@ pub fn diff_fixture(name: &str) -> Vec<Finding> {
     let old_api = Api::new(
         load_crate(&old.json).expect("fixture JSON loads"),
         ApiOptions::default(),
-    );
+    )
+    .expect("fixture API is valid");
     let new_api = Api::new(
         load_crate(&new.json).expect("fixture JSON loads"),
         ApiOptions::default(),
-    );
+    )
+    .expect("fixture API is valid");
     semgate::diff::diff(
         Input::new(&old_api, old.manifest.as_ref()),
         Input::new(&new_api, new.manifest.as_ref()),

@@ -1,0 +1,41 @@
+//! const-became-static: a `const` became a `static`.
+
+use rustdoc_types::ItemEnum;
+
+use super::{Class, Rule};
+use crate::diff::{DiffCx, Finding};
+
+pub static RULE: Rule = Rule {
+    id: "const-became-static",
+    class: Class::Breaking,
+    possibly_breaking: false,
+    summary: "a const became a static",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    explanation: "A const can be used where the compiler needs a value at compile time: array \
+lengths, const generic arguments, other consts and statics, and match patterns. A static cannot \
+be used in any of these, so code that did stops compiling.",
+    example_before: "pub const LIMIT: usize = 64;\n// users: let buf = [0u8; LIMIT];",
+    example_after: "pub static LIMIT: usize = 64;",
+    fix: "keep the const; add a static beside it if an address is needed",
+    check,
+};
+
+fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    for pair in &cx.pairs {
+        if let (ItemEnum::Constant { .. }, ItemEnum::Static(_)) = (&pair.old.inner, &pair.new.inner)
+        {
+            out.push(
+                Finding::new(
+                    &RULE,
+                    pair.path,
+                    format!(
+                        "const `{}` became a static: it can no longer be used in const contexts or patterns",
+                        pair.path
+                    ),
+                )
+                .spans(pair.old, pair.new)
+                .signatures(cx.old, pair.old, cx.new, pair.new),
+            );
+        }
+    }
+}
