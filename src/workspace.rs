@@ -550,7 +550,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         let parts = partition(&p(&[("a", 10), ("b", 9), ("c", 2), ("d", 1), ("e", 1)]), 2);
-        assert_eq!(parts, vec![vec!["a", "d"], vec!["b", "c", "e"]]);
+        assert_eq!(parts, vec![vec!["a", "d", "e"], vec!["b", "c"]]);
         assert_eq!(
             parts,
             partition(&p(&[("e", 1), ("d", 1), ("c", 2), ("b", 9), ("a", 10)]), 2)
