@@ -272,8 +272,10 @@ fn workspace_report() -> Report {
     );
     core.package_dir = Some("crates/core".into());
 
+    // a first release under `check`: nothing to compare, the proposed version passes
     let mut decision = decide(&v("0.1.0"), None, &[]);
     decision.proposed_version = Some(v("0.1.0"));
+    decision.verdict = semgate::gate::Verdict::Pass;
     decision
         .notes
         .push("first release: no release tag or published version to compare with".into());
