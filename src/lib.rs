@@ -9,21 +9,29 @@ pub mod api;
 pub mod build;
 pub mod bump;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod gate;
 pub mod interrupt;
+pub mod manifest_edit;
 pub mod pattern;
 pub mod progress;
-pub mod release;
 pub mod release_checks;
 pub mod report;
 pub mod rules;
 pub mod run;
-pub mod tag;
+pub mod versions;
 pub mod workspace;
 
 use std::ffi::OsString;
+
+/// Exit codes: a contract for CI. 0 the gate passed, 1 it refused, 2 semgate could not decide;
+/// 130 after an interrupt, with no verdict.
+pub const EXIT_PASS: i32 = 0;
+pub const EXIT_REFUSED: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 use clap::Parser;
 
@@ -47,9 +55,9 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
         Err(err) => {
             let _ = err.print();
             if err.use_stderr() {
-                run::EXIT_ERROR
+                EXIT_ERROR
             } else {
-                run::EXIT_PASS
+                EXIT_PASS
             }
         }
     }

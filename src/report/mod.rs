@@ -6,6 +6,7 @@ pub mod github;
 pub mod human;
 pub mod json;
 pub mod markdown;
+pub mod rules;
 
 use semver::Version;
 use serde::{Deserialize, Serialize};

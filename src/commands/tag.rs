@@ -17,7 +17,7 @@ use crate::build::{self, BuildOptions, DepKind, Published, Workspace};
 use crate::cli::TagArgs;
 use crate::progress::Progress;
 use crate::report::emit;
-use crate::run::{EXIT_PASS, EXIT_REFUSED};
+use crate::{EXIT_PASS, EXIT_REFUSED};
 
 /// One package's place in the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub struct Planned {
 }
 
 /// `semgate tag`.
-pub fn tag_command(args: &TagArgs, progress: &Progress) -> Result<i32> {
+pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
     let ws = Workspace::load(args.manifest_path.as_deref())?;
     let repo = ws.repo.clone().ok_or_else(|| {
         anyhow!(

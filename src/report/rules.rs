@@ -1,0 +1,55 @@
+//! `semgate rules` and `semgate explain`: the registry as text.
+
+use crate::rules::{self, RULES};
+
+pub fn rules_text() -> String {
+    let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for rule in RULES {
+        let class = if rule.possibly_breaking {
+            format!("{}*", rule.class.as_str())
+        } else {
+            rule.class.as_str().to_string()
+        };
+        s.push_str(&format!(
+            "{:width$}  {:9}  {}\n",
+            rule.id, class, rule.summary
+        ));
+    }
+    s.push_str("\n* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
+    s.push_str("\nRelease checks (semgate check --release):\n");
+    for check in rules::RELEASE_CHECKS {
+        s.push_str(&format!(
+            "{:width$}  {:9}  {}\n",
+            check.id, "blocking", check.summary
+        ));
+    }
+    s
+}
+
+pub fn explain_text(e: &rules::Explanation) -> String {
+    let indent = |code: &str| {
+        code.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    };
+    format!(
+        "{id} ({class})\n\n{summary}.\n\n{explanation}\n\nBefore:\n{before}\nAfter:\n{after}\nHow to avoid the break:\n    {fix}\n\nReference: {reference}\n",
+        id = e.id,
+        class = e.class,
+        summary = capitalise(e.summary),
+        explanation = e.explanation,
+        before = indent(e.example_before),
+        after = indent(e.example_after),
+        fix = e.fix,
+        reference = e.reference
+    )
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
