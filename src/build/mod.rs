@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{anyhow, bail, Context, Result};
 
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
+pub use toolchain::{installed_formats, ToolchainFormat};
 
 use cache::{Cache, KeyBuilder};
 use manifest::Lockfile;
@@ -747,6 +748,7 @@ pub fn build_side(
         tc: ctx.toolchain(opts.toolchain.as_deref())?,
         cache: Cache::new(&opts.cache_dir),
     };
+    b.tc.announce(progress);
     match source {
         Source::WorkingTree { manifest_path } => {
             let manifest_path = std::path::absolute(manifest_path)
