@@ -73,6 +73,9 @@ pub(super) trait Format {
     fn item(item: Self::Item) -> Item;
     fn summaries(paths: FxHashMap<Id, Self::Summary>) -> FxHashMap<Id, ItemSummary>;
     fn externals(crates: FxHashMap<u32, Self::External>) -> FxHashMap<u32, ExternalCrate>;
+
+    /// Fills in what the format leaves out and the model has, once the whole crate is read.
+    fn finish(_krate: &mut Crate) {}
 }
 
 /// What the loader does with one index entry.
@@ -117,8 +120,7 @@ pub(super) fn read<'de, D: Deserializer<'de>>(
 fn read_as<'de, F: Format, D: Deserializer<'de>>(de: D) -> Result<Loaded, D::Error> {
     let doc = Document::<F>::deserialize(de)?;
     let Index { items, dropped, .. } = doc.index;
-    Ok(Loaded {
-        krate: Crate {
+    let mut krate = Crate {
             root: doc.root,
             crate_version: doc.crate_version,
             includes_private: doc.includes_private,
@@ -130,9 +132,9 @@ fn read_as<'de, F: Format, D: Deserializer<'de>>(de: D) -> Result<Loaded, D::Err
                 target_features: Vec::new(),
             },
             format_version: NEWEST,
-        },
-        dropped,
-    })
+    };
+    F::finish(&mut krate);
+    Ok(Loaded { krate, dropped })
 }
 
 /// The top level of every supported format. `target` arrived in format 44; the long list of

@@ -11,7 +11,13 @@
 //!   empty;
 //! - `use<..>` bounds were strings and are tagged lifetimes or parameters since 41;
 //! - `Crate::target` (44) and `ExternalCrate::path` (57) did not exist: the triple is empty
-//!   and the path unknown, and no rule reads either.
+//!   and the path unknown, and no rule reads either;
+//! - `paths` had no entry for public types inside private modules (later rustdoc records their
+//!   definition path). Without one such a type has no identity, and a signature naming it
+//!   reads as changed even against itself (1,049 false findings comparing aws-sdk-ec2 1.121.0
+//!   with itself). The entry is rebuilt from the item's source file, `src/error/sealed.rs`
+//!   giving `krate::error::sealed::Name`: the real path for out-of-line modules, and the same
+//!   on both sides either way.
 //!
 //! One difference cannot be converted: before format 46 rustdoc listed `#[repr(..)]` only
 //! where it considered it public (not on types with private fields), so a repr change on such
@@ -104,6 +110,82 @@ impl super::Format for Format37 {
             })
             .collect()
     }
+
+    fn finish(krate: &mut new::Crate) {
+        add_missing_paths(krate);
+    }
+}
+
+/// See the module docs: a definition path for every local type `paths` lacks, and for the
+/// variants of such enums.
+fn add_missing_paths(krate: &mut new::Crate) {
+    use new::{ItemEnum as E, ItemKind as K};
+    let Some(crate_name) = krate.index.get(&krate.root).and_then(|r| r.name.clone()) else {
+        return;
+    };
+    let mut added = Vec::new();
+    for (id, item) in &krate.index {
+        if item.crate_id != 0 || krate.paths.contains_key(id) {
+            continue;
+        }
+        let kind = match item.inner {
+            E::Struct(_) => K::Struct,
+            E::Enum(_) => K::Enum,
+            E::Union(_) => K::Union,
+            E::Trait(_) => K::Trait,
+            E::TraitAlias(_) => K::TraitAlias,
+            E::TypeAlias(_) => K::TypeAlias,
+            _ => continue,
+        };
+        let (Some(name), Some(span)) = (&item.name, &item.span) else {
+            continue;
+        };
+        let mut path = vec![crate_name.clone()];
+        path.extend(module_of_file(&span.filename));
+        path.push(name.clone());
+        added.push((*id, kind, path));
+    }
+    for (id, kind, path) in added {
+        if let Some(E::Enum(e)) = krate.index.get(&id).map(|i| &i.inner) {
+            for v in &e.variants {
+                let name = krate.index.get(v).and_then(|i| i.name.clone());
+                if let (Some(name), false) = (name, krate.paths.contains_key(v)) {
+                    let mut variant = path.clone();
+                    variant.push(name);
+                    let summary = new::ItemSummary {
+                        crate_id: 0,
+                        path: variant,
+                        kind: K::Variant,
+                    };
+                    krate.paths.insert(*v, summary);
+                }
+            }
+        }
+        let summary = new::ItemSummary {
+            crate_id: 0,
+            path,
+            kind,
+        };
+        krate.paths.insert(id, summary);
+    }
+}
+
+/// The module path a source file stands for under the usual layout: `src/a/b.rs` and
+/// `src/a/b/mod.rs` give `a::b`, `src/lib.rs` gives the crate root.
+fn module_of_file(file: &std::path::Path) -> Vec<String> {
+    let parts: Vec<&str> = file.iter().filter_map(|c| c.to_str()).collect();
+    let start = match parts.iter().rposition(|c| *c == "src") {
+        Some(src) => src + 1,
+        None => parts.len().saturating_sub(1),
+    };
+    let mut segments: Vec<String> = parts[start..]
+        .iter()
+        .map(|p| p.strip_suffix(".rs").unwrap_or(p).to_string())
+        .collect();
+    if matches!(segments.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+        segments.pop();
+    }
+    segments
 }
 
 fn id(i: old::Id) -> new::Id {
@@ -689,6 +771,15 @@ fn ty(t: old::Type) -> new::Type {
 mod tests {
     use super::*;
     use new::Attribute as A;
+
+    #[test]
+    fn files_stand_for_their_modules() {
+        let m = |f: &str| module_of_file(std::path::Path::new(f)).join("::");
+        assert_eq!(m("src/lib.rs"), "");
+        assert_eq!(m("src/error/sealed.rs"), "error::sealed");
+        assert_eq!(m("/r/aws-sdk-ec2-1.120.0/src/types/mod.rs"), "types");
+        assert_eq!(m("/out/generated.rs"), "generated");
+    }
 
     #[test]
     fn attributes_take_the_models_shape() {
