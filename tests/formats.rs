@@ -62,9 +62,16 @@ fn require_rustc_1_85(test: &str) -> Option<(PathBuf, PathBuf)> {
 
 /// Builds `fixtures/<name>/<side>` with rustc 1.85 (cached by the sources' modification
 /// times) and returns the JSON path.
-fn build_with_1_85(rustc: &Path, rustdoc: &Path, name: &str, side: &str) -> Result<PathBuf, String> {
+fn build_with_1_85(
+    rustc: &Path,
+    rustdoc: &Path,
+    name: &str,
+    side: &str,
+) -> Result<PathBuf, String> {
     let dir = common::root().join("fixtures").join(name).join(side);
-    let target = common::root().join("target").join("semgate-tests-rustc-1.85");
+    let target = common::root()
+        .join("target")
+        .join("semgate-tests-rustc-1.85");
     let out = target.join("json").join(format!("{name}-{side}.json"));
     let newest_source = newest_mtime(&dir);
     if out.is_file() && std::fs::metadata(&out).and_then(|m| m.modified()).ok() >= newest_source {
@@ -152,7 +159,10 @@ fn every_fixture_built_by_rustc_1_85_gives_the_stable_findings() {
         let (old, new) = match built {
             Ok(pair) => pair,
             Err(e) => {
-                not_built.push(format!("{name}: {}", e.lines().find(|l| l.starts_with("error")).unwrap_or("")));
+                not_built.push(format!(
+                    "{name}: {}",
+                    e.lines().find(|l| l.starts_with("error")).unwrap_or("")
+                ));
                 continue;
             }
         };
@@ -173,7 +183,11 @@ fn every_fixture_built_by_rustc_1_85_gives_the_stable_findings() {
         compared.len(),
         not_built.len()
     );
-    assert!(mismatches.is_empty(), "findings differ:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "findings differ:\n{}",
+        mismatches.join("\n")
+    );
     // the fixtures are written for today's stable, but most must still build on 1.85
     assert!(
         compared.len() >= common::fixture_names().len() * 3 / 4,
@@ -331,7 +345,10 @@ fn format_57_reads_the_same_through_the_newest_structs() {
             let expected = serde_json::to_value(&as57).unwrap();
             let mut seen = serde_json::to_value(&as61).unwrap();
             without_added_fields(&mut seen);
-            assert!(expected == seen, "{name}/{side}: 0.57 and 0.61 structs disagree");
+            assert!(
+                expected == seen,
+                "{name}/{side}: 0.57 and 0.61 structs disagree"
+            );
         }
     }
 }
@@ -422,7 +439,8 @@ fn a_toolchain_without_json_is_replaced_by_an_installed_one_and_named() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains("the project's toolchain (rustc ") && stderr.contains("cannot emit rustdoc JSON"),
+        stderr.contains("the project's toolchain (rustc ")
+            && stderr.contains("cannot emit rustdoc JSON"),
         "{stderr}"
     );
     assert!(
@@ -478,6 +496,9 @@ fn version_verbose_lists_formats_and_installed_toolchains() {
             .lines()
             .find(|l| l.trim_start().starts_with(&name))
             .unwrap_or_else(|| panic!("{name} not listed:\n{text}"));
-        assert!(line.contains("format ") || line.contains("no rustdoc JSON"), "{line}");
+        assert!(
+            line.contains("format ") || line.contains("no rustdoc JSON"),
+            "{line}"
+        );
     }
 }

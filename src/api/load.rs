@@ -47,10 +47,7 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
             check_version(version)?;
             file.seek(SeekFrom::Start(0)).with_context(context)?;
             let reader = std::io::BufReader::with_capacity(1 << 20, file);
-            read_document(
-                version,
-                &mut serde_json::Deserializer::from_reader(reader),
-            )
+            read_document(version, &mut serde_json::Deserializer::from_reader(reader))
         }
         // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
         None => std::fs::read(path)
@@ -242,9 +239,8 @@ mod tests {
         let depth = 300;
         let mut ty = r#"{"primitive":"u8"}"#.to_string();
         for _ in 0..depth {
-            ty = format!(
-                r#"{{"borrowed_ref":{{"lifetime":null,"is_mutable":false,"type":{ty}}}}}"#
-            );
+            ty =
+                format!(r#"{{"borrowed_ref":{{"lifetime":null,"is_mutable":false,"type":{ty}}}}}"#);
         }
         let doc = minimal_crate(&format!(
             r#""1":{{"id":1,"crate_id":0,"name":"f","span":null,"visibility":"public","docs":null,"links":{{}},"attrs":[],"deprecation":null,"inner":{{"function":{{"sig":{{"inputs":[],"output":{ty},"is_c_variadic":false}},"generics":{{"params":[],"where_predicates":[]}},"header":{{"is_const":false,"is_unsafe":false,"is_async":false,"abi":"Rust"}},"has_body":true}}}}}}"#

@@ -113,6 +113,23 @@ impl Want {
 
 impl Check<'_> {
     fn item(&self, id: Id, item: &Item, push: &mut impl FnMut(String)) {
+        // a type without a definition path has no identity to compare across versions (or
+        // with itself); rustdoc records one for every type of the crate it documents
+        let is_type = matches!(
+            item.inner,
+            ItemEnum::Struct(_)
+                | ItemEnum::Enum(_)
+                | ItemEnum::Union(_)
+                | ItemEnum::Trait(_)
+                | ItemEnum::TraitAlias(_)
+                | ItemEnum::TypeAlias(_)
+        );
+        if is_type && item.crate_id == 0 && !self.krate.paths.contains_key(&id) {
+            push(
+                "has no entry in `paths`, which rustdoc writes for every type of the crate"
+                    .to_string(),
+            );
+        }
         let mut child = |list: &str, child: Id, want: Want| {
             self.child(id, list, child, want, push);
         };
@@ -278,13 +295,16 @@ mod tests {
     }
 
     fn error(doc: &str) -> String {
-        format!("{:#}", parse_crate(doc.as_bytes()).expect_err("must be refused"))
+        format!(
+            "{:#}",
+            parse_crate(doc.as_bytes()).expect_err("must be refused")
+        )
     }
 
     #[test]
     fn a_sound_crate_loads() {
-        let krate = parse_crate(doc(0, &format!("{},{FN}", module(0, "1"))).as_bytes())
-            .expect("valid");
+        let krate =
+            parse_crate(doc(0, &format!("{},{FN}", module(0, "1"))).as_bytes()).expect("valid");
         assert_eq!(krate.index.len(), 2);
     }
 
@@ -293,7 +313,10 @@ mod tests {
         let msg = error(&doc(7, &format!("{},{FN}", module(0, "1"))));
         assert!(msg.contains("crate root is not in the index"), "{msg}");
         let msg = error(&doc(1, &format!("{},{FN}", module(0, "1"))));
-        assert!(msg.contains("crate root is function, not a module"), "{msg}");
+        assert!(
+            msg.contains("crate root is function, not a module"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -304,12 +327,22 @@ mod tests {
             "{msg}"
         );
         let enum_of_itself = r#""2":{"id":2,"crate_id":0,"name":"E","span":null,"visibility":"public","docs":null,"links":{},"attrs":[],"deprecation":null,"inner":{"enum":{"generics":{"params":[],"where_predicates":[]},"has_stripped_variants":false,"variants":[2,1],"impls":[]}}}"#;
-        let msg = error(&doc(0, &format!("{},{FN},{enum_of_itself}", module(0, "1,2"))));
-        assert!(msg.contains("enum 2 (`E`) lists itself among its variants"), "{msg}");
+        let msg = error(&doc(
+            0,
+            &format!("{},{FN},{enum_of_itself}", module(0, "1,2")),
+        ));
+        assert!(
+            msg.contains("enum 2 (`E`) lists itself among its variants"),
+            "{msg}"
+        );
         assert!(
             msg.contains("lists function 1 (`f`) among its variants, which is not a variant"),
             "{msg}"
         );
-        assert!(msg.contains("2 structural defect(s)"), "{msg}");
+        assert!(
+            msg.contains("enum 2 (`E`) has no entry in `paths`"),
+            "{msg}"
+        );
+        assert!(msg.contains("3 structural defect(s)"), "{msg}");
     }
 }

@@ -66,9 +66,14 @@ fn installed(dir: &Path) -> Vec<ToolchainFormat> {
             let mut rustc = Command::new("rustc");
             rustc.arg(format!("+{name}")).arg("-V").current_dir(dir);
             let release = capture(&mut rustc, "rustc -V").ok()?.trim().to_string();
+            let mut version = Command::new("rustdoc");
+            version.arg(format!("+{name}")).arg("-V").current_dir(dir);
+            let rustdoc_v = capture(&mut version, "rustdoc -V").ok()?;
             let mut rustdoc = Command::new("rustdoc");
             rustdoc.arg(format!("+{name}"));
-            let format = emitted_format(rustdoc).ok().filter(|&f| f != NO_JSON);
+            let format = emitted_format(rustdoc, &format!("+{name}"), &rustdoc_v)
+                .ok()
+                .filter(|&f| f != NO_JSON);
             Some(ToolchainFormat {
                 name,
                 release,
@@ -93,7 +98,57 @@ fn release(rustc_vv: &str) -> String {
 
 /// The rustdoc JSON format `rustdoc` emits, found by documenting a one-line crate;
 /// [`NO_JSON`] when it cannot emit JSON at all.
-fn emitted_format(mut rustdoc: Command) -> Result<u32> {
+///
+/// Asking costs a rustdoc run (about a second through rustup's proxy), on every semgate run
+/// and for every fixture in the tests, so answers are remembered by the rustdoc's identity
+/// (`which`: its path or `+toolchain`, and its `rustdoc -V`): in memory, and in a file per
+/// rustdoc under the system's temporary directory. A memo that cannot be read is asked again.
+fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static MEMO: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+
+    let key = format!("{which}\n{}", rustdoc_v.trim());
+    let remembered = |memo: &mut Option<HashMap<String, u32>>| {
+        memo.get_or_insert_with(HashMap::new).get(&key).copied()
+    };
+    if let Some(f) = remembered(&mut MEMO.lock().unwrap_or_else(|p| p.into_inner())) {
+        return Ok(f);
+    }
+    let digest: String = Sha256::digest(key.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let dir = std::env::temp_dir().join("semgate-rustdoc-formats");
+    let file = dir.join(&digest);
+    let on_disk = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| text.trim().parse::<u32>().ok());
+    let format = match on_disk {
+        Some(f) => f,
+        None => {
+            let f = ask_format(rustdoc)?;
+            // best effort: a memo that cannot be written only costs the next run a probe
+            let tmp = dir.join(format!(".tmp-{digest}-{}", std::process::id()));
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(&tmp, f.to_string()))
+                .and_then(|()| std::fs::rename(&tmp, &file));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            f
+        }
+    };
+    MEMO.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(key, format);
+    Ok(format)
+}
+
+fn ask_format(mut rustdoc: Command) -> Result<u32> {
     let scratch = tempfile::Builder::new()
         .prefix("semgate-format-probe-")
         .tempdir()
@@ -103,7 +158,13 @@ fn emitted_format(mut rustdoc: Command) -> Result<u32> {
         .with_context(|| format!("failed to write {}", lib.display()))?;
     rustdoc
         .args(["-Z", "unstable-options", "--output-format", "json"])
-        .args(["--crate-name", "semgate_format_probe", "--crate-type", "lib", "-o"])
+        .args([
+            "--crate-name",
+            "semgate_format_probe",
+            "--crate-type",
+            "lib",
+            "-o",
+        ])
         .arg(scratch.path())
         .arg(&lib)
         .current_dir(scratch.path())
@@ -113,7 +174,8 @@ fn emitted_format(mut rustdoc: Command) -> Result<u32> {
     if !out.status.success() || !json.is_file() {
         return Ok(NO_JSON);
     }
-    let bytes = std::fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
+    let bytes =
+        std::fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
     Ok(crate::api::load::format_of(&bytes).unwrap_or(NO_JSON))
 }
 
@@ -301,7 +363,12 @@ impl Toolchain {
             }
         };
         let rustdoc_v = capture(rustdoc_cmd().arg("-V").current_dir(dir), "rustdoc -V")?;
-        let format = emitted_format(rustdoc_cmd())?;
+        let which = match (&rustdoc, explicit) {
+            (Some(path), _) => path.to_string_lossy().into_owned(),
+            (None, Some(tc)) => format!("+{tc}"),
+            (None, None) => "rustdoc".to_string(),
+        };
+        let format = emitted_format(rustdoc_cmd(), &which, &rustdoc_v)?;
 
         Ok(Toolchain {
             cargo,

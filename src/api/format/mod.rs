@@ -121,17 +121,17 @@ fn read_as<'de, F: Format, D: Deserializer<'de>>(de: D) -> Result<Loaded, D::Err
     let doc = Document::<F>::deserialize(de)?;
     let Index { items, dropped, .. } = doc.index;
     let mut krate = Crate {
-            root: doc.root,
-            crate_version: doc.crate_version,
-            includes_private: doc.includes_private,
-            index: items,
-            paths: F::summaries(doc.paths),
-            external_crates: F::externals(doc.external_crates),
-            target: Target {
-                triple: doc.target.map(|t| t.triple).unwrap_or_default(),
-                target_features: Vec::new(),
-            },
-            format_version: NEWEST,
+        root: doc.root,
+        crate_version: doc.crate_version,
+        includes_private: doc.includes_private,
+        index: items,
+        paths: F::summaries(doc.paths),
+        external_crates: F::externals(doc.external_crates),
+        target: Target {
+            triple: doc.target.map(|t| t.triple).unwrap_or_default(),
+            target_features: Vec::new(),
+        },
+        format_version: NEWEST,
     };
     F::finish(&mut krate);
     Ok(Loaded { krate, dropped })

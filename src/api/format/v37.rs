@@ -19,9 +19,9 @@
 //!   giving `krate::error::sealed::Name`: the real path for out-of-line modules, and the same
 //!   on both sides either way.
 //!
-//! One difference cannot be converted: before format 46 rustdoc listed `#[repr(..)]` only
-//! where it considered it public (not on types with private fields), so a repr change on such
-//! a type is invisible when both sides are format 37.
+//! Format 46 made rustdoc list `#[repr]` in cases it used to leave out (rust#141126); the reprs
+//! of the fixtures (C, transparent over a private or a public field, integers, align, packed)
+//! are all listed by rustc 1.85 too.
 //!
 //! Tested by building the same fixtures with rustc 1.85 and with the stable toolchain and
 //! comparing the findings (tests/formats.rs).
@@ -95,9 +95,7 @@ impl super::Format for Format37 {
             .collect()
     }
 
-    fn externals(
-        crates: FxHashMap<u32, old::ExternalCrate>,
-    ) -> FxHashMap<u32, new::ExternalCrate> {
+    fn externals(crates: FxHashMap<u32, old::ExternalCrate>) -> FxHashMap<u32, new::ExternalCrate> {
         crates
             .into_iter()
             .map(|(k, c)| {
@@ -182,7 +180,10 @@ fn module_of_file(file: &std::path::Path) -> Vec<String> {
         .iter()
         .map(|p| p.strip_suffix(".rs").unwrap_or(p).to_string())
         .collect();
-    if matches!(segments.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+    if matches!(
+        segments.last().map(String::as_str),
+        Some("mod" | "lib" | "main")
+    ) {
         segments.pop();
     }
     segments
