@@ -12,10 +12,9 @@
 use std::fmt::Write;
 
 use anyhow::{bail, Result};
-use rustc_hash::FxHashSet;
 use rustdoc_types::{Crate, Id, Item, ItemEnum, StructKind, VariantKind};
 
-use super::format::Loaded;
+use super::format::{Dropped, Loaded};
 
 /// How many defects are named in the message; the rest are counted.
 const SHOWN: usize = 5;
@@ -41,7 +40,7 @@ pub(super) fn checked(loaded: Loaded) -> Result<Crate> {
 }
 
 /// Every defect, in id order (so the message is the same on every run).
-fn defects(krate: &Crate, dropped: &FxHashSet<Id>) -> Vec<String> {
+fn defects(krate: &Crate, dropped: &Dropped) -> Vec<String> {
     let mut found: Vec<(u32, String)> = Vec::new();
     let root_defect = match krate.index.get(&krate.root) {
         None => Some("the crate root is not in the index".to_string()),
@@ -74,7 +73,7 @@ fn defects(krate: &Crate, dropped: &FxHashSet<Id>) -> Vec<String> {
 
 struct Check<'a> {
     krate: &'a Crate,
-    dropped: &'a FxHashSet<Id>,
+    dropped: &'a Dropped,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -208,7 +207,8 @@ impl Check<'_> {
                 if let Some(target) = u.id {
                     let known = self.krate.index.contains_key(&target)
                         || self.krate.paths.contains_key(&target)
-                        || self.dropped.contains(&target);
+                        || self.dropped.impls.contains(&target)
+                        || self.dropped.members.contains(&target);
                     if !known {
                         push(format!(
                             "re-exports id {}, which is neither in the index nor a known item of another crate",
@@ -233,7 +233,16 @@ impl Check<'_> {
                 describe(child, item),
                 want.noun()
             )),
-            None if self.dropped.contains(&child) => {}
+            // kept items list dropped impls (a type's blanket impls), never dropped members
+            None if self.dropped.impls.contains(&child)
+                && matches!(want, Want::Impl | Want::Any) => {}
+            None if self.dropped.impls.contains(&child) || self.dropped.members.contains(&child) => {
+                push(format!(
+                    "lists impl item {} among its {list}, which is not a {}",
+                    child.0,
+                    want.noun()
+                ))
+            }
             None => push(format!(
                 "lists id {} among its {list}, which is not in the index",
                 child.0

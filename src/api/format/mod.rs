@@ -81,7 +81,7 @@ pub(super) trait Format {
 /// What the loader does with one index entry.
 pub(super) enum Slim {
     Keep,
-    /// an item no rule reads
+    /// an impl no rule reads
     Drop,
     /// a blanket impl: dropped with its associated items (`impl<T> From<T> for T`, repeated
     /// for every type, is most of a large crate's JSON)
@@ -98,7 +98,14 @@ pub(super) fn is_unstable_auto_impl(is_synthetic: bool, trait_path: Option<&str>
 /// tell an id that was dropped on purpose from one that points at nothing).
 pub struct Loaded {
     pub krate: Crate,
-    pub dropped: FxHashSet<Id>,
+    pub dropped: Dropped,
+}
+
+/// The ids slimming dropped: impls, and the associated items of blanket impls.
+#[derive(Default)]
+pub struct Dropped {
+    pub impls: FxHashSet<Id>,
+    pub members: FxHashSet<Id>,
 }
 
 /// Reads a document of format `version` from `de`. `None`: the format is not supported.
@@ -160,7 +167,7 @@ struct TargetTriple {
 /// The index, slimmed and converted while it streams in.
 struct Index<F> {
     items: FxHashMap<Id, Item>,
-    dropped: FxHashSet<Id>,
+    dropped: Dropped,
     format: PhantomData<F>,
 }
 
@@ -182,7 +189,7 @@ impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut items =
             FxHashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
-        let mut dropped = FxHashSet::default();
+        let mut dropped = Dropped::default();
         let mut blanket_members = Vec::new();
         while let Some(id) = map.next_key::<Id>()? {
             let item: F::Item = map.next_value()?;
@@ -194,17 +201,17 @@ impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
                     items.insert(id, item);
                 }
                 Slim::Drop => {
-                    dropped.insert(id);
+                    dropped.impls.insert(id);
                 }
                 Slim::DropWithMembers(members) => {
-                    dropped.insert(id);
+                    dropped.impls.insert(id);
                     blanket_members.extend(members);
                 }
             }
         }
         for id in blanket_members {
             items.remove(&id);
-            dropped.insert(id);
+            dropped.members.insert(id);
         }
         items.shrink_to_fit();
         Ok(Index {
