@@ -14,10 +14,11 @@
 //! that point at dropped items resolve to nothing, which every lookup already handles.
 //!
 //! rustdoc JSON nests one level per type constructor, and serde_json refuses documents nested
-//! deeper than 128 levels by default, which real crates with deep generic types reach. The
-//! limit is lifted and the parser runs on a stack that grows on the heap instead
-//! (serde_stacker), so depth costs memory, never a stack overflow. Every loaded crate is then
-//! checked by `validate` before any rule sees it.
+//! deeper than 128 levels by default, which real crates with deep generic types reach. Such a
+//! document is parsed again without the limit, on a stack that grows on the heap
+//! (serde_stacker), so depth costs memory, never a stack overflow; the second pass is only
+//! paid by the rare deep document (the growable stack slows every parse by several percent). Every
+//! loaded crate is then checked by `validate` before any rule sees it.
 
 use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
@@ -45,9 +46,16 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
     let loaded = match version_in_tail(&tail) {
         Some(version) => {
             check_version(version)?;
-            file.seek(SeekFrom::Start(0)).with_context(context)?;
-            let reader = std::io::BufReader::with_capacity(1 << 20, file);
-            read_document(version, &mut serde_json::Deserializer::from_reader(reader))
+            drop(file);
+            read_document(version, |unlimited| {
+                let file = std::fs::File::open(path).map_err(serde_json::Error::io)?;
+                let reader = std::io::BufReader::with_capacity(1 << 20, file);
+                parse_with(
+                    version,
+                    &mut serde_json::Deserializer::from_reader(reader),
+                    unlimited,
+                )
+            })
         }
         // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
         None => std::fs::read(path)
@@ -67,7 +75,13 @@ pub fn parse_crate(bytes: &[u8]) -> Result<Crate> {
 fn parse_bytes(bytes: &[u8]) -> Result<Loaded> {
     let version = format_version(bytes)?;
     check_version(version)?;
-    read_document(version, &mut serde_json::Deserializer::from_slice(bytes))
+    read_document(version, |unlimited| {
+        parse_with(
+            version,
+            &mut serde_json::Deserializer::from_slice(bytes),
+            unlimited,
+        )
+    })
 }
 
 /// Checks that `bytes` are rustdoc JSON of a format this semgate reads, without building the
@@ -99,17 +113,37 @@ fn check_version(version: u32) -> Result<()> {
     );
 }
 
-fn read_document<'de, R: serde_json::de::Read<'de>>(
+/// Parses with serde_json's recursion limit first (the fast path), and again without it (on
+/// a stack that grows on the heap) only when the document is nested deeper than that limit.
+fn read_document(
+    version: u32,
+    mut parse: impl FnMut(bool) -> Result<Loaded, serde_json::Error>,
+) -> Result<Loaded> {
+    match parse(false) {
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            parse(true).map_err(|e| describe(e, version))
+        }
+        other => other.map_err(|e| describe(e, version)),
+    }
+}
+
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
     version: u32,
     de: &mut serde_json::Deserializer<R>,
-) -> Result<Loaded> {
-    de.disable_recursion_limit();
-    let stacked = serde_stacker::Deserializer::new(&mut *de);
-    let loaded = match format::read(version, stacked) {
-        Some(result) => result.map_err(|e| describe(e, version))?,
-        None => bail!("internal: format {version} was accepted but has no reader"),
+    unlimited: bool,
+) -> Result<Loaded, serde_json::Error> {
+    let read = if unlimited {
+        de.disable_recursion_limit();
+        format::read(version, serde_stacker::Deserializer::new(&mut *de))
+    } else {
+        format::read(version, &mut *de)
     };
-    de.end().map_err(|e| describe(e, version))?;
+    let loaded = read.unwrap_or_else(|| {
+        Err(serde::de::Error::custom(format!(
+            "format {version} has no reader"
+        )))
+    })?;
+    de.end()?;
     Ok(loaded)
 }
 

@@ -236,7 +236,9 @@ impl Check<'_> {
             // kept items list dropped impls (a type's blanket impls), never dropped members
             None if self.dropped.impls.contains(&child)
                 && matches!(want, Want::Impl | Want::Any) => {}
-            None if self.dropped.impls.contains(&child) || self.dropped.members.contains(&child) => {
+            None if self.dropped.impls.contains(&child)
+                || self.dropped.members.contains(&child) =>
+            {
                 push(format!(
                     "lists impl item {} among its {list}, which is not a {}",
                     child.0,
