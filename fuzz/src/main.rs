@@ -508,6 +508,10 @@ fn main() -> ExitCode {
         started.elapsed().as_secs_f64()
     );
 
+    if args.target == "diff" && failing.is_empty() {
+        eprintln!("error: no fixture pair has a FAIL verdict to damage");
+        return ExitCode::from(2);
+    }
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let mut tally = Tally::default();
     let budget = args.seconds.map(Duration::from_secs);
@@ -518,7 +522,6 @@ fn main() -> ExitCode {
         {
             break;
         }
-        tally.executions += 1;
         if args.target == "load" {
             run_load(&args, &seeds, &mut rng, &mut tally);
         } else {
@@ -564,6 +567,7 @@ fn run_load(args: &Args, seeds: &[(Seed, Seed)], rng: &mut fastrand::Rng, tally:
         noise(seed, rng)
     };
     let what = format!("{}: {what}", seed.name);
+    tally.executions += 1;
     mark_current(args, &[("input", &bytes)]);
     let manifest = seed.manifest.as_ref();
     match guarded(|| load(&bytes).map(|api| findings(&api, &api, manifest, manifest).len())) {
@@ -615,6 +619,7 @@ fn run_diff(args: &Args, seeds: &[(Seed, Seed)], failing: &[usize], rng: &mut fa
     };
     let what = format!("{}: baseline {old_what}; current {new_what}", old.name.trim_end_matches("/old"));
     let files: [(&str, &[u8]); 2] = [("old", &old_bytes), ("new", &new_bytes)];
+    tally.executions += 1;
     mark_current(args, &files);
     let (om, nm) = (old.manifest.as_ref(), new.manifest.as_ref());
     let outcome = guarded(|| {
