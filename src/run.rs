@@ -99,14 +99,34 @@ fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
 fn version_text(verbose: bool) -> String {
     let mut s = format!("semgate {}\n", env!("CARGO_PKG_VERSION"));
     if verbose {
-        let versions: Vec<String> = crate::api::load::SUPPORTED_FORMAT_VERSIONS
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        use crate::api::format;
         s.push_str(&format!(
-            "rustdoc JSON format_version: {}\n",
-            versions.join(", ")
+            "rustdoc JSON format_version: {} (read into format {})\n",
+            format::supported_list(),
+            format::NEWEST
         ));
+        for f in format::SUPPORTED {
+            s.push_str(&format!("  {:>3}  {}\n", f.version, f.emitted_by));
+        }
+        let installed = crate::build::installed_formats();
+        if installed.is_empty() {
+            s.push_str("installed toolchains: none found through rustup\n");
+        } else {
+            s.push_str("installed toolchains:\n");
+            let width = installed.iter().map(|t| t.name.len()).max().unwrap_or(0);
+            for t in &installed {
+                let emits = match t.format {
+                    Some(v) if format::is_supported(v) => format!("format {v}"),
+                    Some(v) => format!("format {v} (not readable by this semgate)"),
+                    None => "no rustdoc JSON".to_string(),
+                };
+                let default = if t.is_default { " (default)" } else { "" };
+                s.push_str(&format!(
+                    "  {:width$}  {emits}  {}{default}\n",
+                    t.name, t.release
+                ));
+            }
+        }
         s.push_str(&format!("rules: {}\n", RULES.len()));
     }
     s

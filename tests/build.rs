@@ -831,7 +831,7 @@ fn rustdoc_file_source_is_checked_not_built() {
     assert!(side.manifest.is_none());
     let msg = baseline_error("demo", &rustdoc(bad), &ctx, &dirs.opts());
     assert!(
-        msg.contains("format version 1") && msg.contains(&fv.to_string()),
+        msg.contains("format_version 1 is not supported") && msg.contains(&fv.to_string()),
         "{msg}"
     );
     let missing = tmp.path().join("missing.json");

@@ -289,7 +289,7 @@ fn help_rules_and_explain() {
 
     let version = semgate(tmp.path(), &["--version", "--verbose"]);
     assert!(
-        stdout(&version).contains("format_version: 57"),
+        stdout(&version).contains("format_version: 37, 57, 58, 59, 60, 61"),
         "{}",
         stdout(&version)
     );

@@ -1,36 +1,41 @@
-//! Reading a rustdoc JSON file into `rustdoc_types::Crate`, checking `format_version` first.
+//! Reading a rustdoc JSON file of any supported format into the model (`rustdoc_types::Crate`).
 //!
-//! The format version is read before the full deserialisation so that a file from another
-//! toolchain gets a message naming both versions instead of a serde error deep in the tree.
+//! The format version is read first (from the file's tail, where rustdoc writes it), so that
+//! the file is deserialised with the types of its own format (see `format`) and a file from an
+//! unsupported toolchain gets a message naming both versions instead of a serde error deep in
+//! the tree. This is the one place that decides whether a format is readable: the build stage
+//! asks [`check_format`] too.
 //!
 //! The index is deserialised item by item and slimmed on the way in, because the largest
 //! crates are dominated by what no rule reads: in aws-sdk-ec2, 282k of 538k items are blanket
 //! impls (`impl<T> From<T> for T` and friends, repeated for every type) and the JSON of those
 //! alone is 60% of the file. Dropped: blanket impls and the items only they contain, the
 //! unstable `Freeze`/`UnsafeUnpin` auto-trait impls, doc strings and intra-doc link maps. Ids
-//! that point at dropped items simply resolve to nothing, which every lookup already handles.
-
-use std::path::Path;
+//! that point at dropped items resolve to nothing, which every lookup already handles.
+//!
+//! rustdoc JSON nests one level per type constructor, and serde_json refuses documents nested
+//! deeper than 128 levels by default, which real crates with deep generic types reach. Such a
+//! document is parsed again without the limit, on a stack that grows on the heap
+//! (serde_stacker), so depth costs memory, never a stack overflow; the second pass is only
+//! paid by the rare deep document (the growable stack slows every parse by several percent). Every
+//! loaded crate is then checked by `validate` before any rule sees it.
 
 use std::fmt;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
 
-use anyhow::{bail, Context, Result};
-use rustc_hash::{FxHashMap, FxHashSet};
-use rustdoc_types::{
-    Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target, FORMAT_VERSION,
-};
-use serde::de::{Deserializer, MapAccess, Visitor};
-use serde::Deserialize;
+use anyhow::{anyhow, bail, Context, Result};
+use rustdoc_types::Crate;
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-/// The rustdoc JSON format versions this build of semgate reads.
-pub const SUPPORTED_FORMAT_VERSIONS: &[u32] = &[FORMAT_VERSION];
+use super::format::{self, Loaded};
+use super::validate;
 
-/// Loads and validates one rustdoc JSON file.
+/// Loads, converts and validates one rustdoc JSON file.
 ///
 /// The file is streamed rather than read whole: for the largest crates the raw bytes of both
 /// sides would otherwise be held alongside the parsed models (2 x 440 MB for aws-sdk-ec2).
 pub fn load_crate(path: &Path) -> Result<Crate> {
-    use std::io::{Read, Seek, SeekFrom};
     let context = || format!("cannot read rustdoc JSON file `{}`", path.display());
     let mut file = std::fs::File::open(path).with_context(context)?;
     let len = file.metadata().with_context(context)?.len();
@@ -38,147 +43,166 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
     file.seek(SeekFrom::Start(len.saturating_sub(64)))
         .with_context(context)?;
     file.read_to_end(&mut tail).with_context(context)?;
-    let parsed = match version_in_tail(&tail) {
+    let loaded = match version_in_tail(&tail) {
         Some(version) => {
             check_version(version)?;
-            file.seek(SeekFrom::Start(0)).with_context(context)?;
-            let reader = std::io::BufReader::with_capacity(1 << 20, file);
-            serde_json::from_reader::<_, SlimCrate>(reader)
-                .map(SlimCrate::into_crate)
-                .context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")
+            drop(file);
+            read_document(version, |unlimited| {
+                let file = std::fs::File::open(path).map_err(serde_json::Error::io)?;
+                let reader = std::io::BufReader::with_capacity(1 << 20, file);
+                parse_with(
+                    version,
+                    &mut serde_json::Deserializer::from_reader(reader),
+                    unlimited,
+                )
+            })
         }
         // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
         None => std::fs::read(path)
             .with_context(context)
-            .and_then(|bytes| parse_crate(&bytes)),
+            .and_then(|bytes| parse_bytes(&bytes)),
     };
-    parsed.with_context(|| format!("invalid rustdoc JSON file `{}`", path.display()))
+    loaded
+        .and_then(validate::checked)
+        .with_context(|| format!("invalid rustdoc JSON file `{}`", path.display()))
 }
 
-/// Parses rustdoc JSON bytes, refusing unsupported format versions with an actionable message.
+/// Parses, converts and validates rustdoc JSON bytes.
 pub fn parse_crate(bytes: &[u8]) -> Result<Crate> {
-    check_version(format_version(bytes)?)?;
-    let slim: SlimCrate = serde_json::from_slice(bytes)
-        .context("the file is not a complete rustdoc JSON document (truncated or corrupt?)")?;
-    Ok(slim.into_crate())
+    parse_bytes(bytes).and_then(validate::checked)
+}
+
+fn parse_bytes(bytes: &[u8]) -> Result<Loaded> {
+    let version = format_version(bytes)?;
+    check_version(version)?;
+    read_document(version, |unlimited| {
+        parse_with(
+            version,
+            &mut serde_json::Deserializer::from_slice(bytes),
+            unlimited,
+        )
+    })
+}
+
+/// Checks that `bytes` are rustdoc JSON of a format this semgate reads, without building the
+/// model; `origin` names the file in messages. Returns the format version.
+pub fn check_format(bytes: &[u8], origin: &str) -> Result<u32> {
+    format_version(bytes)
+        .and_then(|version| check_version(version).map(|()| version))
+        .with_context(|| format!("{origin} cannot be used"))
+}
+
+/// The `format_version` of rustdoc JSON `bytes`, without checking it.
+pub fn format_of(bytes: &[u8]) -> Result<u32> {
+    format_version(bytes)
 }
 
 fn check_version(version: u32) -> Result<()> {
-    if !SUPPORTED_FORMAT_VERSIONS.contains(&version) {
-        bail!(
-            "rustdoc JSON format_version {version} is not supported: this semgate reads format_version {}\n\
-             help: build the JSON with a toolchain whose rustdoc emits format {} (rustc 1.95 stable or the matching nightly), \
-             or use a semgate release built for format {version}",
-            FORMAT_VERSION,
-            FORMAT_VERSION
-        );
+    if format::is_supported(version) {
+        return Ok(());
     }
-    Ok(())
+    let newest = format::NEWEST;
+    let hint = if version > newest {
+        format!("it comes from a toolchain newer than this semgate knows; build it with a toolchain that emits format {newest} or older (e.g. `--toolchain 1.95.0`), or upgrade semgate")
+    } else {
+        "build it with a toolchain that emits one of these (rustc 1.85 emits 37, rustc 1.95 emits 57; pick one with --toolchain)".to_string()
+    };
+    bail!(
+        "rustdoc JSON format_version {version} is not supported: this semgate reads format_version {}\nhelp: {hint}",
+        format::supported_list()
+    );
 }
 
-/// `rustdoc_types::Crate` with a streaming, slimming index (see the module docs).
-#[derive(Deserialize)]
-struct SlimCrate {
-    root: Id,
-    crate_version: Option<String>,
-    includes_private: bool,
-    #[serde(deserialize_with = "slim_index")]
-    index: FxHashMap<Id, Item>,
-    paths: FxHashMap<Id, ItemSummary>,
-    external_crates: FxHashMap<u32, ExternalCrate>,
-    target: TargetTriple,
-    format_version: u32,
-}
-
-/// The target's triple; the long list of target features is not needed.
-#[derive(Deserialize)]
-struct TargetTriple {
-    triple: String,
-}
-
-impl SlimCrate {
-    fn into_crate(self) -> Crate {
-        Crate {
-            root: self.root,
-            crate_version: self.crate_version,
-            includes_private: self.includes_private,
-            index: self.index,
-            paths: self.paths,
-            external_crates: self.external_crates,
-            target: Target {
-                triple: self.target.triple,
-                target_features: Vec::new(),
-            },
-            format_version: self.format_version,
+/// Parses with serde_json's recursion limit first (the fast path), and again without it (on
+/// a stack that grows on the heap) only when the document is nested deeper than that limit.
+fn read_document(
+    version: u32,
+    mut parse: impl FnMut(bool) -> Result<Loaded, serde_json::Error>,
+) -> Result<Loaded> {
+    match parse(false) {
+        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
+            parse(true).map_err(|e| describe(e, version))
         }
+        other => other.map_err(|e| describe(e, version)),
     }
 }
 
-fn slim_index<'de, D: Deserializer<'de>>(deserializer: D) -> Result<FxHashMap<Id, Item>, D::Error> {
-    struct IndexVisitor;
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    version: u32,
+    de: &mut serde_json::Deserializer<R>,
+    unlimited: bool,
+) -> Result<Loaded, serde_json::Error> {
+    let read = if unlimited {
+        de.disable_recursion_limit();
+        format::read(version, serde_stacker::Deserializer::new(&mut *de))
+    } else {
+        format::read(version, &mut *de)
+    };
+    let loaded = read.unwrap_or_else(|| {
+        Err(serde::de::Error::custom(format!(
+            "format {version} has no reader"
+        )))
+    })?;
+    de.end()?;
+    Ok(loaded)
+}
 
-    impl<'de> Visitor<'de> for IndexVisitor {
-        type Value = FxHashMap<Id, Item>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("the rustdoc index: a map from item id to item")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut index = FxHashMap::with_capacity_and_hasher(
-                map.size_hint().unwrap_or(0),
-                Default::default(),
-            );
-            let mut blanket_members: FxHashSet<Id> = FxHashSet::default();
-            while let Some(id) = map.next_key::<Id>()? {
-                let mut item: Item = map.next_value()?;
-                if let ItemEnum::Impl(imp) = &item.inner {
-                    if imp.blanket_impl.is_some() {
-                        blanket_members.extend(imp.items.iter().copied());
-                        continue;
-                    }
-                    let unstable_auto = imp.is_synthetic
-                        && imp
-                            .trait_
-                            .as_ref()
-                            .is_some_and(|t| matches!(t.path.as_str(), "Freeze" | "UnsafeUnpin"));
-                    if unstable_auto {
-                        continue;
-                    }
-                }
-                item.docs = None;
-                item.links = Default::default();
-                index.insert(id, item);
-            }
-            for id in blanket_members {
-                index.remove(&id);
-            }
-            index.shrink_to_fit();
-            Ok(index)
-        }
+/// Says which kind of defect a parse error is: the file ends early, it is not JSON, or it is
+/// JSON of a shape that format `version` does not have.
+fn describe(e: serde_json::Error, version: u32) -> anyhow::Error {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => anyhow!("the file ends in the middle of the document (truncated or corrupt?): {e}"),
+        Category::Syntax => anyhow!("the file is not valid JSON (truncated or corrupt?): {e}"),
+        Category::Data => anyhow!(
+            "the JSON does not have the shape of rustdoc JSON format {version}: {e}\nhelp: regenerate it with `cargo rustdoc -- -Z unstable-options --output-format json`"
+        ),
+        Category::Io => anyhow!("reading the file failed: {e}"),
     }
-
-    deserializer.deserialize_map(IndexVisitor)
 }
 
 /// Finds `format_version` without deserialising the whole document.
 ///
-/// rustdoc writes the field last, so the tail of the file is checked first; anything
-/// unusual falls back to a streaming parse that ignores every other field.
+/// rustdoc writes the field last, so the tail of the file is checked first; anything unusual
+/// falls back to a streaming pass over the top-level object that skips every other value.
 fn format_version(bytes: &[u8]) -> Result<u32> {
     let tail = &bytes[bytes.len().saturating_sub(64)..];
     if let Some(v) = version_in_tail(tail) {
         return Ok(v);
     }
-    #[derive(serde::Deserialize)]
-    struct Probe {
-        format_version: Option<u32>,
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de.disable_recursion_limit();
+    let stacked = serde_stacker::Deserializer::new(&mut de);
+    match stacked.deserialize_map(VersionProbe) {
+        Ok(Some(v)) => Ok(v),
+        Ok(None) => bail!("the JSON has no `format_version` field: it is not rustdoc JSON output"),
+        Err(e) if e.classify() == serde_json::error::Category::Data => {
+            bail!("the file is JSON but not a rustdoc JSON document: {e}")
+        }
+        Err(e) => bail!("the file is not valid JSON (truncated or corrupt?): {e}"),
     }
-    let probe: Probe = serde_json::from_slice(bytes)
-        .context("the file is not valid JSON (truncated or corrupt?)")?;
-    match probe.format_version {
-        Some(v) => Ok(v),
-        None => bail!("the JSON has no `format_version` field: it is not rustdoc JSON output"),
+}
+
+/// Reads only the top-level `format_version` of a JSON object.
+struct VersionProbe;
+
+impl<'de> Visitor<'de> for VersionProbe {
+    type Value = Option<u32>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object with a numeric `format_version` field")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut version = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "format_version" {
+                version = Some(map.next_value::<u32>()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(version)
     }
 }
 
@@ -211,13 +235,58 @@ mod tests {
         let err = parse_crate(br#"{"root":0,"format_version":12}"#).unwrap_err();
         let msg = format!("{err:#}");
         assert!(msg.contains("format_version 12"), "{msg}");
-        assert!(msg.contains(&FORMAT_VERSION.to_string()), "{msg}");
+        assert!(msg.contains(&format::NEWEST.to_string()), "{msg}");
+        assert!(msg.contains("37"), "{msg}");
     }
 
     #[test]
     fn rejects_truncated_and_non_rustdoc_json() {
-        assert!(parse_crate(br#"{"root":0,"index":{"#).is_err());
+        let err = parse_crate(br#"{"root":0,"index":{"#).unwrap_err();
+        assert!(format!("{err:#}").contains("truncated"), "{err:#}");
         let err = parse_crate(br#"{"hello":1}"#).unwrap_err();
         assert!(format!("{err:#}").contains("not rustdoc JSON"));
+    }
+
+    #[test]
+    fn wrong_shapes_name_no_internal_type() {
+        for doc in [
+            &br#"[1, 2, 3]"#[..],
+            br#""format_version""#,
+            br#"{"format_version": "57"}"#,
+            br#"{"format_version": 57, "root": 0, "index": 5, "x": 1}"#,
+            br#"{"root": "x", "format_version": 57}"#,
+        ] {
+            let msg = format!("{:#}", parse_crate(doc).unwrap_err());
+            for internal in ["Probe", "Document", "Slim", "Item58", "expected struct"] {
+                assert!(
+                    !msg.contains(internal),
+                    "{}: {msg}",
+                    String::from_utf8_lossy(doc)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn nesting_deeper_than_serde_jsons_default_limit_loads() {
+        // a function returning `&&&...&u8`, 300 references deep: 600 levels of JSON
+        let depth = 300;
+        let mut ty = r#"{"primitive":"u8"}"#.to_string();
+        for _ in 0..depth {
+            ty =
+                format!(r#"{{"borrowed_ref":{{"lifetime":null,"is_mutable":false,"type":{ty}}}}}"#);
+        }
+        let doc = minimal_crate(&format!(
+            r#""1":{{"id":1,"crate_id":0,"name":"f","span":null,"visibility":"public","docs":null,"links":{{}},"attrs":[],"deprecation":null,"inner":{{"function":{{"sig":{{"inputs":[],"output":{ty},"is_c_variadic":false}},"generics":{{"params":[],"where_predicates":[]}},"header":{{"is_const":false,"is_unsafe":false,"is_async":false,"abi":"Rust"}},"has_body":true}}}}}}"#
+        ));
+        let krate = parse_crate(doc.as_bytes()).expect("deep but valid");
+        assert_eq!(krate.index.len(), 2);
+    }
+
+    /// A format-57 crate `demo` whose root module lists item 1, plus `extra` index entries.
+    pub(crate) fn minimal_crate(extra: &str) -> String {
+        format!(
+            r#"{{"root":0,"crate_version":null,"includes_private":false,"index":{{"0":{{"id":0,"crate_id":0,"name":"demo","span":null,"visibility":"public","docs":null,"links":{{}},"attrs":[],"deprecation":null,"inner":{{"module":{{"is_crate":true,"items":[1],"is_stripped":false}}}}}},{extra}}},"paths":{{}},"external_crates":{{}},"target":{{"triple":"x","target_features":[]}},"format_version":57}}"#
+        )
     }
 }

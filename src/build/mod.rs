@@ -33,6 +33,7 @@ use anyhow::{anyhow, bail, Context, Result};
 pub use batch::{prebuild, Request};
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
 pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
+pub use toolchain::{installed_formats, ToolchainFormat};
 
 use cache::{Cache, KeyBuilder};
 use manifest::Lockfile;
@@ -791,6 +792,7 @@ pub fn build_side(
         return rustdoc_file_side(package, role, file, progress);
     }
     let b = SideBuild::new(package, role, ctx, opts, progress)?;
+    b.tc.announce(progress);
     match source {
         Source::WorkingTree { manifest_path } => {
             let manifest_path = std::path::absolute(manifest_path)

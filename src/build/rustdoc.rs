@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::{Arc, Mutex};
 
-use anyhow::{anyhow, bail, Context, Result};
-use serde::Deserialize;
+use anyhow::{bail, Context, Result};
 
 use super::toolchain::Toolchain;
 use super::BuildOptions;
@@ -454,28 +453,8 @@ pub(crate) fn error_excerpt(stderr: &str) -> String {
     text
 }
 
-/// The header fields of a rustdoc JSON file; the rest is skipped (validated, not built).
-#[derive(Debug, Deserialize)]
-pub(crate) struct Header {
-    pub format_version: u32,
-}
-
-/// Parses and checks the header of rustdoc JSON `bytes` from `origin` (for messages).
-pub(crate) fn check_header(bytes: &[u8], origin: &str) -> Result<Header> {
-    let header: Header = serde_json::from_slice(bytes).map_err(|e| {
-        anyhow!("{origin} is not valid rustdoc JSON ({e}); regenerate it with `cargo rustdoc -- -Z unstable-options --output-format json`")
-    })?;
-    let expected = rustdoc_types::FORMAT_VERSION;
-    if header.format_version != expected {
-        let hint = if header.format_version < expected {
-            "it was produced by an older toolchain; use a newer one (e.g. --toolchain stable or nightly)"
-        } else {
-            "it was produced by a newer toolchain than this semgate supports; use an older toolchain with --toolchain or upgrade semgate"
-        };
-        bail!(
-            "{origin} uses rustdoc JSON format version {}, but semgate reads version {expected}; {hint}",
-            header.format_version
-        );
-    }
-    Ok(header)
+/// Checks that rustdoc JSON `bytes` from `origin` (for messages) are of a format semgate
+/// reads; the one implementation of that check lives with the loader.
+pub(crate) fn check_header(bytes: &[u8], origin: &str) -> Result<u32> {
+    crate::api::load::check_format(bytes, origin)
 }

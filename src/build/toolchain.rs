@@ -1,10 +1,17 @@
-//! Pins the Rust toolchain used for every build of a run.
+//! Pins the Rust toolchain used for every build of a run, and makes sure it can build JSON
+//! semgate reads.
 //!
 //! Both sides must be documented by the same rustdoc (same JSON format, same rendering), but
 //! an exported baseline tree may carry its own `rust-toolchain.toml`, and a registry
 //! placeholder lives outside the user's project. So the toolchain is resolved once, from the
 //! user's package directory (or `--toolchain`), and every cargo invocation gets absolute
 //! `RUSTC`/`RUSTDOC` paths into that toolchain's sysroot.
+//!
+//! Which JSON format a rustdoc emits is asked of the rustdoc itself (it documents a one-line
+//! crate), not guessed from its version. When the project's toolchain emits a format semgate
+//! cannot read, or no JSON at all (projects pinning an old stable for their MSRV), another
+//! installed toolchain that can is chosen, and the progress output says which; `--toolchain`
+//! is never overridden.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -12,10 +19,185 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
+use crate::api::format;
 use crate::interrupt;
 
-/// A resolved toolchain: how to run cargo, and what it is (for the cache key).
+/// What to install when no toolchain can build readable JSON: a release whose rustdoc emits
+/// a supported format (57), in rustup's smallest profile (which has rustdoc).
+const INSTALL: &str = "rustup toolchain install 1.95.0 --profile minimal";
+
+/// `format` of a rustdoc that cannot emit JSON at all.
+const NO_JSON: u32 = 0;
+
+/// An installed toolchain and the format its rustdoc emits (`None`: it emits no JSON).
 #[derive(Debug, Clone)]
+pub struct ToolchainFormat {
+    pub name: String,
+    /// `rustc 1.95.0 (59807616e 2026-04-14)`
+    pub release: String,
+    pub is_default: bool,
+    pub format: Option<u32>,
+}
+
+/// Every toolchain rustup has installed, in rustup's order (the default first), with the
+/// format each emits; empty without rustup. For `--version --verbose` and for choosing a
+/// toolchain when the project's cannot be used.
+pub fn installed_formats() -> Vec<ToolchainFormat> {
+    installed(Path::new("."))
+}
+
+fn installed(dir: &Path) -> Vec<ToolchainFormat> {
+    let mut cmd = Command::new("rustup");
+    cmd.args(["toolchain", "list"]).current_dir(dir);
+    let Ok(out) = interrupt::run(&mut cmd) else {
+        return Vec::new();
+    };
+    if !out.status.success() {
+        return Vec::new();
+    }
+    let mut list: Vec<ToolchainFormat> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|line| {
+            let name = line.split_whitespace().next()?.to_string();
+            if name == "no" {
+                return None; // "no installed toolchains"
+            }
+            let is_default = line.contains("(default") || line.contains(" default");
+            let mut rustc = Command::new("rustc");
+            rustc.arg(format!("+{name}")).arg("-V").current_dir(dir);
+            let release = capture(&mut rustc, "rustc -V").ok()?.trim().to_string();
+            let mut version = Command::new("rustdoc");
+            version.arg(format!("+{name}")).arg("-V").current_dir(dir);
+            let rustdoc_v = capture(&mut version, "rustdoc -V").ok()?;
+            let mut rustdoc = Command::new("rustdoc");
+            rustdoc.arg(format!("+{name}"));
+            let format = emitted_format(rustdoc, &format!("+{name}"), &rustdoc_v)
+                .ok()
+                .filter(|&f| f != NO_JSON);
+            Some(ToolchainFormat {
+                name,
+                release,
+                is_default,
+                format,
+            })
+        })
+        .collect();
+    // the default toolchain is the least surprising choice; rustup's order otherwise
+    list.sort_by_key(|t| !t.is_default);
+    list
+}
+
+/// `rustc 1.95.0 (...)` from `rustc -vV` output.
+fn release(rustc_vv: &str) -> String {
+    rustc_vv
+        .lines()
+        .find_map(|l| l.strip_prefix("release: "))
+        .map(|r| format!("rustc {}", r.trim()))
+        .unwrap_or_else(|| "rustc of unknown version".to_string())
+}
+
+/// The rustdoc JSON format `rustdoc` emits, found by documenting a one-line crate;
+/// [`NO_JSON`] when it cannot emit JSON at all.
+///
+/// Asking costs a rustdoc run (about a second through rustup's proxy), on every semgate run
+/// and for every fixture in the tests, so answers are remembered by the rustdoc's identity
+/// (`which`: its path or `+toolchain`, and its `rustdoc -V`): in memory, and in a file per
+/// rustdoc in the user's cache directory ([`memo_dir`]). A memo that cannot be read is asked
+/// again.
+/// Where the format memos live: `$XDG_CACHE_HOME/semgate/rustdoc-formats`, else
+/// `$HOME/.cache/semgate/rustdoc-formats`; the system's temporary directory only without a home.
+/// Not a temporary directory: a run must leave nothing behind there.
+fn memo_dir() -> PathBuf {
+    let absolute = |var: &str| {
+        std::env::var_os(var)
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+    };
+    absolute("XDG_CACHE_HOME")
+        .or_else(|| absolute("HOME").map(|h| h.join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("semgate")
+        .join("rustdoc-formats")
+}
+
+fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32> {
+    use sha2::{Digest, Sha256};
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static MEMO: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+
+    let key = format!("{which}\n{}", rustdoc_v.trim());
+    let remembered = |memo: &mut Option<HashMap<String, u32>>| {
+        memo.get_or_insert_with(HashMap::new).get(&key).copied()
+    };
+    if let Some(f) = remembered(&mut MEMO.lock().unwrap_or_else(|p| p.into_inner())) {
+        return Ok(f);
+    }
+    let digest: String = Sha256::digest(key.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let dir = memo_dir();
+    let file = dir.join(&digest);
+    let on_disk = std::fs::read_to_string(&file)
+        .ok()
+        .and_then(|text| text.trim().parse::<u32>().ok());
+    let format = match on_disk {
+        Some(f) => f,
+        None => {
+            let f = ask_format(rustdoc)?;
+            // best effort: a memo that cannot be written only costs the next run a probe
+            let tmp = dir.join(format!(".tmp-{digest}-{}", std::process::id()));
+            let written = std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(&tmp, f.to_string()))
+                .and_then(|()| std::fs::rename(&tmp, &file));
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            f
+        }
+    };
+    MEMO.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get_or_insert_with(HashMap::new)
+        .insert(key, format);
+    Ok(format)
+}
+
+fn ask_format(mut rustdoc: Command) -> Result<u32> {
+    let scratch = tempfile::Builder::new()
+        .prefix("semgate-format-probe-")
+        .tempdir()
+        .context("failed to create a temporary directory to ask rustdoc for its JSON format")?;
+    let lib = scratch.path().join("lib.rs");
+    std::fs::write(&lib, "pub fn probe() {}\n")
+        .with_context(|| format!("failed to write {}", lib.display()))?;
+    rustdoc
+        .args(["-Z", "unstable-options", "--output-format", "json"])
+        .args([
+            "--crate-name",
+            "semgate_format_probe",
+            "--crate-type",
+            "lib",
+            "-o",
+        ])
+        .arg(scratch.path())
+        .arg(&lib)
+        .current_dir(scratch.path())
+        .env("RUSTC_BOOTSTRAP", "1");
+    let out = interrupt::run(&mut rustdoc).context("failed to run rustdoc")?;
+    let json = scratch.path().join("semgate_format_probe.json");
+    if !out.status.success() || !json.is_file() {
+        return Ok(NO_JSON);
+    }
+    let bytes =
+        std::fs::read(&json).with_context(|| format!("failed to read {}", json.display()))?;
+    Ok(crate::api::load::format_of(&bytes).unwrap_or(NO_JSON))
+}
+
+/// A resolved toolchain: how to run cargo, and what it is (for the cache key).
+#[derive(Debug)]
 pub(crate) struct Toolchain {
     /// The cargo program.
     cargo: OsString,
@@ -29,13 +211,74 @@ pub(crate) struct Toolchain {
     pub rustdoc_v: String,
     /// Host triple from `rustc -vV`.
     pub host: String,
+    /// The rustdoc JSON format this toolchain emits.
+    pub format: u32,
+    /// Why this toolchain was chosen instead of the project's, when it was.
+    pub switched: Option<String>,
+    announced: std::sync::atomic::AtomicBool,
 }
 
 impl Toolchain {
     /// Resolves the toolchain as seen from `dir` (where rustup's overrides apply), or the
-    /// explicitly requested `toolchain`.
+    /// explicitly requested `toolchain`, and checks that it emits a readable JSON format;
+    /// without `--toolchain`, an installed toolchain that does replaces one that does not.
     pub(crate) fn resolve(dir: &Path, toolchain: Option<&str>) -> Result<Toolchain> {
         let explicit = toolchain.filter(|t| !t.trim().is_empty());
+        let project = Toolchain::resolve_as(dir, explicit)?;
+        let problem = match project.format {
+            f if format::is_supported(f) => return Ok(project),
+            NO_JSON => "cannot emit rustdoc JSON".to_string(),
+            f => format!(
+                "emits rustdoc JSON format {f}, which semgate does not read (it reads {})",
+                format::supported_list()
+            ),
+        };
+        let which = match explicit {
+            Some(tc) => format!("toolchain `{tc}` ({})", release(&project.rustc_vv)),
+            None => format!("the project's toolchain ({})", release(&project.rustc_vv)),
+        };
+        let installed = installed(dir);
+        let usable: Vec<&ToolchainFormat> = installed
+            .iter()
+            .filter(|t| t.format.is_some_and(format::is_supported))
+            .collect();
+        if let Some(tc) = explicit {
+            let hint = match usable.first() {
+                Some(t) => format!("pick one that can, e.g. `--toolchain {}`", t.name),
+                None => format!("install one that can with `{INSTALL}`"),
+            };
+            bail!("{which} {problem}\nhelp: {hint}, or leave --toolchain out (it was `{tc}`)");
+        }
+        let Some(choice) = usable.first() else {
+            bail!(
+                "{which} {problem}, and no installed toolchain emits a format it reads\nhelp: install one with `{INSTALL}` (semgate then uses it for both sides)"
+            );
+        };
+        let mut chosen = Toolchain::resolve_as(dir, Some(&choice.name))?;
+        if !format::is_supported(chosen.format) {
+            bail!(
+                "{which} {problem}, and toolchain `{}` did not emit a readable format when asked again\nhelp: pass a toolchain with --toolchain",
+                choice.name
+            );
+        }
+        chosen.switched = Some(format!(
+            "toolchain `{}` (rustdoc JSON format {}) for both sides: {which} {problem}",
+            choice.name, chosen.format
+        ));
+        Ok(chosen)
+    }
+
+    /// Prints, once per run, which toolchain was chosen instead of the project's.
+    pub(crate) fn announce(&self, progress: &crate::progress::Progress) {
+        use std::sync::atomic::Ordering;
+        if let Some(why) = &self.switched {
+            if !self.announced.swap(true, Ordering::Relaxed) {
+                progress.status("Using", why);
+            }
+        }
+    }
+
+    fn resolve_as(dir: &Path, explicit: Option<&str>) -> Result<Toolchain> {
         if let Some(tc) = explicit {
             if tc.starts_with('-') || tc.contains(char::is_whitespace) {
                 bail!(
@@ -126,16 +369,23 @@ impl Toolchain {
             .find_map(|l| l.strip_prefix("host: "))
             .map(|h| h.trim().to_string())
             .unwrap_or_default();
-        let rustdoc_v = match &rustdoc {
-            Some(rd) => capture(Command::new(rd).arg("-V").current_dir(dir), "rustdoc -V")?,
+        let rustdoc_cmd = || match &rustdoc {
+            Some(rd) => Command::new(rd),
             None => {
                 let mut cmd = Command::new("rustdoc");
                 if let Some(tc) = explicit {
                     cmd.arg(format!("+{tc}"));
                 }
-                capture(cmd.arg("-V").current_dir(dir), "rustdoc -V")?
+                cmd
             }
         };
+        let rustdoc_v = capture(rustdoc_cmd().arg("-V").current_dir(dir), "rustdoc -V")?;
+        let which = match (&rustdoc, explicit) {
+            (Some(path), _) => path.to_string_lossy().into_owned(),
+            (None, Some(tc)) => format!("+{tc}"),
+            (None, None) => "rustdoc".to_string(),
+        };
+        let format = emitted_format(rustdoc_cmd(), &which, &rustdoc_v)?;
 
         Ok(Toolchain {
             cargo,
@@ -144,6 +394,9 @@ impl Toolchain {
             rustc_vv,
             rustdoc_v,
             host,
+            format,
+            switched: None,
+            announced: Default::default(),
         })
     }
 

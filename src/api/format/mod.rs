@@ -1,0 +1,238 @@
+//! The window of rustdoc JSON formats semgate reads, each converted into one model.
+//!
+//! The model is the newest `rustdoc_types` (format [`NEWEST`]); rules only ever see it. Every
+//! other supported format has one file here that says how its JSON differs from the newest and
+//! converts it up, item by item, while the index streams in. The format is chosen from the
+//! file's `format_version` before deserialising, so a file is always read with the types of
+//! the format it claims, never guessed at.
+//!
+//! Adding a format, dropping one: see "rustdoc JSON formats" in ARCHITECTURE.md.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use rustdoc_types::{Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target};
+use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+mod v37;
+mod v57;
+mod v58;
+mod v59;
+mod v60;
+mod v61;
+
+/// The format of the model (the newest `rustdoc_types` semgate depends on).
+pub const NEWEST: u32 = rustdoc_types::FORMAT_VERSION;
+
+/// A format semgate reads, and where such JSON comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Supported {
+    pub version: u32,
+    /// Which toolchains emit it, for `--version --verbose` and error messages.
+    pub emitted_by: &'static str,
+}
+
+/// Every supported format, oldest first.
+pub const SUPPORTED: &[Supported] = &[
+    v37::SUPPORTED,
+    v57::SUPPORTED,
+    v58::SUPPORTED,
+    v59::SUPPORTED,
+    v60::SUPPORTED,
+    v61::SUPPORTED,
+];
+
+/// Whether `version` is in the window.
+pub fn is_supported(version: u32) -> bool {
+    SUPPORTED.iter().any(|f| f.version == version)
+}
+
+/// The supported versions as text: `37, 57, 58, 59, 60, 61`.
+pub fn supported_list() -> String {
+    SUPPORTED
+        .iter()
+        .map(|f| f.version.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What one format contributes: the types its JSON is read with and their conversion into the
+/// model. Slimming (see `load`) is decided on the format's own item, before converting, so
+/// that what is dropped is never converted.
+pub(super) trait Format {
+    /// An entry of `index` as this format writes it.
+    type Item: DeserializeOwned;
+    /// An entry of `paths`.
+    type Summary: DeserializeOwned;
+    /// An entry of `external_crates`.
+    type External: DeserializeOwned;
+
+    fn slim(item: &Self::Item) -> Slim;
+    fn item(item: Self::Item) -> Item;
+    fn summaries(paths: FxHashMap<Id, Self::Summary>) -> FxHashMap<Id, ItemSummary>;
+    fn externals(crates: FxHashMap<u32, Self::External>) -> FxHashMap<u32, ExternalCrate>;
+
+    /// Fills in what the format leaves out and the model has, once the whole crate is read.
+    fn finish(_krate: &mut Crate) {}
+}
+
+/// What the loader does with one index entry.
+pub(super) enum Slim {
+    Keep,
+    /// an impl no rule reads
+    Drop,
+    /// a blanket impl: dropped with its associated items (`impl<T> From<T> for T`, repeated
+    /// for every type, is most of a large crate's JSON)
+    DropWithMembers(Vec<Id>),
+}
+
+/// Whether an impl is one of the unstable `Freeze`/`UnsafeUnpin` auto-trait impls rustdoc
+/// synthesises for every type: no stable code can name those traits.
+pub(super) fn is_unstable_auto_impl(is_synthetic: bool, trait_path: Option<&str>) -> bool {
+    is_synthetic && matches!(trait_path, Some("Freeze" | "UnsafeUnpin"))
+}
+
+/// The result of reading a file: the model, and what slimming dropped (so that validation can
+/// tell an id that was dropped on purpose from one that points at nothing).
+pub struct Loaded {
+    pub krate: Crate,
+    pub dropped: Dropped,
+}
+
+/// The ids slimming dropped: impls, and the associated items of blanket impls.
+#[derive(Default)]
+pub struct Dropped {
+    pub impls: FxHashSet<Id>,
+    pub members: FxHashSet<Id>,
+}
+
+/// Reads a document of format `version` from `de`. `None`: the format is not supported.
+pub(super) fn read<'de, D: Deserializer<'de>>(
+    version: u32,
+    de: D,
+) -> Option<Result<Loaded, D::Error>> {
+    Some(match version {
+        37 => read_as::<v37::Format37, D>(de),
+        57 => read_as::<v57::Format57, D>(de),
+        58 => read_as::<v58::Format58, D>(de),
+        59 => read_as::<v59::Format59, D>(de),
+        60 => read_as::<v60::Format60, D>(de),
+        61 => read_as::<v61::Format61, D>(de),
+        _ => return None,
+    })
+}
+
+fn read_as<'de, F: Format, D: Deserializer<'de>>(de: D) -> Result<Loaded, D::Error> {
+    let doc = Document::<F>::deserialize(de)?;
+    let Index { items, dropped, .. } = doc.index;
+    let mut krate = Crate {
+        root: doc.root,
+        crate_version: doc.crate_version,
+        includes_private: doc.includes_private,
+        index: items,
+        paths: F::summaries(doc.paths),
+        external_crates: F::externals(doc.external_crates),
+        target: Target {
+            triple: doc.target.map(|t| t.triple).unwrap_or_default(),
+            target_features: Vec::new(),
+        },
+        format_version: NEWEST,
+    };
+    F::finish(&mut krate);
+    Ok(Loaded { krate, dropped })
+}
+
+/// The top level of every supported format. `target` arrived in format 44; the long list of
+/// target features in it is not needed.
+#[derive(Deserialize)]
+#[serde(bound = "", expecting = "a rustdoc JSON document (a JSON object)")]
+struct Document<F: Format> {
+    root: Id,
+    crate_version: Option<String>,
+    includes_private: bool,
+    index: Index<F>,
+    paths: FxHashMap<Id, F::Summary>,
+    external_crates: FxHashMap<u32, F::External>,
+    #[serde(default)]
+    target: Option<TargetTriple>,
+}
+
+#[derive(Deserialize)]
+struct TargetTriple {
+    triple: String,
+}
+
+/// The index, slimmed and converted while it streams in.
+struct Index<F> {
+    items: FxHashMap<Id, Item>,
+    dropped: Dropped,
+    format: PhantomData<F>,
+}
+
+impl<'de, F: Format> Deserialize<'de> for Index<F> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_map(IndexVisitor::<F>(PhantomData))
+    }
+}
+
+struct IndexVisitor<F>(PhantomData<F>);
+
+impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
+    type Value = Index<F>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the rustdoc index: a map from item id to item")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items =
+            FxHashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
+        let mut dropped = Dropped::default();
+        let mut blanket_members = Vec::new();
+        while let Some(id) = map.next_key::<Id>()? {
+            let item: F::Item = map.next_value()?;
+            match F::slim(&item) {
+                Slim::Keep => {
+                    let mut item = F::item(item);
+                    item.docs = None;
+                    item.links = Default::default();
+                    items.insert(id, item);
+                }
+                Slim::Drop => {
+                    dropped.impls.insert(id);
+                }
+                Slim::DropWithMembers(members) => {
+                    dropped.impls.insert(id);
+                    blanket_members.extend(members);
+                }
+            }
+        }
+        for id in blanket_members {
+            items.remove(&id);
+            dropped.members.insert(id);
+        }
+        items.shrink_to_fit();
+        Ok(Index {
+            items,
+            dropped,
+            format: PhantomData,
+        })
+    }
+}
+
+/// Slimming for every format whose items are read as the newest `Item`'s inner kinds.
+pub(super) fn slim_newest(inner: &ItemEnum) -> Slim {
+    let ItemEnum::Impl(imp) = inner else {
+        return Slim::Keep;
+    };
+    if imp.blanket_impl.is_some() {
+        return Slim::DropWithMembers(imp.items.clone());
+    }
+    let trait_path = imp.trait_.as_ref().map(|t| t.path.as_str());
+    if is_unstable_auto_impl(imp.is_synthetic, trait_path) {
+        return Slim::Drop;
+    }
+    Slim::Keep
+}
