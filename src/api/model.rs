@@ -295,6 +295,22 @@ impl Api {
         out
     }
 
+    /// The innermost module or type along `path` that this side still has (the crate root at
+    /// worst): where a report points for an item that is gone from this side.
+    pub fn enclosing_item(&self, path: &str) -> Option<&Item> {
+        let mut prefix = path;
+        while let Some((parent, _)) = prefix.rsplit_once("::") {
+            prefix = parent;
+            if prefix == self.name {
+                return self.item(self.krate.root);
+            }
+            if let Some((Target::Item(id), false)) = self.resolve(prefix).get(Namespace::Type) {
+                return self.item(id);
+            }
+        }
+        None
+    }
+
     /// Whether a path names something users can use (not hidden, unless hidden items count).
     pub fn resolves(&self, path: &str) -> bool {
         self.resolve(path)

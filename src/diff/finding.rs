@@ -138,6 +138,17 @@ impl Finding {
         self
     }
 
+    /// For an item gone from the current side: points at the innermost enclosing module or
+    /// type that is still there ([`Api::enclosing_item`]), never at the baseline's line number
+    /// in a file that has changed since.
+    pub fn enclosing_span(mut self, current: &Api, path: &str) -> Finding {
+        self.current_span = current
+            .enclosing_item(path)
+            .and_then(|item| item.span.as_ref())
+            .map(Location::of);
+        self
+    }
+
     pub fn spans(self, old: &Item, new: &Item) -> Finding {
         self.old_span(old).new_span(new)
     }

@@ -71,9 +71,15 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
     let span = match (&f.current_span, &f.baseline_span) {
         (Some(cur), _) => Some(cur),
         (None, Some(base)) => {
-            // the line numbers are the baseline's: the item is no longer in the current code
-            message.push_str("\n(location in the baseline)");
-            Some(base)
+            // the baseline's line number would land on an unrelated line of today's file:
+            // no location, the old one in the text
+            let _ = write!(
+                message,
+                "\n(removed; it was at {}:{} in the baseline)",
+                package.repo_path(base),
+                base.line
+            );
+            None
         }
         (None, None) => None,
     };

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "async fn <-> fn returning something other than an equivalent future",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Callers `.await` an async function's result. `async fn f() -> T` and \
 `fn f() -> impl Future<Output = T>` are interchangeable, but turning an async function into one \
 that returns `T` directly (or the reverse), changing the future's output, dropping a bound the \

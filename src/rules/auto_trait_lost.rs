@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a type lost an auto trait (Send, Sync, Unpin, UnwindSafe, RefUnwindSafe)",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Auto traits are implemented implicitly from a type's fields, so a private field \
 change (an `Rc`, a raw pointer, a `Cell`) can silently remove `Send` or `Sync`. Users who moved the \
 type across threads, or held it across an `.await` in a spawned task, stop compiling. This is one of \

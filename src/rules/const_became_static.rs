@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a const became a static",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "A const can be used where the compiler needs a value at compile time: array \
 lengths, const generic arguments, other consts and statics, and match patterns. A static cannot \
 be used in any of these, so code that did stops compiling.",

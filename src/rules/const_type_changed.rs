@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a public constant or associated constant changed type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Code uses the constant as a value of its declared type; a different type breaks \
 arithmetic, comparisons and function calls that expected the old one.",
     example_before: "pub const MAX_LEN: u32 = 1024;",

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Patch,
     possibly_breaking: false,
     summary: "a public constant's value changed (a note: behaviour, not API)",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Changing a constant's value compiles everywhere, but code that relied on the value \
 (buffer sizes, protocol numbers, defaults) may behave differently. semgate shows it so a reviewer \

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a field of an enum variant changed type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Code constructing the variant passes the old type, and code matching it binds the \
 old type; both break when the field's type changes.",

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "an enum variant changed between unit, tuple and struct-like forms",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "`E::V`, `E::V(x)` and `E::V { x }` are constructed and matched differently; \
 changing a variant's form breaks every use of it.",
     example_before: "pub enum Event { Key(char) }",

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "an extern static now needs unsafe to access",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "A `safe static` in an `unsafe extern` block can be read without `unsafe`; once it \
 is declared unsafe again, every safe read stops compiling.",

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a function's ABI (extern \"C\", \"system\", -unwind...) changed",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "The ABI is part of a function's type: code that stores it as a function pointer \
 (`extern \"C\" fn(..)`) or hands it to foreign code depends on the calling convention and on whether \
 unwinding may cross it.",

@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a const fn is no longer const",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Callers may use a `const fn` in constant contexts: `const` and `static` initialisers, \
 array lengths, const generics. Those uses stop compiling when the function loses `const`. (Making a \
 function `const` is additive.)",

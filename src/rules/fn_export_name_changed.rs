@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "an exported symbol (#[no_mangle] / #[export_name]) changed name, was removed, or changed signature, ABI or target features",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Foreign code, linker scripts and `dlsym` callers find the function by its symbol \
 name. Renaming or dropping the exported symbol breaks them at link or load time, with no Rust \

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a function or method returns a different type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Callers use the returned value as the old type: they store it, match it, call \
 methods on it. A different return type (including a value becoming `()` or `()` becoming a value, \
 which changes what `let x = f();` means) breaks them.",

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a function, method or trait method gained #[target_feature] requirements",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "A safe `#[target_feature]` function can only be called safely from code that enables \
 the same features; elsewhere calling it needs `unsafe` and a runtime check. New required features \

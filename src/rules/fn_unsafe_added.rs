@@ -8,7 +8,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a safe function or method became unsafe",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Calling an `unsafe fn` requires an `unsafe` block, so every existing safe call site \
 stops compiling. Removing `unsafe` from a free function or inherent method is additive; on a trait \

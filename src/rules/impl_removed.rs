@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a type no longer implements a trait (explicit impl or derive)",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Downstream code may call the trait's methods on the type, pass it where the trait is \
 required, or rely on a derive (`Clone`, `Debug`, `PartialEq`, `Hash`, `Default`...). Removing the impl \
 breaks all of those. Auto traits are reported by auto-trait-lost.",

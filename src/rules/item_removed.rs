@@ -51,7 +51,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 ));
             }
         }
-        let mut finding = Finding::new(&RULE, path, message);
+        let mut finding = Finding::new(&RULE, path, message).enclosing_span(cx.new, path);
         if let Some(item) = item {
             finding = finding.old_span(item);
         }

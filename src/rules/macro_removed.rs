@@ -32,7 +32,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         };
         if matches!(item.inner, ItemEnum::Macro(_)) {
             out.push(
-                Finding::new(&RULE, path, format!("macro `{path}!` was removed{}", removed.others_note())).old_span(item),
+                Finding::new(&RULE, path, format!("macro `{path}!` was removed{}", removed.others_note())).old_span(item).enclosing_span(cx.new, path),
             );
         }
     }

@@ -9,7 +9,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a method's receiver changed (&self, &mut self, self, none)",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-change-arity",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "The receiver decides how a method is called: `&self` works on shared borrows, \
 `&mut self` needs a mutable binding, `self` consumes the value, and a function without a receiver \
 cannot be called with method syntax at all. Changing it breaks call sites that relied on the old form.",

@@ -241,6 +241,25 @@ mod tests {
         }
     }
 
+    /// A help link goes to the Cargo Book section about the rule's change, or to the chapter
+    /// when it has none: a removal section for a type change sends the reader astray.
+    #[test]
+    fn reference_anchors_match_the_change() {
+        for rule in RULES {
+            let anchor = rule.reference.rsplit_once('#').map(|(_, a)| a);
+            match anchor {
+                Some("item-remove") => assert!(
+                    rule.id.ends_with("-removed")
+                        || matches!(rule.id, "item-now-hidden" | "item-kind-changed"),
+                    "{} links to #item-remove but removes nothing",
+                    rule.id
+                ),
+                Some("fn-change-arity") => assert_eq!(rule.id, "fn-param-count-changed"),
+                _ => {}
+            }
+        }
+    }
+
     #[test]
     fn every_rule_file_is_registered() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");

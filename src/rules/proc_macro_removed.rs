@@ -34,7 +34,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
         if matches!(item.inner, ItemEnum::ProcMacro(_)) {
             out.push(
                 Finding::new(&RULE, path, format!("{} `{path}` was removed{}", noun(item), removed.others_note()))
-                    .old_span(item),
+                    .old_span(item).enclosing_span(cx.new, path),
             );
         }
     }

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a dependency whose types appear in the public API moved to an incompatible version",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "When a public signature, field, trait impl or re-export names a dependency's type, \
 that dependency's version is part of your API: downstream code built against `dep 1.x` types cannot \
 pass them to a function that now wants `dep 2.x` types. cargo_metadata 0.10.1 shipped exactly this \

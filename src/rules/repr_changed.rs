@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a type's repr (C, transparent, integer, packed, align) was removed or changed",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#repr-c-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#type-layout",
     explanation:
         "`repr(C)`, `repr(transparent)` and `repr(u8)`-style reprs are layout promises that \
 FFI code, transmutes and `as` casts depend on. Removing or changing them breaks that code, often \

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a type is no longer `Sized`",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "A struct whose last field becomes a dynamically sized type (`[u8]`, `str`, \
 `dyn Trait`) is itself unsized, even when that field is private. Users can then no longer hold it \
 by value, return it, put it in a `Vec` or an `Option`, or pass it to any generic parameter with the \

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Additive,
     possibly_breaking: true,
     summary: "a static became a const of the same type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Every use of a static as a value still compiles with a const of the same type, and \
 a const can now also be used in const contexts and patterns. What changes is identity: each use of a \
 const is a fresh copy, so code that compared addresses, or relied on one shared value with interior \

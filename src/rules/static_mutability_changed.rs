@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a static became `static mut`, or stopped being one",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Reading a `static mut` needs `unsafe`, so safe readers of a static that became \
 mutable stop compiling; code that wrote to a `static mut` stops compiling when it becomes immutable.",
     example_before: "pub static LEVEL: u8 = 3;",

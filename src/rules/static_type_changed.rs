@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a public static changed type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Code reads the static (or takes references to it) as its declared type.",
     example_before: "pub static COUNTER: AtomicU32 = AtomicU32::new(0);",
     example_after: "pub static COUNTER: AtomicU64 = AtomicU64::new(0);",

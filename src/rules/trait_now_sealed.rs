@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a trait downstream crates could implement became sealed",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-item-no-default",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "A trait is sealed when implementing it requires naming something private: a \
 supertrait in a private module (`trait Plugin: private::Sealed`), or a required method that takes \
 a private type. Sealing is a good design for new traits, but sealing an existing one makes every \

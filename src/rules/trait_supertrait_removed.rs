@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a trait lost a supertrait (or a `where Self:` bound)",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "A supertrait is a promise to users of the trait: with `trait Entity: Send`, generic \
 code that takes `T: Entity` may send `T` to another thread, and `dyn Entity` values are `Send`. \

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a trait became `unsafe trait`, or an `unsafe trait` became safe",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-item-signature",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Implementing an `unsafe trait` takes `unsafe impl`, and implementing a safe trait \
 rejects it. Either direction makes every downstream impl stop compiling. A sealed trait has no \

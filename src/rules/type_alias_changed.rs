@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a public type alias now names a different type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "A type alias is the type it names: code that constructs, matches or calls methods \
 on `Alias` is really using the target type, and breaks when the alias points elsewhere.",

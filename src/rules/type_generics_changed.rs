@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a type's generic parameters were added (without a default), removed or reordered, or its lifetimes changed",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-new-default",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation: "Users write the type with its parameters (`Wrapper<u8>`, `View<'a>`, `Grid<T, 4>`). A \
 new parameter without a default, a removed one, a new or removed lifetime, or a changed order makes \
 those names wrong. Adding a type or const parameter with a default is additive (defaulted-param-added): \

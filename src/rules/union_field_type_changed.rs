@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     class: Class::Breaking,
     possibly_breaking: false,
     summary: "a public field of a union changed type",
-    reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",
+    reference: "https://doc.rust-lang.org/cargo/reference/semver.html",
     explanation:
         "Code that writes the field, or reads it back in an `unsafe` block, uses the old type; \
 with a new type it either stops compiling or, worse, reinterprets the bits differently. Types are \
