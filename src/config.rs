@@ -147,7 +147,7 @@ impl Config {
         };
         // only findings at the rule's own class move: a per-finding downgrade (an enum
         // that is #[non_exhaustive], a sealed trait) stays what it is
-        if f.class == rule.class {
+        if f.class == rule.class() {
             if let Some(class) = self.rules.get(rule.id).and_then(|c| Class::parse(c)) {
                 f.class = class;
             } else if rule.possibly_breaking {

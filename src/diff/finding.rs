@@ -111,7 +111,7 @@ impl Finding {
     pub fn new(rule: &Rule, path: impl Into<String>, message: impl Into<String>) -> Finding {
         Finding {
             rule: rule.id,
-            class: rule.class,
+            class: rule.class(),
             path: path.into(),
             message: message.into(),
             baseline_span: None,

@@ -3,26 +3,32 @@
 use crate::rules::{self, RULES};
 
 pub fn rules_text() -> String {
+    use std::fmt::Write as _;
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let class = |rule: &rules::Rule| {
+        let star = if rule.possibly_breaking { "*" } else { "" };
+        format!("{}{star}", rule.class_list())
+    };
+    let class_width = RULES.iter().map(|r| class(r).len()).max().unwrap_or(0);
     let mut s = String::new();
     for rule in RULES {
-        let class = if rule.possibly_breaking {
-            format!("{}*", rule.class.as_str())
-        } else {
-            rule.class.as_str().to_string()
-        };
-        s.push_str(&format!(
-            "{:width$}  {:9}  {}\n",
-            rule.id, class, rule.summary
-        ));
+        let _ = writeln!(
+            s,
+            "{:width$}  {:class_width$}  {}",
+            rule.id,
+            class(rule),
+            rule.summary
+        );
     }
-    s.push_str("\n* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
+    s.push_str("\nbreaking/additive: the rule's class first, then the classes some of its findings take\n");
+    s.push_str("* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
     s.push_str("\nRelease checks (semgate check --release):\n");
     for check in rules::RELEASE_CHECKS {
-        s.push_str(&format!(
-            "{:width$}  {:9}  {}\n",
+        let _ = writeln!(
+            s,
+            "{:width$}  {:class_width$}  {}",
             check.id, "blocking", check.summary
-        ));
+        );
     }
     s
 }

@@ -9,7 +9,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "async-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "async fn <-> fn returning something other than an equivalent future",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

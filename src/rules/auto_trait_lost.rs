@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "auto-trait-lost",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a type lost an auto trait (Send, Sync, Unpin, UnwindSafe, RefUnwindSafe)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

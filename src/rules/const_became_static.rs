@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "const-became-static",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a const became a static",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

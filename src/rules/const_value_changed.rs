@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "const-value-changed",
-    class: Class::Patch,
+    classes: &[Class::Patch],
     possibly_breaking: false,
     summary: "a public constant's value changed (a note: behaviour, not API)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

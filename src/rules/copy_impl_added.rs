@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "copy-impl-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a type became `Copy` (breaking by default: a project policy)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "defaulted-param-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: false,
     summary: "a type gained a generic parameter with a default",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-new-default",

@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "deprecated-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: false,
     summary: "#[deprecated] was added",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#new-lints",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "derive-helper-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a derive macro lost a helper attribute",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "derive-order-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "fields or variants were reordered in a type that derives `PartialOrd` or `Ord`",
     reference: "https://doc.rust-lang.org/std/cmp/trait.PartialOrd.html#derivable",

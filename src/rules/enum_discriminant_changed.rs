@@ -11,7 +11,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-discriminant-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a variant of a unit-only enum changed discriminant, or the enum can no longer be cast with `as`",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#repr-int-enum-change",

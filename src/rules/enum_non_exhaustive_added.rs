@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-non-exhaustive-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "#[non_exhaustive] was added to an enum or an enum variant",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-adding-non-exhaustive",

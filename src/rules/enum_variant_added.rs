@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a variant was added to an enum (breaking unless the enum is #[non_exhaustive])",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#enum-variant-new",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-field-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a field was added to an enum variant that is not #[non_exhaustive]",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#enum-fields-new",

@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-field-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a field of an enum variant was removed or renamed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-field-type-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a field of an enum variant changed type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-kind-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "an enum variant changed between unit, tuple and struct-like forms",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

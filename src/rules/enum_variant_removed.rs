@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a variant of an enum was removed or renamed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

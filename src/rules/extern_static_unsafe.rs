@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "extern-static-unsafe",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "an extern static now needs unsafe to access",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

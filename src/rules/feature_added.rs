@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "feature-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: false,
     summary: "a Cargo feature was added",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-add",

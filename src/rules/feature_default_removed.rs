@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "feature-default-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a feature is no longer enabled by default",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove-another",

@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "feature-no-longer-enables",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a feature stopped enabling another feature or optional dependency",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove-another",

@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "feature-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a Cargo feature was removed (explicit, or implicit from an optional dependency)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#cargo-feature-remove",

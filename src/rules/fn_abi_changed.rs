@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-abi-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a function's ABI (extern \"C\", \"system\", -unwind...) changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

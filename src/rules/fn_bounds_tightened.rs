@@ -10,7 +10,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-bounds-tightened",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a function's generic bounds became stricter (or looser: additive)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-bounds-tighten",

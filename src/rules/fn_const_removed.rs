@@ -5,7 +5,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-const-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a const fn is no longer const",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -11,7 +11,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-export-name-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "an exported symbol (#[no_mangle] / #[export_name]) changed name, was removed, or changed signature, ABI or target features",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

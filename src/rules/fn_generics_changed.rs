@@ -6,7 +6,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-generics-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a function's generic type or const parameters were added, removed or changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-generic-new",

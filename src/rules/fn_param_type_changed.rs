@@ -9,7 +9,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-param-type-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a parameter of a function or method changed type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#fn-generalize-mismatch",

@@ -6,7 +6,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-return-type-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a function or method returns a different type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-target-feature-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a function, method or trait method gained #[target_feature] requirements",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -5,7 +5,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "fn-unsafe-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a safe function or method became unsafe",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "impl-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: false,
     summary: "a type implements a new trait (explicit impl or derive)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-new",

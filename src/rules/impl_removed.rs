@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "impl-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a type no longer implements a trait (explicit impl or derive)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

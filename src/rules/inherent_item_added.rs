@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "inherent-item-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: true,
     summary: "an inherent method or associated item was added to a public type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#impl-item-new",

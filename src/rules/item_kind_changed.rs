@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "item-kind-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public path now names a different kind of item",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -12,7 +12,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "item-now-hidden",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Patch],
     possibly_breaking: false,
     summary: "a public item became #[doc(hidden)]",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

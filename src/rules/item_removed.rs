@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "item-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public item, or an inherent method or associated item, can no longer be named at its path",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "macro-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "an exported macro_rules! macro was removed or is no longer exported",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -6,7 +6,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "method-receiver-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a method's receiver changed (&self, &mut self, self, none)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

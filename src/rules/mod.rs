@@ -43,8 +43,10 @@ impl Class {
 pub struct Rule {
     /// stable kebab-case id, also the name of the rule's file (with `_`) and fixture
     pub id: &'static str,
-    /// class of the rule's findings unless the finding says otherwise
-    pub class: Class,
+    /// every class the rule's findings can have, the registered one first: the class a finding
+    /// has unless the change is milder or worse in that case (an enum that is
+    /// `#[non_exhaustive]`, a sealed trait), and the one configuration re-classes
+    pub classes: &'static [Class],
     /// the Cargo Book leaves the class to project policy; configuration may raise it
     pub possibly_breaking: bool,
     /// one line for `semgate rules`
@@ -189,7 +191,7 @@ pub fn explain(id: &str) -> Option<Explanation> {
         };
         return Some(Explanation {
             id: r.id,
-            class: format!("{}{possibly}", r.class.as_str()),
+            class: format!("{}{possibly}", r.class_list()),
             summary: r.summary,
             explanation: r.explanation,
             example_before: r.example_before,
@@ -211,6 +213,20 @@ pub fn explain(id: &str) -> Option<Explanation> {
             fix: c.fix,
             reference: c.reference,
         })
+}
+
+impl Rule {
+    /// The registered class: what a finding of this rule is unless the rule says otherwise, and
+    /// the class configuration can change.
+    pub fn class(&self) -> Class {
+        self.classes[0]
+    }
+
+    /// Every class the rule can emit, registered class first: `breaking/additive`.
+    pub fn class_list(&self) -> String {
+        let names: Vec<&str> = self.classes.iter().map(|c| c.as_str()).collect();
+        names.join("/")
+    }
 }
 
 /// Looks a rule up by id.

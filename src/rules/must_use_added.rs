@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "must-use-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: false,
     summary: "#[must_use] was added",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#new-lints",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "no-std-to-std",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "the crate is no longer #![no_std]",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#attr-no-std-to-std",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "proc-macro-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a proc macro (function-like, attribute or derive) was removed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -10,7 +10,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "public-dependency-major-bump",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a dependency whose types appear in the public API moved to an incompatible version",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

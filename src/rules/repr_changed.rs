@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "repr-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a type's repr (C, transparent, integer, packed, align) was removed or changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#type-layout",

@@ -5,7 +5,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "rust-version-raised",
-    class: Class::Patch,
+    classes: &[Class::Patch],
     possibly_breaking: true,
     summary: "rust-version (the minimum supported Rust version) was raised",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#env-new-rust",

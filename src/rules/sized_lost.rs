@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "sized-lost",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a type is no longer `Sized`",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "static-became-const",
-    class: Class::Additive,
+    classes: &[Class::Additive, Class::Breaking],
     possibly_breaking: true,
     summary: "a static became a const of the same type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "static-mutability-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a static became `static mut`, or stopped being one",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "struct-field-added",
-    class: Class::Additive,
+    classes: &[Class::Additive, Class::Breaking],
     possibly_breaking: false,
     summary: "a public field was added to a struct that already had a private field or is #[non_exhaustive]",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-private-fields-with-private",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "struct-field-added-exhaustive",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public field was added to a struct whose fields were all public",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-add-public-field-when-no-private",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "struct-kind-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a struct changed between unit, tuple and struct-like forms",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#struct-tuple-normal-with-private",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "struct-pub-field-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public field of a struct was removed, renamed or made private",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

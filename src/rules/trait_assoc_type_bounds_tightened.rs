@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-assoc-type-bounds-tightened",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "an associated type of a trait got stricter bounds",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-bounds-tighten",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-default-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a trait method lost its default body, or an associated const or type its default",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-item-no-default",

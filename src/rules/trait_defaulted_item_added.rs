@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-defaulted-item-added",
-    class: Class::Additive,
+    classes: &[Class::Additive],
     possibly_breaking: true,
     summary: "a method, associated type or const with a default was added to a trait",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-default-item",

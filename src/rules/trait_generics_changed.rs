@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-generics-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a trait's generic parameters were added (without a default), removed or reordered",
     reference:

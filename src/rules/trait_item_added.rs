@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-item-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a required method, associated type or const was added to a trait",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-new-item-no-default",

@@ -6,7 +6,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-item-removed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a method, associated type or const was removed from a trait",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#item-remove",

@@ -8,7 +8,7 @@ use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-method-signature-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a trait method's signature changed (receiver, parameters, return type, safety, generics)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-item-signature",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-no-longer-dyn-compatible",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a trait lost dyn compatibility (object safety)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#trait-object-safety",

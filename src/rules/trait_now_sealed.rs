@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-now-sealed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "a trait downstream crates could implement became sealed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-supertrait-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a trait gained a supertrait (or a `where Self:` bound)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-bounds-tighten",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "trait-unsafe-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a trait became `unsafe trait`, or an `unsafe trait` became safe",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "type-alias-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public type alias now names a different type",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

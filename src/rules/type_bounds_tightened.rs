@@ -7,7 +7,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "type-bounds-tightened",
-    class: Class::Breaking,
+    classes: &[Class::Breaking, Class::Additive],
     possibly_breaking: false,
     summary: "the bounds on a type's generic parameters became stricter (or looser: additive)",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#generic-bounds-tighten",

@@ -9,7 +9,7 @@ use crate::diff::{DiffCx, Finding, Pair};
 
 pub static RULE: Rule = Rule {
     id: "type-generics-changed",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a type's generic parameters were added (without a default), removed or reordered, or its lifetimes changed",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html",

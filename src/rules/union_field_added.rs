@@ -8,7 +8,7 @@ use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
     id: "union-field-added",
-    class: Class::Breaking,
+    classes: &[Class::Breaking],
     possibly_breaking: false,
     summary: "a public field was added to a union",
     reference: "https://doc.rust-lang.org/cargo/reference/semver.html#type-layout",
