@@ -7,8 +7,8 @@
 use semver::{BuildMetadata, Prerelease, Version};
 use serde::{Deserialize, Serialize};
 
-use crate::diff::Finding;
 use crate::rules::Class;
+use crate::rules::Finding;
 
 /// The overall API change between baseline and current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -44,9 +44,7 @@ impl Change {
 }
 
 /// Which version component a release bumps: the `bumpLevel` of release workflows.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, clap::ValueEnum,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Patch,
@@ -66,6 +64,8 @@ impl Level {
 
 /// The smallest bump level that Cargo's rules allow for this change from this baseline.
 pub fn required_level(change: Change, baseline: &Version) -> Level {
+    // the arms are Cargo's table, row by row: order matters more than merging equal rows
+    #[allow(clippy::match_same_arms)]
     match (baseline.major, baseline.minor, change) {
         (0, 0, _) => Level::Patch,
         (0, _, Change::Breaking) => Level::Minor,

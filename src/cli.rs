@@ -34,7 +34,7 @@ pub struct Cli {
     pub quiet: bool,
 
     /// Coloring: auto, always, never (also honours NO_COLOR and CARGO_TERM_COLOR)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(long, global = true, value_parser = color_choices(), default_value = "auto", value_name = "WHEN")]
     pub color: ColorChoice,
 
     #[command(subcommand)]
@@ -199,7 +199,7 @@ pub struct CompareArgs {
     pub include_hidden: bool,
 
     /// Report format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(), default_value = "human")]
     pub format: Format,
 
     /// Check only part K of N of the selected packages (balanced by source size, the same
@@ -274,7 +274,7 @@ pub struct CheckArgs {
     pub proposed: Option<Version>,
 
     /// Judge the release of this level after the baseline (a release workflow's bumpLevel)
-    #[arg(long, alias = "release-type", value_enum, value_name = "LEVEL")]
+    #[arg(long, alias = "release-type", value_parser = levels(), value_name = "LEVEL")]
     pub bump: Option<Level>,
 
     /// The branch the release is made from, for `release-branches` (default: the CI's, else
@@ -334,7 +334,7 @@ pub struct MergeArgs {
     pub manifest_path: Option<PathBuf>,
 
     /// Report format
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_parser = formats(), default_value = "human")]
     pub format: Format,
 }
 
@@ -362,6 +362,71 @@ pub struct TagArgs {
 pub struct SuggestArgs {
     #[command(flatten)]
     pub compare: CompareArgs,
+}
+
+// The core's enums know nothing of clap: their command-line names and help live here.
+
+/// A typed parser over a fixed list of `(name, help, value)`.
+fn choices<T: Clone + Send + Sync + 'static>(
+    list: &'static [(&'static str, &'static str, T)],
+) -> impl clap::builder::TypedValueParser<Value = T> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(list.iter().map(|(name, help, _)| {
+        let value = PossibleValue::new(*name);
+        if help.is_empty() {
+            value
+        } else {
+            value.help(*help)
+        }
+    }))
+    .map(move |name| {
+        list.iter()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, _, v)| v.clone())
+            .expect("clap only passes the names it was given")
+    })
+}
+
+fn formats() -> impl clap::builder::TypedValueParser<Value = Format> {
+    choices(&[
+        ("human", "rustc-style diagnostics and a summary", Format::Human),
+        ("json", "the stable JSON schema documented in README.md", Format::Json),
+        (
+            "markdown",
+            "a pull-request comment or job summary ($GITHUB_STEP_SUMMARY)",
+            Format::Markdown,
+        ),
+        (
+            "github",
+            "GitHub Actions workflow commands: ::error / ::warning annotations on the changed lines",
+            Format::Github,
+        ),
+        (
+            "github-output",
+            "`key=value` lines for $GITHUB_OUTPUT: bumpLevel, minimumVersion, verdict",
+            Format::GithubOutput,
+        ),
+    ])
+}
+
+fn levels() -> impl clap::builder::TypedValueParser<Value = Level> {
+    choices(&[
+        ("patch", "", Level::Patch),
+        ("minor", "", Level::Minor),
+        ("major", "", Level::Major),
+    ])
+}
+
+fn color_choices() -> impl clap::builder::TypedValueParser<Value = ColorChoice> {
+    choices(&[
+        (
+            "auto",
+            "Colour when stderr is a terminal and the environment does not say otherwise",
+            ColorChoice::Auto,
+        ),
+        ("always", "", ColorChoice::Always),
+        ("never", "", ColorChoice::Never),
+    ])
 }
 
 #[cfg(test)]

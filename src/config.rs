@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 
-use crate::diff::Finding;
+use crate::rules::Finding;
 use crate::rules::{self, Class};
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -103,7 +103,7 @@ impl Config {
             parse_class(class, id)?;
         }
         for (id, state) in &self.release_checks {
-            if !crate::release_checks::RELEASE_CHECKS
+            if !crate::rules::release_checks::RELEASE_CHECKS
                 .iter()
                 .any(|c| c.id == id)
             {

@@ -4,7 +4,7 @@ use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::bump::{apply, level_between, release_of, required_level, Change, Level};
-use crate::diff::Finding;
+use crate::rules::Finding;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

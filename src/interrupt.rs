@@ -160,7 +160,7 @@ pub fn reap(args: &[std::ffi::OsString]) -> i32 {
             let _ = writeln!(
                 io::stderr(),
                 "{}",
-                spawn_error(&program.to_string_lossy(), e)
+                spawn_error(&program.to_string_lossy(), &e)
             );
             127
         }
@@ -250,7 +250,7 @@ pub fn run_with(cmd: &mut Command, options: RunOptions<'_>) -> anyhow::Result<Ou
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| spawn_error(&program, e))?;
+        .map_err(|e| spawn_error(&program, &e))?;
 
     let _active = ActiveChild::register(child.id());
     if let (Some(input), Some(mut stdin)) = (options.input, child.stdin.take()) {
@@ -337,7 +337,7 @@ fn spawn_reader(
     });
 }
 
-fn spawn_error(program: &str, e: io::Error) -> anyhow::Error {
+fn spawn_error(program: &str, e: &io::Error) -> anyhow::Error {
     if e.kind() == io::ErrorKind::NotFound {
         anyhow::anyhow!(
             "could not run `{program}`: it was not found on PATH; install it or fix PATH"
@@ -376,7 +376,9 @@ fn signal_group(pgid: u32, signal: &str) {
     };
     // SAFETY: killpg with a group id we created; errors (the group is gone) are harmless
     unsafe {
-        libc::killpg(pgid as libc::pid_t, sig);
+        if let Ok(pgid) = libc::pid_t::try_from(pgid) {
+            libc::killpg(pgid, sig);
+        }
     }
 }
 

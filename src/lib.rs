@@ -14,10 +14,10 @@ pub mod config;
 pub mod diff;
 pub mod gate;
 pub mod interrupt;
+pub mod manifest;
 pub mod manifest_edit;
 pub mod pattern;
 pub mod progress;
-pub mod release_checks;
 pub mod report;
 pub mod rules;
 pub mod run;
@@ -51,7 +51,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
         args.remove(1);
     }
     match cli::Cli::try_parse_from(args) {
-        Ok(cli) => run::run(cli),
+        Ok(cli) => run::run(&cli),
         Err(err) => {
             let _ = err.print();
             if err.use_stderr() {

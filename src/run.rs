@@ -2,6 +2,7 @@
 //! the outcome into the exit code, errors printed with their cause chain.
 
 use anyhow::Result;
+use std::fmt::Write as _;
 
 use crate::cli::{Cli, Command};
 use crate::progress::Progress;
@@ -9,15 +10,15 @@ use crate::rules::RULES;
 pub use crate::{EXIT_ERROR, EXIT_INTERRUPTED, EXIT_PASS, EXIT_REFUSED};
 
 /// Runs semgate with parsed arguments and returns the process exit code.
-pub fn run(cli: Cli) -> i32 {
+pub fn run(cli: &Cli) -> i32 {
     let progress = Progress::new(cli.quiet, cli.verbose, cli.color);
-    match dispatch(&cli, &progress) {
+    match dispatch(cli, &progress) {
         Ok(code) => code,
         Err(err) if crate::interrupt::is_interrupted_error(&err) => {
             progress.error("interrupted; no verdict");
             EXIT_INTERRUPTED
         }
-        Err(err) if is_closed_output(&err) && informational(&cli) => EXIT_PASS,
+        Err(err) if is_closed_output(&err) && informational(cli) => EXIT_PASS,
         Err(err) => {
             progress.error(format_error(&err));
             EXIT_ERROR
@@ -38,20 +39,11 @@ fn is_closed_output(err: &anyhow::Error) -> bool {
         .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
-/// Writes the report (or other command output) to stdout. A write that fails (a closed or full
-/// stdout, a reader that went away) is an error: a verdict nobody received is not a pass. The
-/// last chance to honour an interrupt comes before anything is printed.
-pub(crate) fn emit(text: &str) -> Result<()> {
-    crate::commands::compare::pause_point("report");
-    crate::interrupt::check()?;
-    crate::report::emit(text)
-}
-
 /// `error: what failed` followed by the cause chain, one `caused by:` per line.
 fn format_error(err: &anyhow::Error) -> String {
     let mut text = format!("{err}");
     for cause in err.chain().skip(1) {
-        text.push_str(&format!("\n  caused by: {cause}"));
+        let _ = write!(text, "\n  caused by: {cause}");
     }
     text.push_str("\nsemgate could not decide; the gate did not pass");
     text
@@ -60,7 +52,7 @@ fn format_error(err: &anyhow::Error) -> String {
 fn dispatch(cli: &Cli, progress: &Progress) -> Result<i32> {
     use crate::commands::{bump, check, explain, tag, version};
     if cli.version {
-        emit(&version_text(cli.verbose))?;
+        crate::commands::emit(&version_text(cli.verbose))?;
         return Ok(EXIT_PASS);
     }
     match &cli.command {
@@ -100,13 +92,14 @@ fn version_text(verbose: bool) -> String {
     let mut s = format!("semgate {}\n", env!("CARGO_PKG_VERSION"));
     if verbose {
         use crate::api::format;
-        s.push_str(&format!(
-            "rustdoc JSON format_version: {} (read into format {})\n",
+        let _ = writeln!(
+            s,
+            "rustdoc JSON format_version: {} (read into format {})",
             format::supported_list(),
             format::NEWEST
-        ));
+        );
         for f in format::SUPPORTED {
-            s.push_str(&format!("  {:>3}  {}\n", f.version, f.emitted_by));
+            let _ = writeln!(s, "  {:>3}  {}", f.version, f.emitted_by);
         }
         let installed = crate::build::installed_formats();
         if installed.is_empty() {
@@ -121,13 +114,10 @@ fn version_text(verbose: bool) -> String {
                     None => "no rustdoc JSON".to_string(),
                 };
                 let default = if t.is_default { " (default)" } else { "" };
-                s.push_str(&format!(
-                    "  {:width$}  {emits}  {}{default}\n",
-                    t.name, t.release
-                ));
+                let _ = writeln!(s, "  {:width$}  {emits}  {}{default}", t.name, t.release);
             }
         }
-        s.push_str(&format!("rules: {}\n", RULES.len()));
+        let _ = writeln!(s, "rules: {}", RULES.len());
     }
     s
 }

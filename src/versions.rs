@@ -4,6 +4,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use anyhow::{anyhow, bail, Result};
 use semver::{BuildMetadata, Prerelease, Version};
@@ -119,7 +120,7 @@ pub fn metadata_for(short_hash: &str, date: &str) -> Result<BuildMetadata> {
 /// `YYYY-MM-DD` (UTC) of a Unix time in seconds (proleptic Gregorian calendar).
 pub fn utc_date(unix_secs: u64) -> String {
     // Howard Hinnant's days_from_civil inverse, on days since 1970-01-01.
-    let z = (unix_secs / 86_400) as i64 + 719_468;
+    let z = i64::try_from(unix_secs / 86_400).unwrap_or(i64::MAX / 2) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
@@ -156,7 +157,7 @@ pub fn shared_version(
         let names = groups.remove(r).unwrap_or_default();
         let mut line = format!("{r}: the workspace version ([workspace.package])");
         if !names.is_empty() {
-            line.push_str(&format!(", {}", names.join(", ")));
+            let _ = write!(line, ", {}", names.join(", "));
         }
         lines.push(line);
     }

@@ -10,9 +10,9 @@ use crate::build::{self, BuildContext, BuildOptions, DepKind, Published, Workspa
 use crate::bump::Change;
 use crate::cli::CompareArgs;
 use crate::config::Config;
-use crate::diff::Finding;
 use crate::gate::decide;
 use crate::report::PackageReport;
+use crate::rules::Finding;
 use crate::rules::{self, Class};
 
 /// The packages a run checks, and the members it left out with the reason.

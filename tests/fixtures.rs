@@ -10,7 +10,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
-use semgate::diff::{Finding, Input};
+use semgate::diff::Input;
+use semgate::rules::Finding;
 use semgate::rules::RULES;
 
 /// Fixtures that test an interaction rather than one rule; each must give exactly the findings
@@ -48,7 +49,7 @@ const CROSS_CUTTING: &[&str] = &[
 fn render(findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let span = |s: &Option<semgate::diff::Location>| {
+        let span = |s: &Option<semgate::rules::Location>| {
             s.as_ref().map(|l| l.line.to_string()).unwrap_or("-".into())
         };
         let _ = writeln!(
@@ -120,7 +121,9 @@ fn every_rule_on_every_fixture() {
             });
         });
         if checked.is_err() {
-            problems.push(format!("fixture `{name}`: findings differ from its snapshot"));
+            problems.push(format!(
+                "fixture `{name}`: findings differ from its snapshot"
+            ));
         }
     }
     assert!(
@@ -139,7 +142,7 @@ fn comparing_a_fixture_with_itself_finds_nothing() {
         for side in ["old", "new"] {
             let api = common::api(&name, side);
             let again = common::api(&name, side);
-            let findings = semgate::diff::diff(Input::api(&api), Input::api(&again), RULES);
+            let findings = semgate::rules::run(Input::api(&api), Input::api(&again), RULES);
             assert!(
                 findings.is_empty(),
                 "{name}/{side} against itself: {findings:#?}"
@@ -236,7 +239,7 @@ fn reexport_doubling_is_bounded_and_exact() {
     assert!(old_api.resolves(&deep_b));
     assert!(!old_api.paths.contains_key(&deep_b));
 
-    let findings = semgate::diff::diff(Input::api(&old_api), Input::api(&new_api), RULES);
+    let findings = semgate::rules::run(Input::api(&old_api), Input::api(&new_api), RULES);
     let rendered = render(&findings);
     assert_eq!(findings.len(), 1, "{rendered}");
     assert_eq!(findings[0].rule, "item-removed", "{rendered}");

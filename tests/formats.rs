@@ -19,7 +19,8 @@ use std::process::Command;
 
 use semgate::api::load::load_crate;
 use semgate::api::{Api, ApiOptions};
-use semgate::diff::{Finding, Input};
+use semgate::diff::Input;
+use semgate::rules::Finding;
 use semgate::rules::RULES;
 use serde_json::Value;
 
@@ -77,7 +78,12 @@ fn build_with_1_85(
     let target = common::root()
         .join("target")
         .join("semgate-tests-rustc-1.85");
-    let out = target.join("json").join(format!("{name}-{side}.json"));
+    // as semgate builds it: exported symbols of private functions are part of the ABI
+    let private = semgate::build::exports_symbols(&dir);
+    let flavour = if private { "-private" } else { "" };
+    let out = target
+        .join("json")
+        .join(format!("{name}-{side}{flavour}.json"));
     let newest_source = newest_mtime(&dir);
     if out.is_file() && std::fs::metadata(&out).and_then(|m| m.modified()).ok() >= newest_source {
         return Ok(out);
@@ -97,6 +103,7 @@ fn build_with_1_85(
         .arg(&target)
         .args(["--", "-Z", "unstable-options", "--output-format", "json"])
         .arg("--document-hidden-items")
+        .args(private.then_some("--document-private-items"))
         .env("RUSTC", rustc)
         .env("RUSTDOC", rustdoc)
         .env("RUSTC_BOOTSTRAP", "1")
@@ -144,7 +151,7 @@ fn diff_files(name: &str, old: &Path, new: &Path) -> Vec<Finding> {
     };
     let (old_api, new_api) = (load(old), load(new));
     // manifest facts do not depend on the toolchain: take the stable build's
-    semgate::diff::diff(
+    semgate::rules::run(
         Input::new(&old_api, old_side.manifest.as_ref()),
         Input::new(&new_api, new_side.manifest.as_ref()),
         RULES,

@@ -591,3 +591,77 @@ fn a_private_registry_on_disk_serves_baselines_first_releases_and_the_release_ga
         ],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// dependency-minor-raised
+// ---------------------------------------------------------------------------------------------
+
+/// "2.3.2 may depend on 1.7.1, depending on 1.8.0 requires 2.4.0": a note by default, a minor
+/// release once the team opts in.
+#[test]
+fn a_dependency_on_a_new_minor_needs_a_minor_release_when_the_policy_says_so() {
+    let app = |req: &str, version: &str, config: &str| {
+        package(
+            "pol_dmr_app",
+            version,
+            &format!("publish = false\n\n[dependencies]\npol_dmr_grpc = {{ path = \"../grpc\", version = \"{req}\" }}\n{config}"),
+        )
+    };
+    let repo = TestRepo::workspace(
+        "pol_dmr",
+        &[
+            (
+                "Cargo.toml",
+                "[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
+            ),
+            (
+                "grpc/Cargo.toml",
+                &package("pol_dmr_grpc", "1.8.0", "publish = false\n\n[workspace]\n"),
+            ),
+            ("grpc/src/lib.rs", "pub fn call() {}\n"),
+            ("app/Cargo.toml", &app("1.7.0", "2.3.1", "")),
+            ("app/src/lib.rs", "pub fn app() { pol_dmr_grpc::call() }\n"),
+        ],
+    );
+    repo.tag("v2.3.1");
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "-p", "pol_dmr_app"];
+        all.extend_from_slice(args);
+        semgate(&repo.dir, &all)
+    };
+
+    // a new patch of the dependency is fine for a patch release, and says nothing
+    repo.write("app/Cargo.toml", &app("1.7.1", "2.3.2", ""));
+    let out = check(&[]);
+    assert_exit(&out, 0);
+    assert!(
+        !stdout(&out).contains("dependency-minor-raised"),
+        "{}",
+        show(&out)
+    );
+
+    // a new minor: a note by default, the patch release passes
+    repo.write("app/Cargo.toml", &app("1.8.0", "2.3.2", ""));
+    let out = check(&[]);
+    assert_exit(&out, 0);
+    assert_contains(
+        &stdout(&out),
+        &[
+            "dependency-minor-raised",
+            "requirement moved from 1.7.0 to 1.8.0",
+        ],
+    );
+
+    // the policy makes it count: 2.3.2 is refused, 2.4.0 passes, suggest says minor
+    let policy =
+        "\n[package.metadata.semgate]\nrules = { dependency-minor-raised = \"additive\" }\n";
+    repo.write("app/Cargo.toml", &app("1.8.0", "2.3.2", policy));
+    let out = check(&[]);
+    assert_exit(&out, 1);
+    assert_contains(&stdout(&out), &["dependency-minor-raised", "2.4.0"]);
+    let out = check(&["--proposed", "2.4.0"]);
+    assert_exit(&out, 0);
+    let out = semgate(&repo.dir, &["suggest", "-p", "pol_dmr_app"]);
+    assert_exit(&out, 0);
+    assert_contains(&stdout(&out), &["minor"]);
+}

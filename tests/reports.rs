@@ -9,10 +9,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::repo::{assert_exit, semgate, stderr, stdout};
-use semgate::diff::{Finding, Location};
 use semgate::gate::decide;
 use semgate::report::{self, PackageReport, Report, SideReport};
 use semgate::rules::Class;
+use semgate::rules::{Finding, Location};
 use semver::Version;
 
 /// A temporary directory holding a fixture's two rustdoc JSON files as `old.json` and
@@ -151,7 +151,8 @@ fn suggest_formats_for_release_workflows() {
     assert_exit(&out, 0);
     assert_eq!(
         stdout(&out),
-        "bumpLevel=major\nchange=breaking\nminimumVersion=2.0.0\nverdict=pass\n"
+        // suggest judges no proposed version: it passes, and says it decided nothing
+        "bumpLevel=major\nchange=breaking\nminimumVersion=2.0.0\nverdict=none\n"
     );
 
     // nothing proposed: the markdown says what is needed without a pass/fail mark
@@ -330,11 +331,11 @@ fn github_annotations_of_a_workspace_with_accepted_findings_and_hostile_text() {
     let gh = report::github::render(&workspace_report());
     assert_workflow_commands(&gh);
     let lines: Vec<&str> = gh.lines().collect();
-    // a removed item is annotated where it was in the baseline
+    // a removed item with no enclosing item in the current code has no location there (its
+    // baseline line would land on an unrelated line): the text says where it was
     assert!(
-        lines[1].starts_with(
-            "::error file=crates/core/src/old.rs,line=12,col=1,title=semgate item-removed::"
-        ),
+        lines[1].starts_with("::error title=semgate item-removed::")
+            && lines[1].ends_with("(removed; it was at crates/core/src/old.rs:12 in the baseline)"),
         "{gh}"
     );
     // accepted: a notice, not an error, with the reason (newline and % escaped)

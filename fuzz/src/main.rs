@@ -28,7 +28,8 @@ use std::time::{Duration, Instant};
 use semgate::api::load::parse_crate;
 use semgate::api::{Api, ApiOptions};
 use semgate::build::{self, BuildContext, BuildOptions, ManifestInfo, Role, Source};
-use semgate::diff::{Finding, Input};
+use semgate::diff::Input;
+use semgate::rules::Finding;
 use semgate::progress::Progress;
 use semgate::rules::{Class, RULES};
 use serde_json::Value;
@@ -149,7 +150,7 @@ fn load(bytes: &[u8]) -> Option<Api> {
 }
 
 fn findings(old: &Api, new: &Api, om: Option<&ManifestInfo>, nm: Option<&ManifestInfo>) -> Vec<Finding> {
-    semgate::diff::diff(Input::new(old, om), Input::new(new, nm), RULES)
+    semgate::rules::run(Input::new(old, om), Input::new(new, nm), RULES)
 }
 
 fn is_fail(findings: &[Finding]) -> bool {

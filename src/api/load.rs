@@ -121,9 +121,9 @@ fn read_document(
 ) -> Result<Loaded> {
     match parse(false) {
         Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
-            parse(true).map_err(|e| describe(e, version))
+            parse(true).map_err(|e| describe(&e, version))
         }
-        other => other.map_err(|e| describe(e, version)),
+        other => other.map_err(|e| describe(&e, version)),
     }
 }
 
@@ -149,7 +149,7 @@ fn parse_with<'de, R: serde_json::de::Read<'de>>(
 
 /// Says which kind of defect a parse error is: the file ends early, it is not JSON, or it is
 /// JSON of a shape that format `version` does not have.
-fn describe(e: serde_json::Error, version: u32) -> anyhow::Error {
+fn describe(e: &serde_json::Error, version: u32) -> anyhow::Error {
     use serde_json::error::Category;
     match e.classify() {
         Category::Eof => anyhow!("the file ends in the middle of the document (truncated or corrupt?): {e}"),

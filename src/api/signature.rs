@@ -1,6 +1,7 @@
 //! One-line, Rust-like signatures of items, shown in reports and signature diffs.
 
 use rustdoc_types::{Abi, Function, Item, ItemEnum, StructKind, VariantKind};
+use std::fmt::Write as _;
 
 use super::model::Api;
 use super::types::{render_bounds, render_generic_params, render_type, render_where};
@@ -127,7 +128,7 @@ pub fn function(name: &str, f: &Function) -> String {
         s.push_str("unsafe ");
     }
     if let Some(abi) = abi_text(&f.header.abi) {
-        s.push_str(&format!("extern \"{abi}\" "));
+        let _ = write!(s, "extern \"{abi}\" ");
     }
     s.push_str("fn ");
     s.push_str(name);

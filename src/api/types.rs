@@ -451,10 +451,10 @@ impl<'a> TypeCx<'a> {
 
     fn eq_arg(&self, a: &GenericArg, b: &GenericArg) -> bool {
         match (a, b) {
-            (GenericArg::Lifetime(_), GenericArg::Lifetime(_)) => true,
+            (GenericArg::Lifetime(_), GenericArg::Lifetime(_))
+            | (GenericArg::Infer, GenericArg::Infer) => true,
             (GenericArg::Type(x), GenericArg::Type(y)) => self.eq_ty(x, y),
             (GenericArg::Const(x), GenericArg::Const(y)) => x.expr == y.expr,
-            (GenericArg::Infer, GenericArg::Infer) => true,
             _ => false,
         }
     }

@@ -282,10 +282,12 @@ impl<'a> Visitor<'a, '_> {
                 }
             }
             Type::Tuple(ts) => ts.iter().for_each(|t| self.ty(t)),
-            Type::Slice(t) => self.ty(t),
-            Type::Array { type_, .. } | Type::Pat { type_, .. } => self.ty(type_),
+            Type::Slice(type_)
+            | Type::Array { type_, .. }
+            | Type::Pat { type_, .. }
+            | Type::RawPointer { type_, .. }
+            | Type::BorrowedRef { type_, .. } => self.ty(type_),
             Type::ImplTrait(b) => self.bounds(b),
-            Type::RawPointer { type_, .. } | Type::BorrowedRef { type_, .. } => self.ty(type_),
             Type::QualifiedPath {
                 self_type,
                 trait_,

@@ -15,6 +15,7 @@
 
 use anyhow::{bail, Result};
 use semver::Version;
+use std::fmt::Write as _;
 
 use super::registry::{self, Published};
 use super::{BuildContext, BuildOptions, Source, Tag};
@@ -172,7 +173,7 @@ pub fn choose(
         doubts.join("; ")
     );
     if !evidence.is_empty() {
-        msg.push_str(&format!(" (what is known: {})", evidence.join("; ")));
+        let _ = write!(msg, " (what is known: {})", evidence.join("; "));
     }
     msg.push_str("\nhelp: name the baseline with --baseline-rev, --baseline-version, --baseline-path or --baseline-rustdoc");
     if policy.mode == Mode::Tag && publishable {

@@ -24,6 +24,7 @@ mod toolchain;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
@@ -32,7 +33,7 @@ use anyhow::{anyhow, bail, Context, Result};
 
 pub use batch::{prebuild, Request};
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
-pub use rustdoc::{wrap_rustc, WRAPPER_ENV};
+pub use rustdoc::{exports_symbols, wrap_rustc, WRAPPER_ENV};
 pub use toolchain::{installed_formats, ToolchainFormat};
 
 use cache::{Cache, KeyBuilder};
@@ -694,23 +695,25 @@ pub fn no_tag_reason(
         shapes.join(", ")
     );
     if !scan.at_head.is_empty() {
-        msg.push_str(&format!(
+        let _ = write!(msg,
             "; {} points at HEAD itself, which is the release being checked, and there is no earlier one",
             scan.at_head.join(", ")
-        ));
+        );
     }
     if !scan.prerelease.is_empty() {
-        msg.push_str(&format!(
+        let _ = write!(
+            msg,
             "; pre-release tags ({}) were skipped, include them with --prerelease-tags",
             scan.prerelease.join(", ")
-        ));
+        );
     }
     if !scan.newer.is_empty() {
-        msg.push_str(&format!(
+        let _ = write!(
+            msg,
             "; tags newer than the current version {} ({}) were skipped",
             ctx.current_version,
             scan.newer.join(", ")
-        ));
+        );
     }
     Ok(msg)
 }
@@ -1279,7 +1282,7 @@ impl SideBuild<'_> {
             looked.join(", ")
         );
         if let Some(e) = last_err {
-            msg.push_str(&format!("; cargo could not load the manifest there: {e:#}"));
+            let _ = write!(msg, "; cargo could not load the manifest there: {e:#}");
         }
         msg.push_str("; pick a revision that contains the package, or name the baseline with --baseline-version or --baseline-path");
         Err(anyhow!(msg))

@@ -303,8 +303,7 @@ pub fn newest_version(
                 Published::Version,
             )),
         Err(stderr) => Ok(match registry_answer(&stderr) {
-            Some(Answer::NoPackage) => Published::No,
-            Some(Answer::NoVersion { yanked: false }) => Published::No,
+            Some(Answer::NoPackage | Answer::NoVersion { yanked: false }) => Published::No,
             Some(Answer::NoVersion { yanked: true }) => Published::Unknown(format!(
                 "`{package}` is published, but every version at or below {current} is yanked; name the baseline with --baseline-version"
             )),

@@ -7,6 +7,7 @@
 //! rustdoc and build scripts `RUSTC_BOOTSTRAP=<the documented crate>` instead, so dependencies'
 //! build scripts never see a "nightly" compiler and switch on nightly-only code.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -72,7 +73,7 @@ pub(crate) struct Job<'a> {
 /// are private items documented, because a `#[no_mangle]` function in a private module is
 /// ABI that the public-items-only JSON does not show. Deterministic in the sources, which
 /// every cache key already pins. Unreadable files count as not mentioning it.
-pub(crate) fn exports_symbols(dir: &Path) -> bool {
+pub fn exports_symbols(dir: &Path) -> bool {
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = fs::read_dir(&d) else {
@@ -446,9 +447,10 @@ pub(crate) fn error_excerpt(stderr: &str) -> String {
     };
     let mut text = slice.join("\n");
     if note > 0 {
-        text.push_str(&format!(
+        let _ = write!(
+            text,
             "\n... ({note} more lines; rerun with --verbose to see all of cargo's output)"
-        ));
+        );
     }
     text
 }

@@ -86,13 +86,13 @@ pub fn bump(args: &BumpArgs, progress: &Progress) -> Result<i32> {
         .chain(workspace_new.as_ref().map(|n| &n.written))
         .collect();
     if written.len() == 1 {
-        crate::report::emit(&format!(
+        super::write_stdout(&format!(
             "{}\n",
             written.into_iter().next().expect("one version")
         ))?;
     } else {
         for (name, (_, n)) in &packages {
-            crate::report::emit(&format!("{name} {}\n", n.written))?;
+            super::write_stdout(&format!("{name} {}\n", n.written))?;
         }
     }
     Ok(EXIT_PASS)

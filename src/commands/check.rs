@@ -7,6 +7,7 @@ use std::io::IsTerminal;
 use anyhow::{bail, Context, Result};
 
 use super::compare::{compare, warn_stale};
+use super::emit;
 use crate::build::Workspace;
 use crate::cli::{CheckArgs, Cli, SuggestArgs};
 use crate::config::Config;
@@ -14,7 +15,6 @@ use crate::gate::Verdict;
 use crate::progress::resolve_color;
 use crate::progress::Progress;
 use crate::report::{self, Format, PackageReport, Report};
-use crate::run::emit;
 use crate::workspace;
 use crate::{EXIT_PASS, EXIT_REFUSED};
 

@@ -8,15 +8,16 @@ use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspa
 use crate::bump::apply;
 use crate::cli::{BaselineSource, CheckArgs, CompareArgs, FeatureSet};
 use crate::config::Config;
-use crate::diff::{diff, Finding, Input};
+use crate::diff::Input;
 use crate::gate::{decide, Verdict};
 use crate::progress::Progress;
-use crate::release_checks::{
+use crate::report::{PackageReport, Partition, Report, SideReport};
+use crate::rules::release_checks::{
     PATCH_OFF_RELEASE_BRANCH, PRERELEASE_DEPENDENCY, UNRELEASED_DEPENDENCY,
     VERSION_ALREADY_RELEASED,
 };
-use crate::report::{PackageReport, Partition, Report, SideReport};
 use crate::rules::{self, RULES};
+use crate::rules::{run, Finding};
 use crate::workspace;
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
@@ -512,7 +513,7 @@ fn locate_in_manifest(ctx: &BuildContext, report: &mut PackageReport) {
             "feature-removed" => find(&|l: &str| l == "[features]"),
             _ => continue,
         };
-        f.current_span = Some(crate::diff::Location {
+        f.current_span = Some(crate::rules::Location {
             file: "Cargo.toml".into(),
             line: line.unwrap_or(1),
             column: 1,
@@ -625,7 +626,7 @@ fn diff_sides(
         );
     }
     let diffing = std::time::Instant::now();
-    let mut findings = diff(
+    let mut findings = run(
         Input::new(&old, baseline.manifest.as_ref()),
         Input::new(&new, current.manifest.as_ref()),
         RULES,

@@ -2,8 +2,8 @@
 
 use anyhow::{anyhow, Result};
 
+use super::emit;
 use crate::report::rules::{explain_text, rules_text};
-use crate::run::emit;
 use crate::EXIT_PASS;
 
 /// `semgate rules`.

@@ -9,14 +9,15 @@
 //! the `alpha.0`-style placeholders; the `unreleased` key configures them).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use anyhow::{anyhow, bail, Context, Result};
 use semver::Version;
 
+use super::write_stdout as emit;
 use crate::build::{self, BuildOptions, DepKind, Published, Workspace};
 use crate::cli::TagArgs;
 use crate::progress::Progress;
-use crate::report::emit;
 use crate::{EXIT_PASS, EXIT_REFUSED};
 
 /// One package's place in the plan.
@@ -169,7 +170,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
 
     let mut out = String::new();
     for p in &plan {
-        out.push_str(&format!("{} {} {}\n", p.tag, p.package, p.version));
+        let _ = writeln!(out, "{} {} {}", p.tag, p.package, p.version);
     }
     let mut created = BTreeSet::new();
     for p in &plan {

@@ -14,7 +14,7 @@ pub fn version(args: &VersionArgs, progress: &Progress) -> Result<i32> {
     let layout = Layout::read(&ws)?;
     match layout.shared() {
         Ok(v) => {
-            crate::report::emit(&format!("{v}\n"))?;
+            super::write_stdout(&format!("{v}\n"))?;
             Ok(EXIT_PASS)
         }
         Err(lines) => {

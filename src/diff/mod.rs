@@ -5,20 +5,14 @@
 //! and added paths, the pairs of items that share a path, their inherent and trait members,
 //! and every callable (free function, inherent method, trait method) as one list.
 
-pub mod finding;
-
 use std::collections::HashSet;
 
-use rayon::prelude::*;
 use rustdoc_types::{Function, Generics, Id, Item, ItemEnum, Type};
-
-pub use finding::{Finding, Location};
 
 use crate::api::model::Namespace;
 use crate::api::types::TypeCx;
 use crate::api::{Api, Target};
-use crate::build::ManifestInfo;
-use crate::rules::Rule;
+use crate::manifest::ManifestInfo;
 
 /// An item present under the same public path on both sides.
 pub struct Pair<'a> {
@@ -241,7 +235,7 @@ impl<'a> DiffCx<'a> {
                 inherent_members(old, pair.old),
                 inherent_members(new, pair.new),
             ) {
-                members.extend(match_inherent(&types, pair.path, index, o, n));
+                members.extend(match_inherent(&types, pair.path, index, &o, &n));
             }
             if let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) {
                 let named = |api: &'a Api, ids: &'a [Id], g: &'a Generics| {
@@ -261,8 +255,8 @@ impl<'a> DiffCx<'a> {
                 trait_members.extend(match_trait_items(
                     pair.path,
                     index,
-                    named(old, &ot.items, &ot.generics),
-                    named(new, &nt.items, &nt.generics),
+                    &named(old, &ot.items, &ot.generics),
+                    &named(new, &nt.items, &nt.generics),
                 ));
             }
         }
@@ -369,22 +363,6 @@ impl Callable<'_> {
                 .with_generics(&[&self.old.generics], &[&self.new.generics]),
         }
     }
-}
-
-/// Runs every rule over the two APIs and returns the findings in report order.
-pub fn diff(old: Input<'_>, new: Input<'_>, rules: &[&'static Rule]) -> Vec<Finding> {
-    let cx = DiffCx::new(old, new);
-    let mut findings: Vec<Finding> = rules
-        .par_iter()
-        .flat_map_iter(|rule| {
-            let mut out = Vec::new();
-            (rule.check)(&cx, &mut out);
-            out
-        })
-        .collect();
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    findings.dedup();
-    findings
 }
 
 impl<'a> PathItem<'a> {
@@ -517,13 +495,13 @@ fn match_inherent<'a>(
     types: &TypeCx<'a>,
     parent_path: &str,
     parent: usize,
-    old: Vec<NamedMember<'a>>,
-    new: Vec<NamedMember<'a>>,
+    old: &[NamedMember<'a>],
+    new: &[NamedMember<'a>],
 ) -> Vec<Member<'a>> {
     let defined =
         |list: &[NamedMember<'_>], name: &str| list.iter().filter(|m| m.name == name).count();
     let path_of = |m: &NamedMember<'_>| {
-        let ambiguous = defined(&old, m.name) > 1 || defined(&new, m.name) > 1;
+        let ambiguous = defined(old, m.name) > 1 || defined(new, m.name) > 1;
         let shown = m
             .self_type
             .filter(|t| ambiguous || is_instance(t, m.generics));
@@ -540,7 +518,7 @@ fn match_inherent<'a>(
     };
     let mut out = Vec::new();
     let mut taken = vec![false; new.len()];
-    for o in &old {
+    for o in old {
         let found = new.iter().enumerate().position(|(i, n)| {
             !taken[i] && n.name == o.name && same_member_kind(o.item, n.item) && covers(o, n)
         });
@@ -597,11 +575,11 @@ fn is_instance(self_type: &Type, generics: &Generics) -> bool {
 fn match_trait_items<'a>(
     parent_path: &str,
     parent: usize,
-    old: Vec<NamedMember<'a>>,
-    new: Vec<NamedMember<'a>>,
+    old: &[NamedMember<'a>],
+    new: &[NamedMember<'a>],
 ) -> Vec<Member<'a>> {
     let mut out = Vec::new();
-    for o in &old {
+    for o in old {
         let found = new
             .iter()
             .find(|n| n.name == o.name && same_member_kind(o.item, n.item));
@@ -613,7 +591,7 @@ fn match_trait_items<'a>(
             found.copied(),
         ));
     }
-    for n in &new {
+    for n in new {
         if !old
             .iter()
             .any(|o| o.name == n.name && same_member_kind(o.item, n.item))

@@ -12,9 +12,9 @@ use std::fmt::Write;
 use similar::{ChangeTag, TextDiff};
 
 use super::{PackageReport, Report};
-use crate::diff::Finding;
 use crate::gate::Verdict;
 use crate::rules::Class;
+use crate::rules::Finding;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -57,6 +57,8 @@ pub fn render(report: &Report) -> String {
 }
 
 fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
+    // one arm per case, in the order they are decided: merging equal arms would hide that
+    #[allow(clippy::match_same_arms)]
     let kind = match (&f.accepted, f.class) {
         // accepted findings do not count toward the bump: visible, but not as problems
         (Some(_), _) => "notice",

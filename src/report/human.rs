@@ -73,7 +73,7 @@ pub fn render(report: &Report, paint: Paint) -> String {
     out
 }
 
-fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
+fn finding_block(out: &mut String, f: &crate::rules::Finding, paint: Paint) {
     let label = match (f.class, &f.accepted) {
         (_, Some(_)) => paint.cyan("accepted"),
         (Class::Breaking, _) => paint.red("breaking"),

@@ -11,8 +11,8 @@ use similar::{ChangeTag, TextDiff};
 
 use super::{PackageReport, Report, SideReport};
 use crate::bump::Change;
-use crate::diff::Finding;
 use crate::gate::Verdict;
+use crate::rules::Finding;
 use crate::rules::{self, Class};
 
 pub fn render(report: &Report) -> String {
@@ -245,10 +245,10 @@ fn finding(out: &mut String, p: &PackageReport, f: &Finding) {
     };
     let _ = writeln!(out, "- {rule}: {}", inline(&f.message));
     let _ = writeln!(out, "  - path: {}", code(&f.path));
-    let at = |loc: &crate::diff::Location| code(&format!("{}:{}", p.repo_path(loc), loc.line));
+    let at = |loc: &crate::rules::Location| code(&format!("{}:{}", p.repo_path(loc), loc.line));
     // a baseline from this repository has the same layout; one from a path or the registry
     // does not, so its location stays relative to the package
-    let at_base = |loc: &crate::diff::Location| match p.baseline.source.as_str() {
+    let at_base = |loc: &crate::rules::Location| match p.baseline.source.as_str() {
         "git" => at(loc),
         _ => code(&format!("{}:{}", loc.file, loc.line)),
     };

@@ -10,13 +10,14 @@ pub mod rules;
 
 use semver::Version;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 use crate::bump::{Change, Level};
-use crate::diff::Finding;
 use crate::gate::{Decision, Verdict};
+use crate::rules::Finding;
 
 /// Output format of `check` and `suggest`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// rustc-style diagnostics and a summary
     Human,
@@ -56,7 +57,7 @@ pub struct PackageReport {
     pub notes: Vec<String>,
     pub findings: Vec<Finding>,
     /// the package's directory relative to the repository root (e.g. `crates/core`), when known:
-    /// CI formats prefix it to [`crate::diff::Location::file`] (relative to the package) so
+    /// CI formats prefix it to [`crate::rules::Location::file`] (relative to the package) so
     /// annotations land on repository paths
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_dir: Option<String>,
@@ -103,7 +104,7 @@ impl PackageReport {
 
     /// `location`'s file as a repository path: `package_dir/file` when the package directory is
     /// known (and not the root itself), else the file as reported.
-    pub fn repo_path(&self, location: &crate::diff::Location) -> String {
+    pub fn repo_path(&self, location: &crate::rules::Location) -> String {
         match self.package_dir.as_deref().map(|d| d.trim_end_matches('/')) {
             Some(dir) if !dir.is_empty() && dir != "." => format!("{dir}/{}", location.file),
             _ => location.file.clone(),
@@ -194,65 +195,21 @@ impl Report {
     }
 }
 
-/// Writes command output to stdout: the one place semgate prints its results. A failed write
-/// (a closed or full stdout, a reader that went away) is an error, never ignored: a verdict
-/// nobody received must not look like a pass.
-pub fn emit(text: &str) -> anyhow::Result<()> {
-    use anyhow::Context;
-    use std::io::Write;
-    if stdout_was_closed() {
-        anyhow::bail!("stdout is closed, so the report cannot be written (was it run with `>&-`?)");
-    }
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .context("failed to write to stdout")
-}
-
-/// Whether the process started with stdout closed (`semgate check >&-`). Rust's runtime reopens
-/// a closed standard descriptor on `/dev/null`, read-write, before `main`, and every write then
-/// "succeeds": a read-write `/dev/null` on fd 1 is that, where a shell's `> /dev/null` (which
-/// must keep working: the exit code is the answer) opens it write-only.
-fn stdout_was_closed() -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: F_GETFL and fstat only read the state of descriptor 1
-        let flags = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFL) };
-        if flags == -1 {
-            return true;
-        }
-        if flags & libc::O_ACCMODE != libc::O_RDWR {
-            return false;
-        }
-        let mut st: libc::stat = unsafe { std::mem::zeroed() };
-        if unsafe { libc::fstat(libc::STDOUT_FILENO, &mut st) } != 0 {
-            return true;
-        }
-        std::fs::metadata("/dev/null").is_ok_and(|null| {
-            null.rdev() == st.st_rdev as u64 && (st.st_mode & libc::S_IFMT) == libc::S_IFCHR
-        })
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
-}
-
 /// `key=value` lines for `$GITHUB_OUTPUT`.
 pub fn github_output(report: &Report) -> String {
     let mut s = format!("bumpLevel={}\n", report.required_bump.as_str());
-    s.push_str(&format!("change={}\n", report.change().as_str()));
+    let _ = writeln!(s, "change={}", report.change().as_str());
     if let [only] = report.packages.as_slice() {
-        s.push_str(&format!("minimumVersion={}\n", only.minimum_version));
+        let _ = writeln!(s, "minimumVersion={}", only.minimum_version);
     }
-    s.push_str(&format!(
-        "verdict={}\n",
+    let _ = writeln!(
+        s,
+        "verdict={}",
         match report.verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::None => "none",
         }
-    ));
+    );
     s
 }

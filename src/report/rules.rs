@@ -20,7 +20,9 @@ pub fn rules_text() -> String {
             rule.summary
         );
     }
-    s.push_str("\nbreaking/additive: the rule's class first, then the classes some of its findings take\n");
+    s.push_str(
+        "\nbreaking/additive: the rule's class first, then the classes some of its findings take\n",
+    );
     s.push_str("* possibly-breaking: the Cargo Book leaves it to project policy; configuration can make it breaking\n");
     s.push_str("\nRelease checks (semgate check --release):\n");
     for check in rules::RELEASE_CHECKS {

@@ -5,7 +5,8 @@ use rustdoc_types::{AssocItemConstraintKind, Function, GenericArgs, GenericBound
 use super::support::AUTO_TRAITS;
 use super::{Class, Rule};
 use crate::api::types::{render_type, TypeCx};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "async-changed",
@@ -146,7 +147,7 @@ fn borrows(f: &Function) -> bool {
 
 fn has_reference(ty: &Type) -> bool {
     match ty {
-        Type::BorrowedRef { .. } => true,
+        Type::BorrowedRef { .. } | Type::DynTrait(_) | Type::ImplTrait(_) => true,
         Type::ResolvedPath(p) => match p.args.as_deref() {
             Some(GenericArgs::AngleBracketed { args, .. }) => args.iter().any(|a| match a {
                 rustdoc_types::GenericArg::Lifetime(_) => true,
@@ -157,7 +158,6 @@ fn has_reference(ty: &Type) -> bool {
         },
         Type::Tuple(ts) => ts.iter().any(has_reference),
         Type::Slice(t) | Type::Array { type_: t, .. } => has_reference(t),
-        Type::DynTrait(_) | Type::ImplTrait(_) => true,
         _ => false,
     }
 }

@@ -3,7 +3,8 @@
 
 use super::support::{impls_of, trait_name, AUTO_TRAITS};
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "auto-trait-lost",

@@ -4,7 +4,8 @@ use rustdoc_types::{Item, ItemEnum, Type};
 
 use super::{Class, Rule};
 use crate::api::types::render_pair;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "const-type-changed",

@@ -3,7 +3,8 @@
 use super::support::noun;
 use super::type_generics_changed::type_param_changes;
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "defaulted-param-added",

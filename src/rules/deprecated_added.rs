@@ -1,7 +1,8 @@
 //! deprecated-added: `#[deprecated]` added to an item.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "deprecated-added",

@@ -5,7 +5,8 @@ use rustdoc_types::{Item, ItemEnum, StructKind};
 use super::support::{derives, discriminants, is_unit_only};
 use super::{Class, Rule};
 use crate::api::Api;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "derive-order-changed",

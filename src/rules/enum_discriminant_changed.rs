@@ -7,7 +7,8 @@ use super::support::{discriminants, is_unit_only, Discriminant};
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::api::Api;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "enum-discriminant-changed",

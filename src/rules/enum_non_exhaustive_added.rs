@@ -5,7 +5,8 @@ use rustdoc_types::ItemEnum;
 use super::support::variant_pairs;
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "enum-non-exhaustive-added",

@@ -2,7 +2,8 @@
 
 use super::support::variant_pairs;
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-kind-changed",

@@ -1,7 +1,8 @@
 //! feature-added: a new Cargo feature.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "feature-added",

@@ -1,7 +1,8 @@
 //! feature-default-removed: a feature is no longer enabled by default.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "feature-default-removed",

@@ -1,7 +1,8 @@
 //! feature-no-longer-enables: a feature stopped enabling another feature or dependency.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "feature-no-longer-enables",

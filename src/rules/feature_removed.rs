@@ -1,7 +1,8 @@
 //! feature-removed: a Cargo feature (explicit, or implicit from an optional dependency) is gone.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "feature-removed",

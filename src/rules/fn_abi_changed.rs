@@ -2,7 +2,8 @@
 
 use super::{Class, Rule};
 use crate::api::signature::abi_text;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-abi-changed",

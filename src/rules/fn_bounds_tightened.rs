@@ -6,7 +6,8 @@ use rustdoc_types::{
 
 use super::{Class, Rule};
 use crate::api::types::{bounds_by_param, instantiate_bound, render_bound, TypeCx};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-bounds-tightened",

@@ -1,7 +1,8 @@
 //! fn-const-removed: a `const fn` is no longer `const`.
 
 use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-const-removed",

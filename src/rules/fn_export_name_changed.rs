@@ -7,7 +7,8 @@ use super::fn_target_feature_added::features;
 use super::{Class, Rule};
 use crate::api::model::{exported_symbol, Export, Namespace, Target};
 use crate::api::signature;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-export-name-changed",

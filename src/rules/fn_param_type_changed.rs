@@ -5,7 +5,8 @@ use rustdoc_types::{GenericArg, GenericArgs, GenericBound, TraitBoundModifier, T
 use super::support::{impls_of, params, trait_name};
 use super::{Class, Rule};
 use crate::api::types::{bounds_by_param, render_pair, render_type, TypeCx};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-param-type-changed",

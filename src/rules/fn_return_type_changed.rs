@@ -2,7 +2,8 @@
 
 use super::{Class, Rule};
 use crate::api::types::render_pair;
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-return-type-changed",

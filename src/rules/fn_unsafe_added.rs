@@ -1,7 +1,8 @@
 //! fn-unsafe-added: a safe function or inherent method became `unsafe`.
 
 use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "fn-unsafe-added",

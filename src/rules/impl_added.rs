@@ -4,7 +4,8 @@
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule};
 use crate::api::types::render_type;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "impl-added",

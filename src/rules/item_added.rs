@@ -3,7 +3,8 @@
 use super::support::noun;
 use super::{Class, Rule};
 use crate::api::Target;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "item-added",

@@ -8,7 +8,8 @@ use super::support::{
 };
 use super::{Class, Rule};
 use crate::api::Target;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "item-now-hidden",

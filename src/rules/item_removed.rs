@@ -1,11 +1,13 @@
 //! item-removed: a public path (or an inherent method / associated item) no longer resolves.
 
+use std::fmt::Write as _;
 use rustdoc_types::ItemEnum;
 
 use super::support::{hidden_member, member_noun, noun};
 use super::{Class, Rule};
 use crate::api::Target;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "item-removed",
@@ -46,9 +48,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .iter()
                 .find(|p| cx.new.resolves(p));
             if let Some(other) = elsewhere {
-                message.push_str(&format!(
+                let _ = write!(message,
                     " (it is still reachable as `{other}`: re-export it at the old path)"
-                ));
+                );
             }
         }
         let mut finding = Finding::new(&RULE, path, message).enclosing_span(cx.new, path);

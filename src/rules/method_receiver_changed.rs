@@ -2,7 +2,8 @@
 
 use super::support::receiver;
 use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "method-receiver-changed",

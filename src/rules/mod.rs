@@ -1,12 +1,16 @@
 //! The rule registry. One file per rule: its id, class, reference link, explanation and the
 //! check itself. `semgate rules` and `semgate explain` read this registry, and a test fails when
 //! a rule file is not registered, its id does not match its file name, or it has no fixture.
+//! [`run`] runs the rules over a matched pair of APIs ([`crate::diff::DiffCx`]); their
+//! [`Finding`]s are what the gate and the reports read.
 
+mod finding;
 mod support;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+pub use finding::{Finding, Location};
 
 /// How a change affects the version: the classes of the change catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -128,6 +132,7 @@ registry![
     feature_no_longer_enables,
     feature_added,
     rust_version_raised,
+    dependency_minor_raised,
     public_dependency_major_bump,
     struct_field_added,
     enum_discriminant_changed,
@@ -166,7 +171,8 @@ pub struct ReleaseCheck {
     pub fix: &'static str,
 }
 
-pub use crate::release_checks::RELEASE_CHECKS;
+pub mod release_checks;
+pub use release_checks::RELEASE_CHECKS;
 
 /// What `semgate explain` prints about a rule or a release check.
 pub struct Explanation {
@@ -232,6 +238,27 @@ impl Rule {
 /// Looks a rule up by id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.id == id)
+}
+
+/// Runs every rule over the two APIs and returns the findings in report order.
+pub fn run(
+    old: crate::diff::Input<'_>,
+    new: crate::diff::Input<'_>,
+    rules: &[&'static Rule],
+) -> Vec<Finding> {
+    use rayon::prelude::*;
+    let cx = crate::diff::DiffCx::new(old, new);
+    let mut findings: Vec<Finding> = rules
+        .par_iter()
+        .flat_map_iter(|rule| {
+            let mut out = Vec::new();
+            (rule.check)(&cx, &mut out);
+            out
+        })
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    findings.dedup();
+    findings
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use rustdoc_types::Attribute;
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "no-std-to-std",

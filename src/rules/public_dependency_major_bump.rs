@@ -5,8 +5,9 @@ use semver::{Version, VersionReq};
 
 use super::{Class, Rule};
 use crate::api::uses::exposed_crates;
-use crate::build::{DepInfo, DepKind};
-use crate::diff::{DiffCx, Finding};
+use crate::manifest::{DepInfo, DepKind};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "public-dependency-major-bump",

@@ -1,7 +1,8 @@
 //! rust-version-raised: the minimum supported Rust version went up.
 
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "rust-version-raised",

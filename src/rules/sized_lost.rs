@@ -5,7 +5,8 @@ use rustdoc_types::Item;
 use super::support::{impls_of, trait_name};
 use super::{Class, Rule};
 use crate::api::Api;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "sized-lost",

@@ -5,7 +5,8 @@ use rustdoc_types::ItemEnum;
 use super::support::{shifted_tuple_fields, struct_fields, Fields};
 use super::{Class, Rule};
 use crate::api::types::render_pair;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "struct-field-type-changed",

@@ -715,7 +715,7 @@ fn parse_discriminant(value: &str) -> Option<i128> {
     let v = value.trim();
     v.parse::<i128>()
         .ok()
-        .or_else(|| v.parse::<u128>().ok().map(|u| u as i128))
+        .or_else(|| v.parse::<u128>().ok().and_then(|u| i128::try_from(u).ok()))
 }
 
 /// Whether every variant of the enum is a unit variant (so `as` casts to integers compile).

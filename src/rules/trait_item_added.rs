@@ -2,7 +2,8 @@
 
 use super::support::{has_default, is_sealed, member_noun};
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "trait-item-added",

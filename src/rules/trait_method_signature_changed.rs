@@ -4,7 +4,8 @@ use super::async_changed::async_change;
 use super::support::{compare_bounds, params, receiver, reordered_params};
 use super::{Class, Rule};
 use crate::api::types::bounds_by_param;
-use crate::diff::{CallableKind, DiffCx, Finding};
+use crate::diff::{CallableKind, DiffCx};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "trait-method-signature-changed",

@@ -5,7 +5,8 @@ use rustdoc_types::{GenericArg, GenericArgs, GenericBound, Item, ItemEnum, Type,
 use super::support::{receiver, Receiver};
 use super::{Class, Rule};
 use crate::api::Api;
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "trait-no-longer-dyn-compatible",

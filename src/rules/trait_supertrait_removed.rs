@@ -4,7 +4,8 @@ use rustdoc_types::ItemEnum;
 
 use super::support::supertrait_changes;
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "trait-supertrait-removed",

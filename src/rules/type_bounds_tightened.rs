@@ -3,7 +3,8 @@
 
 use super::support::{compare_bounds, noun, type_generics};
 use super::{Class, Rule};
-use crate::diff::{DiffCx, Finding};
+use crate::diff::DiffCx;
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "type-bounds-tightened",

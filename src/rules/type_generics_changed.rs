@@ -5,7 +5,8 @@ use rustdoc_types::{Item, ItemEnum};
 use super::support::{compare_params, noun, reordered_params, type_generics, ParamChanges};
 use super::{Class, Rule};
 use crate::api::model::{Namespace, Target};
-use crate::diff::{DiffCx, Finding, Pair};
+use crate::diff::{DiffCx, Pair};
+use crate::rules::Finding;
 
 pub static RULE: Rule = Rule {
     id: "type-generics-changed",

@@ -8,8 +8,9 @@ use std::sync::OnceLock;
 
 use semgate::api::{load::load_crate, Api, ApiOptions};
 use semgate::build::{self, BuildContext, BuildOptions, Role, Source};
-use semgate::diff::{Finding, Input};
+use semgate::diff::Input;
 use semgate::progress::Progress;
+use semgate::rules::Finding;
 use semgate::rules::RULES;
 
 /// Fixture directories of catalogue rows whose rules are not implemented yet.
@@ -121,7 +122,7 @@ pub fn diff_fixture(name: &str) -> Vec<Finding> {
         ApiOptions::default(),
     )
     .expect("fixture API is valid");
-    semgate::diff::diff(
+    semgate::rules::run(
         Input::new(&old_api, old.manifest.as_ref()),
         Input::new(&new_api, new.manifest.as_ref()),
         RULES,

@@ -209,7 +209,20 @@ impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
                 }
             }
         }
+        // rustdoc's per-type copies of a blanket impl list the generic impl's own members: a
+        // member the generic impl (kept) lists stays
+        let kept_members: FxHashSet<Id> = items
+            .values()
+            .filter_map(|item| match &item.inner {
+                ItemEnum::Impl(imp) => Some(imp.items.iter().copied()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         for id in blanket_members {
+            if kept_members.contains(&id) {
+                continue;
+            }
             items.remove(&id);
             dropped.members.insert(id);
         }

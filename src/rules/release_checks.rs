@@ -2,7 +2,7 @@
 //! changes (what the release depends on, whether its version is free). Each is documented and
 //! explained like a rule; the checks themselves run in the workspace stage.
 
-use crate::rules::ReleaseCheck;
+use super::ReleaseCheck;
 
 /// The release check behind `check --release`, documented like a rule.
 pub static UNRELEASED_DEPENDENCY: ReleaseCheck = ReleaseCheck {

@@ -4,9 +4,9 @@
 use rustdoc_types::{Item, Span};
 use serde::{Deserialize, Serialize};
 
+use super::{Class, Rule};
 use crate::api::signature::signature;
 use crate::api::Api;
-use crate::rules::{Class, Rule};
 
 /// A location in a crate's sources, relative to that side's package root.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -86,7 +86,7 @@ impl TryFrom<Stored> for Finding {
     type Error = String;
 
     fn try_from(s: Stored) -> Result<Finding, String> {
-        let rule = crate::rules::find(&s.rule).map(|r| r.id).ok_or_else(|| {
+        let rule = super::find(&s.rule).map(|r| r.id).ok_or_else(|| {
             format!(
                 "rule `{}` is not known to this semgate (was the report written by another version?)",
                 s.rule
