@@ -1,28 +1,30 @@
 //! semgate: a release gate for Rust crates.
 //!
-//! The pipeline, one module per stage, in order: [`cli`] parses arguments; [`build`] resolves
-//! the baseline and builds rustdoc JSON for both sides (the only stage that runs processes);
-//! [`api`] loads each side's public API; [`diff`] runs the [`rules`] over the two; [`bump`]
-//! derives the minimum version; [`gate`] decides; [`report`] formats. [`run`] drives them.
+//! The pipeline, one module per stage, in order: [`cli`] parses arguments; [`resolve`] decides
+//! what to compare (packages, baselines); [`rustdoc`] builds rustdoc JSON for both sides;
+//! [`api`] loads each side's public API; [`diff`] matches the two; [`rules`] judge the changes;
+//! [`bump`] derives the minimum version; [`gate`] decides; [`report`] formats. The
+//! [`commands`] drive the stages and [`run`] maps their outcome to the exit code.
 
 pub mod api;
-pub mod build;
 pub mod bump;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod diff;
 pub mod gate;
+pub mod git;
 pub mod interrupt;
 pub mod manifest;
 pub mod manifest_edit;
 pub mod pattern;
 pub mod progress;
 pub mod report;
+pub mod resolve;
 pub mod rules;
 pub mod run;
+pub mod rustdoc;
 pub mod versions;
-pub mod workspace;
 
 use std::ffi::OsString;
 
@@ -44,8 +46,8 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> i32 {
     if std::env::var_os(interrupt::REAPER_ENV).is_some() {
         return interrupt::reap(&args[1.min(args.len())..]);
     }
-    if std::env::var_os(build::WRAPPER_ENV).is_some() {
-        return build::wrap_rustc(&args[1.min(args.len())..]);
+    if std::env::var_os(rustdoc::WRAPPER_ENV).is_some() {
+        return rustdoc::wrap_rustc(&args[1.min(args.len())..]);
     }
     if args.get(1).is_some_and(|a| a == "semgate") {
         args.remove(1);

@@ -1,6 +1,6 @@
 //! Facts about a side's `Cargo.toml` as plain data: name, version, rust-version, features,
 //! dependencies, lib target. The rules that read the manifest (features, rust-version,
-//! dependencies) see only this; `build::manifest` fills it from `cargo metadata` and the
+//! dependencies) see only this; `rustdoc::manifest` fills it from `cargo metadata` and the
 //! side's lockfile.
 
 use std::collections::BTreeMap;

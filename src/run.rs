@@ -101,7 +101,7 @@ fn version_text(verbose: bool) -> String {
         for f in format::SUPPORTED {
             let _ = writeln!(s, "  {:>3}  {}", f.version, f.emitted_by);
         }
-        let installed = crate::build::installed_formats();
+        let installed = crate::rustdoc::installed_formats();
         if installed.is_empty() {
             s.push_str("installed toolchains: none found through rustup\n");
         } else {

@@ -11,11 +11,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::repo::TestRepo;
-use semgate::build::{
-    baseline_tag_shapes, build_side, find_baseline_tag, no_tag_reason, scan_baseline_tags,
-    BuildContext, BuildOptions, Role, Side, Source, Tag,
-};
 use semgate::progress::Progress;
+use semgate::resolve::tags::{
+    baseline_tag_shapes, find_baseline_tag, no_tag_reason, scan_baseline_tags, Tag,
+};
+use semgate::rustdoc::{build_side, BuildContext, BuildOptions, Role, Side, Source};
 use tempfile::TempDir;
 
 // ---------------------------------------------------------------------------------------

@@ -212,7 +212,7 @@ fn reexport_doubling_is_bounded_and_exact() {
         "doubling",
         &doubling_crate(20, false),
     ));
-    let load = |side: &semgate::build::Side| {
+    let load = |side: &semgate::rustdoc::Side| {
         let krate = semgate::api::load::load_crate(&side.json).unwrap();
         semgate::api::Api::new(krate, semgate::api::ApiOptions::default()).unwrap()
     };

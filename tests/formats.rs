@@ -79,7 +79,7 @@ fn build_with_1_85(
         .join("target")
         .join("semgate-tests-rustc-1.85");
     // as semgate builds it: exported symbols of private functions are part of the ABI
-    let private = semgate::build::exports_symbols(&dir);
+    let private = semgate::rustdoc::exports_symbols(&dir);
     let flavour = if private { "-private" } else { "" };
     let out = target
         .join("json")

@@ -612,11 +612,11 @@ fn a_dependency_on_a_new_minor_needs_a_minor_release_when_the_policy_says_so() {
         &[
             (
                 "Cargo.toml",
-                "[workspace]\nmembers = [\"app\"]\nresolver = \"2\"\n",
+                "[workspace]\nmembers = [\"app\"]\nexclude = [\"grpc\"]\nresolver = \"2\"\n",
             ),
             (
                 "grpc/Cargo.toml",
-                &package("pol_dmr_grpc", "1.8.0", "publish = false\n\n[workspace]\n"),
+                &package("pol_dmr_grpc", "1.8.0", "publish = false\n"),
             ),
             ("grpc/src/lib.rs", "pub fn call() {}\n"),
             ("app/Cargo.toml", &app("1.7.0", "2.3.1", "")),

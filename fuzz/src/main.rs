@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 
 use semgate::api::load::parse_crate;
 use semgate::api::{Api, ApiOptions};
-use semgate::build::{self, BuildContext, BuildOptions, ManifestInfo, Role, Source};
+use semgate::rustdoc::{self, BuildContext, BuildOptions, ManifestInfo, Role, Source};
 use semgate::diff::Input;
 use semgate::rules::Finding;
 use semgate::progress::Progress;
@@ -90,7 +90,7 @@ fn build_seed(root: &Path, name: &str, side: &str) -> Result<Seed, String> {
     let source = Source::WorkingTree {
         manifest_path: manifest.clone(),
     };
-    let built = build::build_side(
+    let built = rustdoc::build_side(
         ctx.package_name(),
         &source,
         &ctx,
@@ -146,7 +146,7 @@ fn guarded<T>(f: impl FnOnce() -> Option<T>) -> Outcome<T> {
 fn load(bytes: &[u8]) -> Option<Api> {
     parse_crate(bytes)
         .ok()
-        .map(|k| Api::new(k, ApiOptions::default()))
+        .and_then(|k| Api::new(k, ApiOptions::default()).ok())
 }
 
 fn findings(old: &Api, new: &Api, om: Option<&ManifestInfo>, nm: Option<&ManifestInfo>) -> Vec<Finding> {

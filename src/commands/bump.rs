@@ -12,13 +12,13 @@ use std::process::Command;
 use anyhow::{anyhow, bail, Context, Result};
 use semver::{BuildMetadata, Version};
 
-use crate::build::{self, Workspace};
 use crate::bump::release_of;
 use crate::cli::{BumpArgs, CompareArgs};
 use crate::manifest_edit::{apply_edits, manifest_edits, Changes, Edit, Location};
 use crate::progress::Progress;
 use crate::report::Report;
 use crate::rules::Class;
+use crate::rustdoc::{self, Workspace};
 use crate::versions::{metadata_for, next_version, shared_version, utc_date, NewVersion, Target};
 use crate::{EXIT_PASS, EXIT_REFUSED};
 
@@ -100,7 +100,7 @@ pub fn bump(args: &BumpArgs, progress: &Progress) -> Result<i32> {
 
 /// `+<short HEAD hash>.<today, UTC>`.
 fn build_metadata(root: &Path) -> Result<BuildMetadata> {
-    let hash = build::short_head(root)?.ok_or_else(|| {
+    let hash = rustdoc::short_head(root)?.ok_or_else(|| {
         anyhow!(
             "--metadata needs the commit hash, but {} is not in a git repository with a commit (or git is not installed)",
             root.display()
@@ -174,14 +174,14 @@ impl Layout {
             let literal = version_item.is_some_and(toml_edit::Item::is_str);
             let dir = manifest
                 .parent()
-                .map(build::canonical)
+                .map(crate::git::canonical)
                 .unwrap_or_else(|| root.clone());
             members.push(Member {
                 name: pkg.name.to_string(),
                 version: pkg.version.clone(),
                 inherits,
                 literal,
-                publishable: crate::workspace::is_publishable(ws, &pkg.name),
+                publishable: crate::resolve::workspace::is_publishable(ws, &pkg.name),
                 has_lib: ws
                     .member_manifest(&pkg.name)
                     .is_some_and(|m| m.lib_target.is_some()),
@@ -227,8 +227,8 @@ impl Layout {
     /// version, and with it every member that holds it, along.
     fn scope(&self, args: &CompareArgs) -> Result<Scope> {
         let names: Vec<String> = self.members.iter().map(|m| m.name.clone()).collect();
-        let named = crate::workspace::expand_specs(&names, &args.package)?;
-        crate::workspace::expand_specs(&names, &args.exclude)?;
+        let named = crate::resolve::workspace::expand_specs(&names, &args.package)?;
+        crate::resolve::workspace::expand_specs(&names, &args.exclude)?;
         let holders = |v: &Version| -> BTreeMap<String, Version> {
             self.members
                 .iter()
@@ -282,7 +282,7 @@ impl Layout {
         let mut manifests: Vec<(PathBuf, Option<&Member>)> =
             vec![(self.root_manifest.clone(), None)];
         for m in &self.members {
-            if build::canonical(&m.manifest) == build::canonical(&self.root_manifest) {
+            if crate::git::canonical(&m.manifest) == crate::git::canonical(&self.root_manifest) {
                 manifests[0].1 = Some(m);
             } else {
                 manifests.push((m.manifest.clone(), Some(m)));
@@ -293,7 +293,7 @@ impl Layout {
             let text = read(&path)?;
             let dir = path.parent().unwrap_or(&self.root).to_path_buf();
             let dependency = |rel: &str| -> Option<Version> {
-                let target = build::canonical(&dir.join(rel));
+                let target = crate::git::canonical(&dir.join(rel));
                 let member = self.members.iter().find(|m| m.dir == target)?;
                 packages.get(&member.name).map(|(_, n)| n.written.clone())
             };
@@ -404,7 +404,7 @@ fn gate(
     // Publishable libraries among the bumped packages (unpublished ones only when named with -p,
     // or when nothing publishable moves, as for a single `publish = false` crate).
     let member_names: Vec<String> = layout.members.iter().map(|m| m.name.clone()).collect();
-    let excluded = crate::workspace::expand_specs(&member_names, &args.compare.exclude)?;
+    let excluded = crate::resolve::workspace::expand_specs(&member_names, &args.compare.exclude)?;
     let candidates: Vec<&Member> = scope
         .packages
         .keys()
@@ -448,12 +448,12 @@ fn gate(
         };
         if branch.is_none() {
             let root = ws.repo.as_ref().map(|r| r.root.as_path());
-            branch = Some(crate::workspace::release_branch(
+            branch = Some(crate::resolve::workspace::release_branch(
                 root,
                 args.branch.as_deref(),
             )?);
         }
-        if let Some(why) = crate::workspace::patch_off_release_branch(
+        if let Some(why) = crate::resolve::workspace::patch_off_release_branch(
             Some(patterns),
             branch.as_ref().and_then(|b| b.as_deref()),
             baseline,

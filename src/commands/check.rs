@@ -8,14 +8,14 @@ use anyhow::{bail, Context, Result};
 
 use super::compare::{compare, warn_stale};
 use super::emit;
-use crate::build::Workspace;
 use crate::cli::{CheckArgs, Cli, SuggestArgs};
 use crate::config::Config;
 use crate::gate::Verdict;
 use crate::progress::resolve_color;
 use crate::progress::Progress;
 use crate::report::{self, Format, PackageReport, Report};
-use crate::workspace;
+use crate::resolve::workspace;
+use crate::rustdoc::Workspace;
 use crate::{EXIT_PASS, EXIT_REFUSED};
 
 /// `semgate check`: the comparison, its report, and the verdict as the exit code.

@@ -3,8 +3,6 @@
 //! crosses packages (propagation, uniform versions, the release checks).
 
 use crate::api::{load::load_crate, Api, ApiOptions};
-use crate::build::baseline::{Baseline, Mode, Policy};
-use crate::build::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use crate::bump::apply;
 use crate::cli::{BaselineSource, CheckArgs, CompareArgs, FeatureSet};
 use crate::config::Config;
@@ -12,13 +10,16 @@ use crate::diff::Input;
 use crate::gate::{decide, Verdict};
 use crate::progress::Progress;
 use crate::report::{PackageReport, Partition, Report, SideReport};
+use crate::resolve::baseline::{Baseline, Mode, Policy};
+use crate::resolve::tags;
+use crate::resolve::workspace;
 use crate::rules::release_checks::{
     PATCH_OFF_RELEASE_BRANCH, PRERELEASE_DEPENDENCY, UNRELEASED_DEPENDENCY,
     VERSION_ALREADY_RELEASED,
 };
 use crate::rules::{self, RULES};
 use crate::rules::{run, Finding};
-use crate::workspace;
+use crate::rustdoc::{self, BuildContext, BuildOptions, Role, Side, Source, Workspace};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use semver::Version;
@@ -58,7 +59,7 @@ pub(crate) fn compare(
     ) {
         // two published releases, from anywhere: no local package needed
         (Some(current), Some(_), [name])
-            if args.manifest_path.is_none() && !build::manifest_around()? =>
+            if args.manifest_path.is_none() && !rustdoc::manifest_around()? =>
         {
             Workspace::published(name, current, args.target_dir.as_deref())?
         }
@@ -137,14 +138,14 @@ pub(crate) fn compare(
                 ..
             } = baseline
             {
-                baseline_requests.push(build::Request {
+                baseline_requests.push(rustdoc::Request {
                     ctx,
                     source: source.clone(),
                     role: Role::Baseline,
                 });
             }
             if args.current_rustdoc.is_none() && args.current_version.is_none() {
-                current_requests.push(build::Request {
+                current_requests.push(rustdoc::Request {
                     ctx,
                     source: Source::WorkingTree {
                         manifest_path: ctx.manifest_path().to_path_buf(),
@@ -155,8 +156,8 @@ pub(crate) fn compare(
         }
         // the two sides build at once, in their own target directories
         let (done_baseline, done_current) = rayon::join(
-            || build::prebuild(&baseline_requests, &opts, progress),
-            || build::prebuild(&current_requests, &opts, progress),
+            || rustdoc::prebuild(&baseline_requests, &opts, progress),
+            || rustdoc::prebuild(&current_requests, &opts, progress),
         );
         done_baseline?;
         done_current?;
@@ -377,7 +378,7 @@ fn compare_package(
             // nothing to compare with, but the release must still document: a crate that does
             // not build is not a pass
             let current =
-                build::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
+                rustdoc::build_side(&name, &current_source, ctx, opts, Role::Current, progress)?;
             let api = load_api(&current, options)?;
             let first = FirstRelease {
                 why,
@@ -402,7 +403,7 @@ fn compare_package(
         let build_both = || -> Result<(Side, Side)> {
             let (baseline, current) = rayon::join(
                 || {
-                    build::build_side(
+                    rustdoc::build_side(
                         &name,
                         &baseline_source,
                         ctx,
@@ -411,7 +412,7 @@ fn compare_package(
                         progress,
                     )
                 },
-                || build::build_side(&name, &current_source, ctx, &opts, Role::Current, progress),
+                || rustdoc::build_side(&name, &current_source, ctx, &opts, Role::Current, progress),
             );
             // an interrupt reaches both builds: report it rather than the other side's error
             let (mut baseline, current) = match (baseline, current) {
@@ -425,7 +426,7 @@ fn compare_package(
                 if baseline
                     .version
                     .as_ref()
-                    .is_some_and(|v| !build::same_version(v, tagged))
+                    .is_some_and(|v| !tags::same_version(v, tagged))
                 {
                     progress.warn(format!(
                         "{name}: tag {rev} names version {tagged}, but its Cargo.toml says {}; comparing with it as release {tagged}",
@@ -454,8 +455,8 @@ fn compare_package(
                 progress.warn(format!(
                     "{name}: a cached rustdoc JSON could not be loaded ({e:#}); rebuilding it"
                 ));
-                build::evict(&baseline);
-                build::evict(&current);
+                rustdoc::evict(&baseline);
+                rustdoc::evict(&current);
                 let (baseline, current) = build_both()?;
                 diff_sides(
                     Some(&name),
@@ -552,7 +553,7 @@ fn feature_set_options(args: &CompareArgs, opts: &BuildOptions) -> Vec<(String, 
 /// all, the defaults. A manifest that is there but cannot be read, or a configuration that is
 /// invalid, is an error like on every other path: ignoring it could turn a refusal into a pass.
 fn json_mode_config(args: &CompareArgs) -> Result<Config> {
-    if args.manifest_path.is_none() && !build::manifest_around()? {
+    if args.manifest_path.is_none() && !rustdoc::manifest_around()? {
         return Ok(Config::default());
     }
     let ws = Workspace::load(args.manifest_path.as_deref())?;
@@ -571,7 +572,7 @@ fn json_mode_config(args: &CompareArgs) -> Result<Config> {
 }
 
 fn package_config(ctx: &BuildContext) -> Result<Config> {
-    let package = build::member_metadata(&ctx.metadata, ctx.package_name());
+    let package = rustdoc::member_metadata(&ctx.metadata, ctx.package_name());
     Config::from_metadata(&ctx.metadata.workspace_metadata, &package).with_context(|| {
         format!(
             "reading semgate's configuration in {}",
@@ -774,7 +775,7 @@ fn conclude(diffed: Diffed, config: &Config, check: Option<&CheckArgs>) -> Resul
 struct FirstRelease {
     why: String,
     /// the release tag the package is absent from (a member added since), if any
-    since: Option<build::Tag>,
+    since: Option<tags::Tag>,
     public_paths: usize,
     current: SideReport,
     exposed: workspace::Exposed,
@@ -898,7 +899,7 @@ fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
     }
 }
 
-/// The baseline of one package: explicit flags, else [`build::baseline::choose`]. An explicit
+/// The baseline of one package: explicit flags, else [`rustdoc::baseline::choose`]. An explicit
 /// git revision at which the package does not exist yet makes it a first release too (a member
 /// added since).
 fn baseline_of(
@@ -914,7 +915,7 @@ fn baseline_of(
     };
     if let Some(rev) = &args.baseline_rev {
         if let Some(git) = &ctx.git {
-            let commit = build::resolve_commit(ctx, rev)?;
+            let commit = tags::resolve_commit(ctx, rev)?;
             if !git.repo.has_package_at(&commit, ctx.package_name())? {
                 return Ok(Baseline::FirstRelease {
                     why: format!(
@@ -961,7 +962,7 @@ fn baseline_of(
         prerelease_tags: args.prerelease_tags,
         allow_first_release: args.allow_first_release,
     };
-    build::baseline::choose(ctx, opts, &policy, members)
+    crate::resolve::baseline::choose(ctx, opts, &policy, members)
 }
 
 /// Test instrumentation: `SEMGATE_TEST_PAUSE=<stage>` (`load`, `diff` or `report`) holds the

@@ -15,9 +15,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use semver::Version;
 
 use super::write_stdout as emit;
-use crate::build::{self, BuildOptions, DepKind, Published, Workspace};
 use crate::cli::TagArgs;
 use crate::progress::Progress;
+use crate::resolve::tags;
+use crate::rustdoc::{self, BuildOptions, DepKind, Published, Workspace};
 use crate::{EXIT_PASS, EXIT_REFUSED};
 
 /// One package's place in the plan.
@@ -47,7 +48,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
     })?;
     let config = ws.config_of(None)?;
     let members = ws.member_names();
-    let named = crate::workspace::expand_specs(&members, &args.package)?;
+    let named = crate::resolve::workspace::expand_specs(&members, &args.package)?;
     // every publishable member (every member, when none is: an internal project still
     // releases), or the ones named
     let candidates: Vec<String> = if named.is_empty() {
@@ -103,7 +104,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
             (None, Some(in_use)) => in_use,
             (None, None) => default_shape.to_string(),
         };
-        let tag = build::tag_name(&shape, name, &version);
+        let tag = tags::tag_name(&shape, name, &version);
         match repo.release_tag_of(name, &version, Some(&shape))? {
             Some(existing) if existing.commit == head => plan.push(Planned {
                 package: name.clone(),
@@ -196,7 +197,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
             format!("Release {} {}", p.package, p.version)
         };
         crate::interrupt::check()?;
-        build::create_tag(&repo.root, &p.tag, &message, &head)?;
+        tags::create_tag(&repo.root, &p.tag, &message, &head)?;
         created.insert(p.tag.clone());
         progress.status(
             "Tagged",
@@ -216,7 +217,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
                 .collect::<BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            build::push_tags(&repo.root, remote, &tags)
+            tags::push_tags(&repo.root, remote, &tags)
                 .with_context(|| format!("the tags were created locally; push them with `git push {remote} --tags` once {remote} is reachable"))?;
             progress.status("Pushed", format!("{} to {remote}", tags.join(", ")));
         }
@@ -228,7 +229,7 @@ pub fn tag(args: &TagArgs, progress: &Progress) -> Result<i32> {
 /// Released: a release tag at exactly this version, or the version on the registry.
 fn is_released(
     ws: &Workspace,
-    repo: &build::Repo,
+    repo: &tags::Repo,
     opts: &BuildOptions,
     package: &str,
     version: &Version,
@@ -239,7 +240,7 @@ fn is_released(
     if !ws.is_publishable(package) {
         return Ok(false);
     }
-    match build::is_published(&ws.lookup(opts)?, opts, package, version)? {
+    match rustdoc::is_published(&ws.lookup(opts)?, opts, package, version)? {
         Published::Version(_) => Ok(true),
         Published::No => Ok(false),
         Published::Unknown(reason) => bail!(

@@ -3,9 +3,9 @@
 use anyhow::Result;
 
 use super::bump::Layout;
-use crate::build::Workspace;
 use crate::cli::VersionArgs;
 use crate::progress::Progress;
+use crate::rustdoc::Workspace;
 use crate::{EXIT_PASS, EXIT_REFUSED};
 
 /// `semgate version`: prints the workspace's one version; exit 1 listing the packages that differ.

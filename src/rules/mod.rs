@@ -303,6 +303,7 @@ mod tests {
         }
     }
 
+    /// Every file of src/rules/ but the registry's own plumbing is a registered rule.
     #[test]
     fn every_rule_file_is_registered() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
@@ -311,7 +312,7 @@ mod tests {
             let Some(stem) = name.strip_suffix(".rs") else {
                 continue;
             };
-            if stem == "mod" || stem == "support" {
+            if matches!(stem, "mod" | "support" | "finding" | "release_checks") {
                 continue;
             }
             assert!(

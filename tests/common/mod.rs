@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use semgate::api::{load::load_crate, Api, ApiOptions};
-use semgate::build::{self, BuildContext, BuildOptions, Role, Source};
 use semgate::diff::Input;
 use semgate::progress::Progress;
 use semgate::rules::Finding;
 use semgate::rules::RULES;
+use semgate::rustdoc::{self, BuildContext, BuildOptions, Role, Source};
 
 /// Fixture directories of catalogue rows whose rules are not implemented yet.
 /// Resolving the catalogue issue means emptying this list.
@@ -61,7 +61,7 @@ pub fn fixture_json(name: &str, side: &str) -> PathBuf {
 }
 
 /// The built side (rustdoc JSON and manifest facts) of `fixtures/<name>/<side>`.
-pub fn fixture_side(name: &str, side: &str) -> build::Side {
+pub fn fixture_side(name: &str, side: &str) -> rustdoc::Side {
     let manifest = root()
         .join("fixtures")
         .join(name)
@@ -70,10 +70,10 @@ pub fn fixture_side(name: &str, side: &str) -> build::Side {
     side_for_manifest(&manifest)
 }
 
-pub fn side_for_manifest(manifest: &Path) -> build::Side {
+pub fn side_for_manifest(manifest: &Path) -> rustdoc::Side {
     // one build at a time (the fixtures share crate names and a target directory), and each
     // side once per test process: even a cache hit costs a `cargo metadata`
-    static SIDES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, build::Side>>> =
+    static SIDES: OnceLock<std::sync::Mutex<std::collections::HashMap<PathBuf, rustdoc::Side>>> =
         OnceLock::new();
     let mut sides = SIDES
         .get_or_init(Default::default)
@@ -87,14 +87,14 @@ pub fn side_for_manifest(manifest: &Path) -> build::Side {
     side
 }
 
-fn build_side_for_manifest(manifest: &Path) -> build::Side {
+fn build_side_for_manifest(manifest: &Path) -> rustdoc::Side {
     let ctx = BuildContext::discover(Some(manifest), None).expect("fixture manifest is valid");
     let target = shared_target();
     let opts = BuildOptions::with_target_dir(target);
     let source = Source::WorkingTree {
         manifest_path: manifest.to_path_buf(),
     };
-    build::build_side(
+    rustdoc::build_side(
         ctx.package_name(),
         &source,
         &ctx,

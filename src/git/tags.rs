@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{bail, Result};
 
-use super::git::{self, RawTag};
+use super::{self as git, RawTag};
 
 /// A release tag.
 #[derive(Debug, Clone, PartialEq, Eq)]

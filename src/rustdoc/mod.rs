@@ -11,14 +11,11 @@
 //! - rustdoc JSON lands in a content-addressed cache (see `cache.rs`); a warm hit runs no
 //!   cargo at all.
 
-pub mod baseline;
 mod batch;
 mod cache;
-mod git;
-mod manifest;
-mod registry;
-mod releases;
-mod rustdoc;
+mod invoke;
+pub mod manifest;
+pub mod registry;
 mod scratch;
 mod toolchain;
 
@@ -32,15 +29,18 @@ use std::sync::{Arc, Mutex};
 use anyhow::{anyhow, bail, Context, Result};
 
 pub use batch::{prebuild, Request};
+pub use invoke::{exports_symbols, wrap_rustc, WRAPPER_ENV};
 pub use manifest::{DepInfo, DepKind, ManifestInfo};
-pub use rustdoc::{exports_symbols, wrap_rustc, WRAPPER_ENV};
 pub use toolchain::{installed_formats, ToolchainFormat};
 
 use cache::{Cache, KeyBuilder};
+use invoke::{FeatureArgs, Job};
 use manifest::Lockfile;
-use rustdoc::{FeatureArgs, Job};
 use toolchain::Toolchain;
 
+use crate::git;
+use crate::git::canonical;
+use crate::git::tags::Repo;
 use crate::interrupt;
 use crate::progress::Progress;
 
@@ -545,7 +545,7 @@ impl BuildContext {
         resolve_toolchain(&self.toolchains, &self.package_dir, name)
     }
 
-    fn not_a_repo(&self, what: &str) -> anyhow::Error {
+    pub(crate) fn not_a_repo(&self, what: &str) -> anyhow::Error {
         anyhow!(
             "{} is not in a git repository (or git is not installed), so semgate cannot {what}; name the baseline explicitly with --baseline-version, --baseline-path or --baseline-rustdoc",
             self.package_dir.display()
@@ -621,139 +621,7 @@ fn find_manifest_upwards(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-pub(crate) fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
-}
-
-// ---------------------------------------------------------------------------------------
-// Baseline tags
-// ---------------------------------------------------------------------------------------
-
 pub use registry::{is_published, newest_version, Lookup, Published};
-pub use releases::{
-    baseline_tag_shapes, same_version, suggested_tag, tag_name, Repo, Tag, TagScan,
-};
-
-/// The tag scan for `package`: its newest earlier release tag reachable from HEAD, and what
-/// was skipped (see [`releases::scan_tags`]). Errors when there is no git repository.
-pub fn scan_baseline_tags(
-    ctx: &BuildContext,
-    package: &str,
-    pattern: Option<&str>,
-    include_prerelease: bool,
-) -> Result<TagScan> {
-    let git = ctx
-        .git
-        .as_ref()
-        .ok_or_else(|| ctx.not_a_repo("find the previous release tag"))?;
-    let Some(head) = &git.head else {
-        return Ok(TagScan::default());
-    };
-    let current = if package == ctx.package {
-        ctx.current_version.clone()
-    } else {
-        manifest::find_member(&ctx.metadata, package)
-            .map(|p| p.version.clone())
-            .unwrap_or_else(|| ctx.current_version.clone())
-    };
-    releases::scan_tags(
-        &git.repo.merged_tags()?,
-        head,
-        package,
-        &current,
-        pattern,
-        include_prerelease,
-    )
-}
-
-/// Newest release tag reachable from HEAD that names an earlier release of `package` (see
-/// [`releases::scan_tags`]); `Ok(None)` when no tag qualifies.
-pub fn find_baseline_tag(
-    ctx: &BuildContext,
-    package: &str,
-    pattern: Option<&str>,
-    include_prerelease: bool,
-) -> Result<Option<Tag>> {
-    Ok(scan_baseline_tags(ctx, package, pattern, include_prerelease)?.best)
-}
-
-/// Why no tag qualified, as one sentence listing what was looked for and what was skipped.
-pub fn no_tag_reason(
-    ctx: &BuildContext,
-    package: &str,
-    pattern: Option<&str>,
-    scan: &TagScan,
-) -> Result<String> {
-    let shapes = releases::TagMatcher::new(package, pattern)?.describe();
-    let root = ctx
-        .git
-        .as_ref()
-        .map(|g| g.root.display().to_string())
-        .unwrap_or_default();
-    let mut msg = format!(
-        "no release tag of `{package}` found among the tags reachable from HEAD in {root} (looked for tags shaped like {})",
-        shapes.join(", ")
-    );
-    if !scan.at_head.is_empty() {
-        let _ = write!(msg,
-            "; {} points at HEAD itself, which is the release being checked, and there is no earlier one",
-            scan.at_head.join(", ")
-        );
-    }
-    if !scan.prerelease.is_empty() {
-        let _ = write!(
-            msg,
-            "; pre-release tags ({}) were skipped, include them with --prerelease-tags",
-            scan.prerelease.join(", ")
-        );
-    }
-    if !scan.newer.is_empty() {
-        let _ = write!(
-            msg,
-            "; tags newer than the current version {} ({}) were skipped",
-            ctx.current_version,
-            scan.newer.join(", ")
-        );
-    }
-    Ok(msg)
-}
-
-/// Creates the annotated tag `name` on `commit` in the repository at `root`.
-pub fn create_tag(root: &Path, name: &str, message: &str, commit: &str) -> Result<()> {
-    git::create_tag(root, name, message, commit)
-}
-
-/// Pushes `tags` to `remote` from the repository at `root`, atomically.
-pub fn push_tags(root: &Path, remote: &str, tags: &[String]) -> Result<()> {
-    git::push_tags(root, remote, tags)
-}
-
-/// The branch HEAD is on in the repository at `root`, `None` when detached.
-pub fn current_branch(root: &Path) -> Result<Option<String>> {
-    git::current_branch(root)
-}
-
-/// The commit a git revision names, in the package's repository.
-pub fn resolve_commit(ctx: &BuildContext, rev: &str) -> Result<String> {
-    let git = ctx
-        .git
-        .as_ref()
-        .ok_or_else(|| ctx.not_a_repo(&format!("build git revision `{rev}`")))?;
-    Ok(git::resolve_rev(&git.root, rev)?.commit)
-}
-
-/// The release tag of `package` at exactly `version` (build metadata ignored), on any branch.
-pub fn release_tag_of(
-    ctx: &BuildContext,
-    package: &str,
-    version: &semver::Version,
-    pattern: Option<&str>,
-) -> Result<Option<Tag>> {
-    match &ctx.git {
-        Some(git) => git.repo.release_tag_of(package, version, pattern),
-        None => Ok(None),
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // Building a side
@@ -835,7 +703,7 @@ fn rustdoc_file_side(package: &str, role: Role, file: &Path, progress: &Progress
             file.display()
         )
     })?;
-    rustdoc::check_header(&bytes, &description)?;
+    invoke::check_header(&bytes, &description)?;
     progress.status(
         "Using",
         format_args!("{role} rustdoc for {package} from {description}"),
@@ -972,7 +840,7 @@ impl SideBuild<'_> {
 
     fn build_failure(&self, description: &str, out: &Output) -> anyhow::Error {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        let excerpt = manifest::indent(&rustdoc::error_excerpt(&stderr));
+        let excerpt = manifest::indent(&invoke::error_excerpt(&stderr));
         let hint = if stderr.contains("none of the selected packages contains")
             || stderr.contains("does not have the feature")
             || stderr.contains("does not contain this feature")
@@ -1000,7 +868,7 @@ impl SideBuild<'_> {
         manifest: Option<&ManifestInfo>,
         commit: Option<&str>,
     ) -> Result<Stored> {
-        rustdoc::check_header(bytes, &format!("the rustdoc JSON built from {description}"))?;
+        invoke::check_header(bytes, &format!("the rustdoc JSON built from {description}"))?;
         match self
             .cache
             .store(self.package, key, bytes, description, manifest, commit)
@@ -1068,7 +936,7 @@ impl SideBuild<'_> {
             target_dir: self.opts.cargo_target_dir(self.role),
             document_private: plan.document_private,
         };
-        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let (out, built) = invoke::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&plan.description, &out))?;
         // resolved versions as of the lockfile the build actually used
         let info = manifest::manifest_info(plan.pkg, built.lock.as_ref());
@@ -1146,7 +1014,7 @@ impl SideBuild<'_> {
             document_private: pkg
                 .manifest_path
                 .parent()
-                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
+                .is_some_and(|dir| invoke::exports_symbols(dir.as_std_path())),
         })
     }
 
@@ -1209,9 +1077,9 @@ impl SideBuild<'_> {
             document_private: pkg
                 .manifest_path
                 .parent()
-                .is_some_and(|dir| rustdoc::exports_symbols(dir.as_std_path())),
+                .is_some_and(|dir| invoke::exports_symbols(dir.as_std_path())),
         };
-        let (out, built) = rustdoc::run(&self.tc, &job, self.opts, self.progress)?;
+        let (out, built) = invoke::run(&self.tc, &job, self.opts, self.progress)?;
         let built = built.ok_or_else(|| self.build_failure(&description, &out))?;
         // Resolved versions as of the lockfile the build actually used.
         let info = manifest::manifest_info(pkg, built.lock.as_ref());
@@ -1308,7 +1176,7 @@ struct LocalPlan<'m> {
     lib_name: String,
     lock_path: PathBuf,
     features: FeatureArgs,
-    /// the package exports symbols (see [`rustdoc::exports_symbols`])
+    /// the package exports symbols (see [`invoke::exports_symbols`])
     document_private: bool,
 }
 

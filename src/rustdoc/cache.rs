@@ -388,7 +388,7 @@ fn dir_digest(memo: &Digests, dir: &Path, dir_c: &Path, exclude: &[PathBuf]) -> 
         hasher.update((bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
-    let files = match super::git::list_files(dir)? {
+    let files = match crate::git::list_files(dir)? {
         Some(files) => files,
         None => walk(dir)?,
     };

@@ -111,7 +111,7 @@ impl std::fmt::Display for MetadataError {
             f,
             "`cargo metadata` failed for {}:\n{}",
             self.manifest.display(),
-            indent(&super::rustdoc::error_excerpt(&self.stderr))
+            indent(&super::invoke::error_excerpt(&self.stderr))
         )
     }
 }

@@ -17,8 +17,10 @@ use anyhow::{bail, Result};
 use semver::Version;
 use std::fmt::Write as _;
 
-use super::registry::{self, Published};
-use super::{BuildContext, BuildOptions, Source, Tag};
+use super::tags::{no_tag_reason, scan_baseline_tags};
+use crate::git::tags::Tag;
+use crate::rustdoc::registry::{self, Published};
+use crate::rustdoc::{BuildContext, BuildOptions, Source};
 
 /// Where default baselines come from (`--baseline-source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +84,7 @@ pub fn choose(
                 ctx.package_dir.display()
             )),
             Some(git) => {
-                let scan = super::scan_baseline_tags(
+                let scan = scan_baseline_tags(
                     ctx,
                     name,
                     policy.tag_pattern,
@@ -102,7 +104,7 @@ pub fn choose(
                     ));
                     since = Some(tag);
                 } else {
-                    evidence.push(super::no_tag_reason(ctx, name, policy.tag_pattern, &scan)?);
+                    evidence.push(no_tag_reason(ctx, name, policy.tag_pattern, &scan)?);
                     let foreign = git.repo.foreign_version_tags(members, policy.tag_pattern)?;
                     if !foreign.is_empty() {
                         let shown: Vec<&str> = foreign.iter().take(5).map(String::as_str).collect();

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::rustdoc::{run_batch, Batch, FeatureArgs};
+use super::invoke::{run_batch, Batch, FeatureArgs};
 use super::{git, manifest, BuildContext, BuildOptions, Lockfile, Role, SideBuild, Source};
 use crate::interrupt;
 use crate::progress::Progress;
@@ -160,7 +160,7 @@ fn at_commit(
             let private = pkg
                 .manifest_path
                 .parent()
-                .is_some_and(|dir| super::rustdoc::exports_symbols(dir.as_std_path()));
+                .is_some_and(|dir| super::invoke::exports_symbols(dir.as_std_path()));
             if private {
                 continue; // built on its own, with private items
             }

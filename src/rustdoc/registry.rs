@@ -9,8 +9,8 @@ use std::path::Path;
 
 use anyhow::{anyhow, bail, Context, Result};
 
+use super::invoke::{self, FeatureArgs, Job};
 use super::manifest::{self, ManifestInfo};
-use super::rustdoc::{self, FeatureArgs, Job};
 use super::{close_scratch, Side, SideBuild};
 
 const PLACEHOLDER: &str = "semgate-registry-baseline";
@@ -139,9 +139,9 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
         document_private: pkg
             .manifest_path
             .parent()
-            .is_some_and(|dir| super::rustdoc::exports_symbols(dir.as_std_path())),
+            .is_some_and(|dir| super::invoke::exports_symbols(dir.as_std_path())),
     };
-    let (out, built) = rustdoc::run(&b.tc, &job, b.opts, b.progress)?;
+    let (out, built) = invoke::run(&b.tc, &job, b.opts, b.progress)?;
     let built = built.ok_or_else(|| b.build_failure(&description, &out))?;
     let info = manifest::manifest_info(pkg, built.lock.as_ref());
     let (json, uncached) = b.store(&key, &built.json, &description, Some(&info), None)?;
@@ -181,7 +181,7 @@ fn pin_precise(
     if !out.status.success() {
         bail!(
             "cannot pin {package} {version}: cargo said:\n{}",
-            manifest::indent(&rustdoc::error_excerpt(&String::from_utf8_lossy(
+            manifest::indent(&invoke::error_excerpt(&String::from_utf8_lossy(
                 &out.stderr
             )))
         );
@@ -220,7 +220,7 @@ fn resolve_as_of_release(
         let _ = std::fs::remove_file(&lock);
         return Err(format!(
             "cargo could not resolve as of {when}: {}",
-            rustdoc::error_excerpt(&String::from_utf8_lossy(&out.stderr))
+            invoke::error_excerpt(&String::from_utf8_lossy(&out.stderr))
                 .lines()
                 .next()
                 .unwrap_or_default()
@@ -416,7 +416,7 @@ fn unknown_reason(package: &str, stderr: &str) -> String {
     } else {
         format!(
             "cargo could not get an answer from the registry:\n{}",
-            manifest::indent(&rustdoc::error_excerpt(stderr))
+            manifest::indent(&invoke::error_excerpt(stderr))
         )
     };
     format!("whether `{package}` was published is unknown: {why}")
@@ -500,7 +500,7 @@ fn resolve_error(
             "failed to fetch {description} of `{package}` through cargo"
         ));
     };
-    let said = manifest::indent(&rustdoc::error_excerpt(&stderr));
+    let said = manifest::indent(&invoke::error_excerpt(&stderr));
     if stderr.contains("failed to select a version") {
         anyhow!(
             "version {version} of `{package}` is not available ({description} does not exist or was yanked); cargo said:\n{said}\npass a published version (cargo lists the candidates above)"

@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{bail, Context, Result};
 
-use crate::build::{self, BuildContext, BuildOptions, DepKind, Published, Workspace};
 use crate::bump::Change;
 use crate::cli::CompareArgs;
 use crate::config::Config;
 use crate::gate::decide;
 use crate::report::PackageReport;
+use crate::resolve::tags;
 use crate::rules::Finding;
 use crate::rules::{self, Class};
+use crate::rustdoc::{self, BuildContext, BuildOptions, DepKind, Published, Workspace};
 
 /// The packages a run checks, and the members it left out with the reason.
 pub struct Selection {
@@ -174,7 +175,7 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
         }
         if let Some(info) = ws.member_manifest(&name) {
             // build metadata never distinguishes versions (semver: it has no precedence)
-            if !build::same_version(&info.version, shared) {
+            if !tags::same_version(&info.version, shared) {
                 out.push(format!(
                     "{name} is at {} (the workspace version is {shared})",
                     info.version
@@ -190,7 +191,7 @@ pub fn non_uniform(ws: &Workspace, shared: &semver::Version) -> Vec<String> {
 /// `rewritten` are dependencies whose requirement the release rewrites (workspace siblings
 /// released in the same `bump`), which do not count.
 pub fn prerelease_dependencies(
-    info: &crate::build::ManifestInfo,
+    info: &crate::rustdoc::ManifestInfo,
     proposed: &semver::Version,
     rewritten: &[String],
 ) -> Vec<String> {
@@ -232,7 +233,7 @@ pub fn release_branch(
         }
     }
     match repo {
-        Some(root) => build::current_branch(root),
+        Some(root) => tags::current_branch(root),
         None => Ok(None),
     }
 }
@@ -276,7 +277,7 @@ pub fn already_released(
     tag_pattern: Option<&str>,
 ) -> Result<Option<String>> {
     let name = ctx.package_name();
-    if let Some(tag) = build::release_tag_of(ctx, name, version, tag_pattern)? {
+    if let Some(tag) = tags::release_tag_of(ctx, name, version, tag_pattern)? {
         return Ok(Some(format!(
             "tag {} already names release {} (commit {}); bump the version",
             tag.name,
@@ -287,7 +288,7 @@ pub fn already_released(
     if !ctx.is_publishable() {
         return Ok(None);
     }
-    match build::is_published(&ctx.lookup(opts)?, opts, name, version)? {
+    match rustdoc::is_published(&ctx.lookup(opts)?, opts, name, version)? {
         Published::Version(v) => Ok(Some(format!(
             "the registry already has {v} (a registry never takes a version twice, and build metadata does not make a new one); bump the version"
         ))),
@@ -400,13 +401,13 @@ impl ReleaseWalk<'_> {
     /// A release tag at exactly this version, or the version on the registry; an error when
     /// neither can answer (a pass on doubt would publish against code users cannot get).
     fn is_released(&self, package: &str, version: &semver::Version) -> Result<bool> {
-        if build::release_tag_of(self.ctx, package, version, self.tag_pattern)?.is_some() {
+        if tags::release_tag_of(self.ctx, package, version, self.tag_pattern)?.is_some() {
             return Ok(true);
         }
         if !self.ws.is_publishable(package) {
             return Ok(false);
         }
-        match build::is_published(&self.ctx.lookup(self.opts)?, self.opts, package, version)? {
+        match rustdoc::is_published(&self.ctx.lookup(self.opts)?, self.opts, package, version)? {
             Published::Version(_) => Ok(true),
             Published::No => Ok(false),
             Published::Unknown(reason) => bail!(

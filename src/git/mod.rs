@@ -5,6 +5,8 @@
 //! `GIT_OPTIONAL_LOCKS=0` (so even `git status` does not refresh the index), and exports go
 //! through a private temporary index file (`GIT_INDEX_FILE`) rather than the real one.
 
+pub mod tags;
+
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -179,7 +181,7 @@ pub(crate) fn packages_at(root: &Path, commit: &str) -> Result<BTreeMap<String, 
         texts.push((path.to_string(), String::from_utf8_lossy(body).into_owned()));
         rest = &rest[(size + 1).min(rest.len())..];
     }
-    Ok(super::releases::package_names(
+    Ok(tags::package_names(
         texts.iter().map(|(p, t)| (p.clone(), t.as_str())),
     ))
 }
@@ -293,7 +295,7 @@ fn describe_rev(root: &Path, rev: &str, commit: &str) -> String {
 
 /// A tag reachable from HEAD, peeled to its commit.
 #[derive(Debug, Clone)]
-pub(crate) struct RawTag {
+pub struct RawTag {
     pub name: String,
     pub commit: String,
     /// Committer date of the tagged commit (unix seconds), for tie-breaking.
@@ -419,4 +421,9 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 #[cfg(not(unix))]
 fn path_from_bytes(bytes: &[u8]) -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// The path with symlinks resolved, or as given when it does not exist.
+pub(crate) fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
