@@ -83,12 +83,13 @@ pub fn check() -> anyhow::Result<()> {
 }
 
 /// Requests an interrupt programmatically (what the signal handler does).
+#[cfg(test)]
 pub fn trigger() {
     INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
 /// Clears the flag. Only meant for tests that exercise [`trigger`].
-#[doc(hidden)]
+#[cfg(test)]
 pub fn reset() {
     INTERRUPTED.store(false, Ordering::SeqCst);
 }

@@ -209,22 +209,8 @@ impl Progress {
         (p, Captured(buf))
     }
 
-    /// Verbose mode: child processes' stderr (cargo) is streamed as well as captured.
-    pub fn with_verbose(mut self, verbose: bool) -> Progress {
-        self.verbose = verbose;
-        self
-    }
-
-    pub fn is_quiet(&self) -> bool {
-        self.quiet
-    }
-
     pub fn is_verbose(&self) -> bool {
         self.verbose
-    }
-
-    pub fn color_enabled(&self) -> bool {
-        self.color
     }
 
     /// `    Building msg` with the verb right-aligned to 12 columns. Suppressed when quiet.

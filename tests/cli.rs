@@ -529,3 +529,46 @@ fn prebuilt_json_with_the_projects_configuration() {
         stdout(&out)
     );
 }
+
+/// The README's first command prints, byte for byte, the report README shows (so the
+/// quick-start never drifts from the tool), and exits 1; the report is also snapshotted.
+#[test]
+fn the_readme_quick_start_prints_the_report_it_shows() {
+    let root = common::root();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let command = "$ cargo run -- check --manifest-path fixtures/example/new/Cargo.toml --baseline-path fixtures/example/old\n";
+    assert!(
+        readme.contains(command),
+        "README's quick-start command changed"
+    );
+    let shown = readme
+        .split("The first command builds semgate")
+        .nth(1)
+        .and_then(|rest| rest.split("```text\n").nth(1))
+        .and_then(|block| block.split("\n```").next())
+        .expect("README shows the report in a ```text block after the quick-start");
+    let target = common::shared_target();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_semgate"))
+        .current_dir(&root)
+        .args([
+            "check",
+            "--manifest-path",
+            "fixtures/example/new/Cargo.toml",
+            "--baseline-path",
+            "fixtures/example/old",
+            "--target-dir",
+        ])
+        .arg(&target)
+        .env("CARGO_TERM_COLOR", "never")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    let printed = stdout(&out);
+    insta::assert_snapshot!("readme_quick_start", printed);
+    assert_eq!(
+        printed.trim_end(),
+        shown.trim_end(),
+        "README's quick-start block no longer matches what semgate prints"
+    );
+}

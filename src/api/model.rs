@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use rustdoc_types::{Attribute, Crate, Id, Item, ItemEnum, ItemKind, Span, Visibility};
+use rustdoc_types::{Attribute, Crate, Id, Item, ItemEnum, ItemKind, Visibility};
 
 /// Paths deeper than this are not followed: they only arise from re-export cycles.
 const MAX_PATH_DEPTH: usize = 24;
@@ -546,16 +546,6 @@ pub fn is_non_exhaustive(item: &Item) -> bool {
     item.attrs
         .iter()
         .any(|a| matches!(a, Attribute::NonExhaustive))
-}
-
-/// `file:line:column` of a span, for reports.
-pub fn span_text(span: &Span) -> String {
-    format!(
-        "{}:{}:{}",
-        span.filename.display(),
-        span.begin.0,
-        span.begin.1
-    )
 }
 
 /// Items that contain other items by id: a cycle among these edges cannot come from Rust

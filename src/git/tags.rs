@@ -85,12 +85,6 @@ impl TagMatcher {
             .map(|(p, s, _)| format!("{p}1.2.3{s}"))
             .collect()
     }
-
-    /// The tag name for `version` in the first (preferred) shape.
-    pub(crate) fn name_for(&self, version: &semver::Version) -> String {
-        let (prefix, suffix, _) = &self.shapes[0];
-        format!("{prefix}{version}{suffix}")
-    }
 }
 
 /// The tag shapes looked for (with an example version), for messages and `--help`.
@@ -396,13 +390,6 @@ pub(crate) fn package_names<'a>(
     out
 }
 
-/// A tag name the project would give `package` at `version`, for messages.
-pub fn suggested_tag(package: &str, version: &semver::Version, pattern: Option<&str>) -> String {
-    TagMatcher::new(package, pattern)
-        .map(|m| m.name_for(version))
-        .unwrap_or_else(|_| format!("v{version}"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,9 +463,11 @@ mod tests {
     fn patterns_and_names() {
         let m = TagMatcher::new("demo", Some("release-{version}")).unwrap();
         assert_eq!(m.parse("release-2.1.0").unwrap().0, v("2.1.0"));
-        assert_eq!(m.name_for(&v("2.2.0")), "release-2.2.0");
+        assert_eq!(
+            tag_name("release-{version}", "demo", &v("2.2.0")),
+            "release-2.2.0"
+        );
         assert!(TagMatcher::new("demo", Some("release")).is_err());
-        assert_eq!(suggested_tag("demo", &v("1.0.0"), None), "demo-v1.0.0");
     }
 
     #[test]

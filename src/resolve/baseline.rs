@@ -2,7 +2,7 @@
 //! every member of a workspace.
 //!
 //! 1. **Tags** (unless `--baseline-source registry`): the newest earlier release tag reachable
-//!    from HEAD (see [`super::releases::scan_tags`]). A package that does not exist at that
+//!    from HEAD (see [`crate::git::tags::scan_tags`]). A package that does not exist at that
 //!    tag's commit was added since: that is evidence of a first release, not an error.
 //! 2. **Registry** (unless `--baseline-source tag`, and only for a publishable package): the
 //!    newest published version before the current one.

@@ -10,9 +10,7 @@ use anyhow::Result;
 use crate::git;
 use crate::rustdoc::{manifest, BuildContext};
 
-pub use crate::git::tags::{
-    baseline_tag_shapes, same_version, suggested_tag, tag_name, Repo, Tag, TagScan,
-};
+pub use crate::git::tags::{baseline_tag_shapes, same_version, tag_name, Repo, Tag, TagScan};
 
 /// The tag scan for `package`: its newest earlier release tag reachable from HEAD, and what
 /// was skipped (see [`crate::git::tags::scan_tags`]). Errors when there is no git repository.

@@ -99,11 +99,6 @@ pub struct BuildOptions {
 }
 
 impl BuildOptions {
-    /// Defaults for `ctx`: target `<workspace target>/semgate`, cache `<that>/cache`.
-    pub fn new(ctx: &BuildContext) -> BuildOptions {
-        BuildOptions::with_target_dir(ctx.default_target_dir())
-    }
-
     /// Defaults with an explicit shared target dir (cache inside it).
     pub fn with_target_dir(target_dir: PathBuf) -> BuildOptions {
         BuildOptions {
