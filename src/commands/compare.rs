@@ -131,36 +131,7 @@ pub(crate) fn compare(
         .collect();
     let baselines: Vec<Baseline> = baselines.into_iter().collect::<Result<_>>()?;
     if contexts.len() > 1 && args.feature_sets.len() <= 1 {
-        let (mut baseline_requests, mut current_requests) = (Vec::new(), Vec::new());
-        for (ctx, baseline) in contexts.iter().zip(&baselines) {
-            if let Baseline::Side {
-                source: source @ Source::GitRev { .. },
-                ..
-            } = baseline
-            {
-                baseline_requests.push(rustdoc::Request {
-                    ctx,
-                    source: source.clone(),
-                    role: Role::Baseline,
-                });
-            }
-            if args.current_rustdoc.is_none() && args.current_version.is_none() {
-                current_requests.push(rustdoc::Request {
-                    ctx,
-                    source: Source::WorkingTree {
-                        manifest_path: ctx.manifest_path().to_path_buf(),
-                    },
-                    role: Role::Current,
-                });
-            }
-        }
-        // the two sides build at once, in their own target directories
-        let (done_baseline, done_current) = rayon::join(
-            || rustdoc::prebuild(&baseline_requests, &opts, progress),
-            || rustdoc::prebuild(&current_requests, &opts, progress),
-        );
-        done_baseline?;
-        done_current?;
+        prebuild_sides(&contexts, &baselines, args, &opts, progress)?;
     }
 
     // packages build and diff in parallel; cargo serialises builds per target directory itself
@@ -193,91 +164,149 @@ pub(crate) fn compare(
         }
     }
 
-    let mut problems = Vec::new();
-    if let Some(check) = check {
-        if let Some(shared) = ws.shared_version()? {
-            let differing = workspace::non_uniform(&ws, &shared);
-            if !differing.is_empty() {
-                problems.push(format!(
-                    "the workspace shares one version, but: {}",
-                    differing.join("; ")
-                ));
-            }
-        }
-        if check.release {
-            let branch = OnceCell::new();
-            for ((ctx, package), config) in contexts.iter().zip(&packages).zip(&configs) {
-                let name = ctx.package_name();
-                let mut refuse = |id: &str, why: String| {
-                    if config.check_enabled(id) {
-                        problems.push(format!("`{name}` cannot be released [{id}]: {why}"));
-                    }
-                };
-                if let Some(version) = &package.proposed_version {
-                    if let Some(why) = workspace::already_released(
-                        ctx,
-                        &opts,
-                        version,
-                        args.tag_pattern.as_deref(),
-                    )? {
-                        refuse(VERSION_ALREADY_RELEASED.id, format!("{version}: {why}"));
-                    }
-                    // with --bump, `semgate bump` rewrites the requirements on the siblings it
-                    // releases together: their -dev requirement is not what gets published
-                    let rewritten: &[String] = if check.bump.is_some() {
-                        &selection.packages
-                    } else {
-                        &[]
-                    };
-                    let pre = workspace::prerelease_dependencies(&ctx.manifest, version, rewritten);
-                    if !pre.is_empty() {
-                        refuse(
-                            PRERELEASE_DEPENDENCY.id,
-                            format!(
-                                "{version} is a release, but it requires pre-releases: {}",
-                                pre.join(", ")
-                            ),
-                        );
-                    }
-                    if let (Some(baseline), Some(patterns)) = (
-                        &package.baseline.version,
-                        config.release_branches.as_deref(),
-                    ) {
-                        let branch = match branch.get() {
-                            Some(b) => b,
-                            None => {
-                                let root = ctx.git.as_ref().map(|g| g.root.as_path());
-                                let found =
-                                    workspace::release_branch(root, check.branch.as_deref())?;
-                                branch.get_or_init(|| found)
-                            }
-                        };
-                        if let Some(why) = workspace::patch_off_release_branch(
-                            Some(patterns),
-                            branch.as_deref(),
-                            baseline,
-                            version,
-                        )? {
-                            refuse(PATCH_OFF_RELEASE_BRANCH.id, why);
-                        }
-                    }
-                }
-                for blocker in workspace::release_blockers(
-                    &ws,
-                    ctx,
-                    &opts,
-                    &selection.packages,
-                    args.tag_pattern.as_deref(),
-                )? {
-                    refuse(UNRELEASED_DEPENDENCY.id, blocker);
-                }
-            }
-        }
-    }
+    let problems = match check {
+        Some(check) => release_problems(
+            &ws,
+            &contexts,
+            &packages,
+            &configs,
+            &selection.packages,
+            &opts,
+            args,
+            check,
+        )?,
+        None => Vec::new(),
+    };
     finished(progress, &packages, started);
     let mut report = Report::with_problems(packages, problems, selection.skipped);
     report.partition = partition;
     Ok(report)
+}
+
+/// Builds the sides that share a build together, before the packages are compared one by one:
+/// every release tag's export and the working tree, one cargo invocation per side, both sides at
+/// once in their own target directories.
+fn prebuild_sides(
+    contexts: &[BuildContext],
+    baselines: &[Baseline],
+    args: &CompareArgs,
+    opts: &BuildOptions,
+    progress: &Progress,
+) -> Result<()> {
+    let (mut baseline_requests, mut current_requests) = (Vec::new(), Vec::new());
+    for (ctx, baseline) in contexts.iter().zip(baselines) {
+        if let Baseline::Side {
+            source: source @ Source::GitRev { .. },
+            ..
+        } = baseline
+        {
+            baseline_requests.push(rustdoc::Request {
+                ctx,
+                source: source.clone(),
+                role: Role::Baseline,
+            });
+        }
+        if args.current_rustdoc.is_none() && args.current_version.is_none() {
+            current_requests.push(rustdoc::Request {
+                ctx,
+                source: Source::WorkingTree {
+                    manifest_path: ctx.manifest_path().to_path_buf(),
+                },
+                role: Role::Current,
+            });
+        }
+    }
+    // the two sides build at once, in their own target directories
+    let (done_baseline, done_current) = rayon::join(
+        || rustdoc::prebuild(&baseline_requests, opts, progress),
+        || rustdoc::prebuild(&current_requests, opts, progress),
+    );
+    done_baseline?;
+    done_current?;
+    Ok(())
+}
+
+/// What keeps the workspace or a release from passing beyond its API: a shared version that is
+/// not uniform, and under `--release` the release checks of every package.
+#[allow(clippy::too_many_arguments)]
+fn release_problems(
+    ws: &Workspace,
+    contexts: &[BuildContext],
+    packages: &[PackageReport],
+    configs: &[Config],
+    selected: &[String],
+    opts: &BuildOptions,
+    args: &CompareArgs,
+    check: &CheckArgs,
+) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    if let Some(shared) = ws.shared_version()? {
+        let differing = workspace::non_uniform(ws, &shared);
+        if !differing.is_empty() {
+            problems.push(format!(
+                "the workspace shares one version, but: {}",
+                differing.join("; ")
+            ));
+        }
+    }
+    if check.release {
+        let branch = OnceCell::new();
+        for ((ctx, package), config) in contexts.iter().zip(packages).zip(configs) {
+            let name = ctx.package_name();
+            let mut refuse = |id: &str, why: String| {
+                if config.check_enabled(id) {
+                    problems.push(format!("`{name}` cannot be released [{id}]: {why}"));
+                }
+            };
+            if let Some(version) = &package.proposed_version {
+                if let Some(why) =
+                    workspace::already_released(ctx, opts, version, args.tag_pattern.as_deref())?
+                {
+                    refuse(VERSION_ALREADY_RELEASED.id, format!("{version}: {why}"));
+                }
+                // with --bump, `semgate bump` rewrites the requirements on the siblings it
+                // releases together: their -dev requirement is not what gets published
+                let rewritten: &[String] = if check.bump.is_some() { selected } else { &[] };
+                let pre = workspace::prerelease_dependencies(&ctx.manifest, version, rewritten);
+                if !pre.is_empty() {
+                    refuse(
+                        PRERELEASE_DEPENDENCY.id,
+                        format!(
+                            "{version} is a release, but it requires pre-releases: {}",
+                            pre.join(", ")
+                        ),
+                    );
+                }
+                if let (Some(baseline), Some(patterns)) = (
+                    &package.baseline.version,
+                    config.release_branches.as_deref(),
+                ) {
+                    let branch = match branch.get() {
+                        Some(b) => b,
+                        None => {
+                            let root = ctx.git.as_ref().map(|g| g.root.as_path());
+                            let found = workspace::release_branch(root, check.branch.as_deref())?;
+                            branch.get_or_init(|| found)
+                        }
+                    };
+                    if let Some(why) = workspace::patch_off_release_branch(
+                        Some(patterns),
+                        branch.as_deref(),
+                        baseline,
+                        version,
+                    )? {
+                        refuse(PATCH_OFF_RELEASE_BRANCH.id, why);
+                    }
+                }
+            }
+            for blocker in
+                workspace::release_blockers(ws, ctx, opts, selected, args.tag_pattern.as_deref())?
+            {
+                refuse(UNRELEASED_DEPENDENCY.id, blocker);
+            }
+        }
+    }
+    Ok(problems)
 }
 
 /// The closing status line, with a timing summary: how long the rustdoc builds took in all,

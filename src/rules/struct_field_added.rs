@@ -1,8 +1,7 @@
 //! struct-field-added: a field was added to a struct users could not build by literal anyway.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::{shifted_tuple_fields, struct_fields};
+use super::support::{Container, FieldSet, field_sets, shifted_tuple_fields};
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
@@ -26,13 +25,7 @@ one moves it to another index, and `.1` or a tuple pattern now means a different
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         if old.shape != new.shape {
             continue; // struct-kind-changed
         }

@@ -1,8 +1,7 @@
 //! struct-field-added-exhaustive: a public field added to a struct users could build by literal.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::struct_fields;
+use super::support::{Container, FieldSet, field_sets};
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
@@ -24,13 +23,7 @@ Adding a field to a struct that already has a private field, or is `#[non_exhaus
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         if old.shape != new.shape || old.has_private || is_non_exhaustive(pair.old) {
             continue;
         }

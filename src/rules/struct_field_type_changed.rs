@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{shifted_tuple_fields, struct_fields, Fields};
+use super::support::{Container, FieldSet, Fields, field_sets, shifted_tuple_fields};
 use super::{Class, Rule};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
@@ -24,13 +24,7 @@ structurally, so a path to the same item through another re-export is not a chan
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         let (ItemEnum::Struct(os), ItemEnum::Struct(ns)) = (&pair.old.inner, &pair.new.inner)
         else {
             continue;

@@ -1,8 +1,7 @@
 //! struct-kind-changed: a struct changed between unit, tuple and struct-like forms.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::struct_fields;
+use super::support::{Container, FieldSet, field_sets};
 use super::{Class, Rule};
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,13 +22,7 @@ in which case users could do neither and the change is only additive.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         if pair.via_alias && old.shape != super::support::Shape::Plain && !old.has_private {
             // a type alias lives only in the type namespace: `Old(..)` and `Old` stop working
             out.push(

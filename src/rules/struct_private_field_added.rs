@@ -1,8 +1,7 @@
 //! struct-private-field-added: a private field added to a struct whose fields were all public.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::struct_fields;
+use super::support::{Container, FieldSet, field_sets};
 use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
@@ -24,13 +23,7 @@ without `..`. One private field makes both impossible outside the crate.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         // a public field turned private is struct-pub-field-removed; report only real additions
         let lost_public = old.public.iter().any(|(k, _)| new.get(k).is_none());
         if old.shape == new.shape

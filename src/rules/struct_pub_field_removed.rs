@@ -1,8 +1,7 @@
 //! struct-pub-field-removed: a public field was removed, renamed or made private.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::{shifted_tuple_fields, struct_fields};
+use super::support::{Container, FieldSet, field_sets, shifted_tuple_fields};
 use super::{Class, Rule};
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,13 +22,7 @@ stops compiling when the field is gone or no longer public.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Struct(_))) {
-        let (Some(old), Some(new)) = (
-            struct_fields(cx.old, pair.old),
-            struct_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Struct) {
         if old.shape != new.shape {
             continue; // struct-kind-changed reports it
         }

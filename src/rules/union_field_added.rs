@@ -1,8 +1,7 @@
 //! union-field-added: a public field was added to a union.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::union_fields;
+use super::support::{Container, FieldSet, field_sets};
 use super::{Class, Rule};
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -26,13 +25,7 @@ and is not reported.",
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (
-            union_fields(cx.old, pair.old),
-            union_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Union) {
         for (key, field) in &new.public {
             if old.get(key).is_some() {
                 continue;

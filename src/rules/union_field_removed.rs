@@ -1,8 +1,7 @@
 //! union-field-removed: a public field of a union was removed, renamed or made private.
 
-use rustdoc_types::ItemEnum;
 
-use super::support::union_fields;
+use super::support::{Container, FieldSet, field_sets};
 use super::{Class, Rule};
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,13 +22,7 @@ compiling. Private fields are not part of the API, so removing one is not report
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (
-            union_fields(cx.old, pair.old),
-            union_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Union) {
         for (key, field) in &old.public {
             // a field behind #[doc(hidden)] is reported by item-now-hidden
             if new.get(key).is_some() || new.get_hidden(key).is_some() {

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::support::{union_fields, Fields};
+use super::support::{Container, FieldSet, Fields, field_sets};
 use super::{Class, Rule};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
@@ -25,13 +25,7 @@ compared structurally, so naming the same item through another re-export is not 
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
-    for pair in cx.pairs_where(|i| matches!(i, ItemEnum::Union(_))) {
-        let (Some(old), Some(new)) = (
-            union_fields(cx.old, pair.old),
-            union_fields(cx.new, pair.new),
-        ) else {
-            continue;
-        };
+    for FieldSet { pair, old, new } in field_sets(cx, Container::Union) {
         let (ItemEnum::Union(ou), ItemEnum::Union(nu)) = (&pair.old.inner, &pair.new.inner) else {
             continue;
         };

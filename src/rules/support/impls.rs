@@ -1,0 +1,167 @@
+//! Impl blocks: a type's impls, trait impl identity across versions, how reports name them.
+
+use super::*;
+
+/// Impl blocks listed on a struct, enum or union.
+pub fn impls_of<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a Item, &'a Impl)> {
+    let ids = match &item.inner {
+        ItemEnum::Struct(s) => &s.impls,
+        ItemEnum::Enum(e) => &e.impls,
+        ItemEnum::Union(u) => &u.impls,
+        _ => return Vec::new(),
+    };
+    ids.iter()
+        .filter_map(|id| api.item(*id))
+        .filter_map(|i| match &i.inner {
+            ItemEnum::Impl(imp) => Some((i, imp)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The auto traits rustdoc synthesises impls for. `Freeze` and `UnsafeUnpin` are unstable
+/// and not part of any stable contract, so they are left out.
+pub const AUTO_TRAITS: &[&str] = &["Send", "Sync", "Unpin", "UnwindSafe", "RefUnwindSafe"];
+
+/// The last segment of a trait path as written (`Send` for `core::marker::Send`).
+pub fn trait_name(imp: &Impl) -> Option<&str> {
+    imp.trait_
+        .as_ref()
+        .map(|p| p.path.rsplit("::").next().unwrap_or(&p.path))
+}
+
+/// Whether the type has a `#[derive]`d (automatically derived) impl of the named trait.
+pub fn derives(api: &Api, item: &Item, trait_: &str) -> bool {
+    impls_of(api, item).iter().any(|(i, imp)| {
+        trait_name(imp) == Some(trait_)
+            && !imp.is_synthetic
+            && i.attrs
+                .iter()
+                .any(|a| matches!(a, rustdoc_types::Attribute::AutomaticallyDerived))
+    })
+}
+
+/// Whether two positive trait impls implement the same trait (with the same generic arguments)
+/// for the same type.
+pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> bool {
+    let (Some(ot), Some(nt)) = (&old.trait_, &new.trait_) else {
+        return false;
+    };
+    if old.is_negative || new.is_negative || trait_name(old) != trait_name(new) {
+        return false;
+    }
+    let types = cx.types.with_impl(
+        &old.generics,
+        &new.generics,
+        &old.for_,
+        &new.for_,
+        Some((ot, nt)),
+    );
+    types.eq_path(ot, nt) && types.eq_ty(&old.for_, &new.for_)
+}
+
+/// The trait impls of one type, indexed so that finding "the same impl" on the other side is
+/// cheap: types in large crates carry dozens of impls of one trait (`From<A>`, `From<B>`...),
+/// and comparing every pair structurally is quadratic.
+pub struct TraitImpls<'a> {
+    by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>>,
+    by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>>,
+}
+
+impl<'a> TraitImpls<'a> {
+    pub fn new(impls: &[(&'a Item, &'a Impl)]) -> TraitImpls<'a> {
+        let mut by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>> =
+            Default::default();
+        let mut by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>> = Default::default();
+        for (_, imp) in impls {
+            if imp.trait_.is_none() || imp.is_negative {
+                continue;
+            }
+            by_text.entry(impl_text(imp)).or_default().push(imp);
+            by_name
+                .entry(trait_name(imp).unwrap_or_default().to_string())
+                .or_default()
+                .push(imp);
+        }
+        TraitImpls { by_text, by_name }
+    }
+
+    /// Whether an impl on this side matches `other` (from the other side). Impls whose text
+    /// is identical are tried first; the rest of the same trait only when none of those match.
+    pub fn contains(&self, cx: &crate::diff::DiffCx<'_>, other: &Impl, other_is_old: bool) -> bool {
+        let matches = |candidate: &&Impl| {
+            if other_is_old {
+                same_trait_impl(cx, other, candidate)
+            } else {
+                same_trait_impl(cx, candidate, other)
+            }
+        };
+        if self
+            .by_text
+            .get(&impl_text(other))
+            .is_some_and(|list| list.iter().any(matches))
+        {
+            return true;
+        }
+        let name = trait_name(other).unwrap_or_default();
+        self.by_name
+            .get(name)
+            .is_some_and(|list| list.iter().any(matches))
+    }
+}
+
+/// `(trait name with arguments, implementing type)` as text: equal for the common case of an
+/// unchanged impl, and only a shortcut (never the verdict) otherwise.
+pub(super) fn impl_text(imp: &Impl) -> (String, String) {
+    let trait_text = imp
+        .trait_
+        .as_ref()
+        .map(|t| crate::api::types::render_type(&Type::ResolvedPath(t.clone())))
+        .unwrap_or_default();
+    (trait_text, crate::api::types::render_type(&imp.for_))
+}
+
+/// What an impl listed on a type implements the trait for, in words: "`crate::Wrapper`" for
+/// the type as declared, "`crate::Wrapper` (for `Wrapper<u8>`)" for one instance of it, and
+/// "`u64`" for an impl that only mentions the type (`impl From<Meters> for u64` is listed on
+/// `Meters`).
+pub fn impl_subject(api: &Api, path: &str, item: &Item, imp: &Impl) -> String {
+    match &imp.for_ {
+        Type::ResolvedPath(p) if p.id == item.id => format!("`{path}`{}", instance_note(&imp.for_)),
+        // another type of this crate: by its public path, not as the impl happened to write it
+        Type::ResolvedPath(p) if api.is_nameable(p.id) => format!("`{}`", api.paths_of(p.id)[0]),
+        other => format!("`{}`", crate::api::types::render_type(other)),
+    }
+}
+
+/// An impl listed on `item` that implements the trait for another public type of the crate
+/// (`impl From<Uri> for Builder` appears on both `Uri` and `Builder`): it belongs to the other
+/// type's list, so it is reported from there, once.
+pub fn listed_elsewhere(api: &Api, item: &Item, imp: &Impl) -> bool {
+    matches!(&imp.for_, Type::ResolvedPath(p) if p.id != item.id && api.is_nameable(p.id))
+}
+
+/// ` (for `Wrapper<u8>`)` when an impl is for a particular instance of a generic type, and
+/// nothing when it is for the type as declared (`Wrapper<T>`, whatever path it is written with).
+pub(super) fn instance_note(for_: &Type) -> String {
+    let Type::ResolvedPath(path) = for_ else {
+        return format!(" (for `{}`)", crate::api::types::render_type(for_));
+    };
+    let generic_only = match path.args.as_deref() {
+        None => true,
+        Some(rustdoc_types::GenericArgs::AngleBracketed { args, .. }) => args.iter().all(|a| {
+            matches!(
+                a,
+                rustdoc_types::GenericArg::Lifetime(_)
+                    | rustdoc_types::GenericArg::Type(Type::Generic(_))
+                    | rustdoc_types::GenericArg::Const(_)
+            )
+        }),
+        Some(_) => false,
+    };
+    if generic_only {
+        String::new()
+    } else {
+        format!(" (for `{}`)", crate::api::types::render_type(for_))
+    }
+}
