@@ -9,4 +9,4 @@ pub mod types;
 pub mod uses;
 mod validate;
 
-pub use model::{Api, ApiOptions, Target};
+pub use model::{noun, Api, ApiOptions, Target};

@@ -51,7 +51,7 @@ fn defects(krate: &Crate, dropped: &Dropped) -> Vec<String> {
             }
             other => Some(format!(
                 "the crate root is {}, not a module",
-                kind_name(other)
+                super::model::noun(other)
             )),
         },
     };
@@ -256,34 +256,8 @@ impl Check<'_> {
 /// `enum 17 (`Color`)`.
 fn describe(id: Id, item: &Item) -> String {
     match &item.name {
-        Some(name) => format!("{} {} (`{name}`)", kind_name(&item.inner), id.0),
-        None => format!("{} {}", kind_name(&item.inner), id.0),
-    }
-}
-
-fn kind_name(inner: &ItemEnum) -> &'static str {
-    match inner {
-        ItemEnum::Module(_) => "module",
-        ItemEnum::ExternCrate { .. } => "extern crate",
-        ItemEnum::Use(_) => "use",
-        ItemEnum::Union(_) => "union",
-        ItemEnum::Struct(_) => "struct",
-        ItemEnum::StructField(_) => "field",
-        ItemEnum::Enum(_) => "enum",
-        ItemEnum::Variant(_) => "variant",
-        ItemEnum::Function(_) => "function",
-        ItemEnum::Trait(_) => "trait",
-        ItemEnum::TraitAlias(_) => "trait alias",
-        ItemEnum::Impl(_) => "impl",
-        ItemEnum::TypeAlias(_) => "type alias",
-        ItemEnum::Constant { .. } => "constant",
-        ItemEnum::Static(_) => "static",
-        ItemEnum::ExternType => "extern type",
-        ItemEnum::Macro(_) => "macro",
-        ItemEnum::ProcMacro(_) => "proc macro",
-        ItemEnum::Primitive(_) => "primitive",
-        ItemEnum::AssocConst { .. } => "associated constant",
-        ItemEnum::AssocType { .. } => "associated type",
+        Some(name) => format!("{} {} (`{name}`)", super::model::noun(&item.inner), id.0),
+        None => format!("{} {}", super::model::noun(&item.inner), id.0),
     }
 }
 

@@ -48,17 +48,23 @@ fn stderr_text(out: &Output) -> String {
 
 /// The top-level directory of the work tree containing `dir`, or `None` when `dir` is not in
 /// a git work tree or git is not installed (both mean "no git history to use").
+/// The output of a git command that succeeded; `None` when git is missing or the command failed
+/// (outside a repository, say), an error only for an interrupt.
+fn succeeded(cmd: &mut Command) -> Result<Option<Output>> {
+    match interrupt::run(cmd) {
+        Ok(out) if out.status.success() => Ok(Some(out)),
+        Ok(_) => Ok(None),
+        Err(e) if interrupt::is_interrupted_error(&e) => Err(e),
+        Err(_) => Ok(None),
+    }
+}
+
 pub(crate) fn toplevel(dir: &Path) -> Result<Option<PathBuf>> {
     let mut cmd = git(dir);
     cmd.args(["rev-parse", "--show-toplevel"]);
-    let out = match interrupt::run(&mut cmd) {
-        Ok(out) => out,
-        Err(e) if interrupt::is_interrupted_error(&e) => return Err(e),
-        Err(_) => return Ok(None),
-    };
-    if !out.status.success() {
+    let Some(out) = succeeded(&mut cmd)? else {
         return Ok(None);
-    }
+    };
     let line = String::from_utf8_lossy(&out.stdout).trim().to_string();
     if line.is_empty() {
         return Ok(None);
@@ -393,14 +399,9 @@ pub(crate) fn list_files(dir: &Path) -> Result<Option<Vec<PathBuf>>> {
         "--",
         ".",
     ]);
-    let out = match interrupt::run(&mut cmd) {
-        Ok(out) => out,
-        Err(e) if interrupt::is_interrupted_error(&e) => return Err(e),
-        Err(_) => return Ok(None),
-    };
-    if !out.status.success() {
+    let Some(out) = succeeded(&mut cmd)? else {
         return Ok(None);
-    }
+    };
     let mut files: Vec<PathBuf> = out
         .stdout
         .split(|b| *b == 0)

@@ -350,12 +350,7 @@ pub(crate) fn fingerprint_sources(
     exclude: &[PathBuf],
 ) -> Result<String> {
     let mut hasher = Sha256::new();
-    let mut feed = |label: &str, bytes: &[u8]| {
-        hasher.update((label.len() as u64).to_le_bytes());
-        hasher.update(label.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
+    let mut feed = |label: &str, bytes: &[u8]| feed_labelled(&mut hasher, label, bytes);
     let exclude: Vec<PathBuf> = exclude.iter().map(|p| canonical(p)).collect();
     for dir in dirs {
         interrupt::check()?;
@@ -382,12 +377,7 @@ fn dir_digest(memo: &Digests, dir: &Path, dir_c: &Path, exclude: &[PathBuf]) -> 
         return Ok(d.clone());
     }
     let mut hasher = Sha256::new();
-    let mut feed = |label: &str, bytes: &[u8]| {
-        hasher.update((label.len() as u64).to_le_bytes());
-        hasher.update(label.as_bytes());
-        hasher.update((bytes.len() as u64).to_le_bytes());
-        hasher.update(bytes);
-    };
+    let mut feed = |label: &str, bytes: &[u8]| feed_labelled(&mut hasher, label, bytes);
     let files = match crate::git::list_files(dir)? {
         Some(files) => files,
         None => walk(dir)?,
@@ -470,4 +460,13 @@ fn walk(root: &Path) -> Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Feeds `label` and `bytes` to a digest, each with its length first, so that no two different
+/// sequences of entries feed the same bytes.
+fn feed_labelled(hasher: &mut Sha256, label: &str, bytes: &[u8]) {
+    hasher.update((label.len() as u64).to_le_bytes());
+    hasher.update(label.as_bytes());
+    hasher.update((bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
 }

@@ -21,33 +21,7 @@ pub use traits::*;
 
 /// "struct", "function", ... for messages.
 pub fn noun(item: &Item) -> &'static str {
-    match &item.inner {
-        ItemEnum::Module(_) => "module",
-        ItemEnum::ExternCrate { .. } => "extern crate",
-        ItemEnum::Use(_) => "re-export",
-        ItemEnum::Union(_) => "union",
-        ItemEnum::Struct(_) => "struct",
-        ItemEnum::StructField(_) => "field",
-        ItemEnum::Enum(_) => "enum",
-        ItemEnum::Variant(_) => "variant",
-        ItemEnum::Function(_) => "function",
-        ItemEnum::Trait(_) => "trait",
-        ItemEnum::TraitAlias(_) => "trait alias",
-        ItemEnum::Impl(_) => "impl",
-        ItemEnum::TypeAlias(_) => "type alias",
-        ItemEnum::Constant { .. } => "constant",
-        ItemEnum::Static(_) => "static",
-        ItemEnum::ExternType => "extern type",
-        ItemEnum::Macro(_) => "macro",
-        ItemEnum::ProcMacro(p) => match p.kind {
-            rustdoc_types::MacroKind::Bang => "proc macro",
-            rustdoc_types::MacroKind::Attr => "attribute macro",
-            rustdoc_types::MacroKind::Derive => "derive macro",
-        },
-        ItemEnum::Primitive(_) => "primitive",
-        ItemEnum::AssocConst { .. } => "associated constant",
-        ItemEnum::AssocType { .. } => "associated type",
-    }
+    crate::api::noun(&item.inner)
 }
 
 /// Whether a trait item has a default (body, value or type).
