@@ -53,9 +53,8 @@ fn stderr_text(out: &Output) -> String {
 fn succeeded(cmd: &mut Command) -> Result<Option<Output>> {
     match interrupt::run(cmd) {
         Ok(out) if out.status.success() => Ok(Some(out)),
-        Ok(_) => Ok(None),
         Err(e) if interrupt::is_interrupted_error(&e) => Err(e),
-        Err(_) => Ok(None),
+        Ok(_) | Err(_) => Ok(None),
     }
 }
 
