@@ -572,3 +572,36 @@ fn the_readme_quick_start_prints_the_report_it_shows() {
         "README's quick-start block no longer matches what semgate prints"
     );
 }
+
+/// `--target-dir` and `--cache-dir` are relative to where semgate runs, as users write them,
+/// even though cargo runs in the package's directory.
+#[test]
+fn a_relative_target_dir_is_taken_from_the_current_directory() {
+    let repo = released_then_broken("e2e_reltarget", "1.1.0");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let manifest = repo.dir.join("Cargo.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_semgate"))
+        .current_dir(elsewhere.path())
+        .arg("check")
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .args(["--target-dir", "rel/target", "--cache-dir", "rel/cache"])
+        .env("CARGO_TERM_COLOR", "never")
+        .output()
+        .unwrap();
+    assert_exit(&out, 1);
+    assert!(
+        elsewhere.path().join("rel/target").is_dir(),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        elsewhere.path().join("rel/cache").is_dir(),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !repo.dir.join("rel").exists(),
+        "cargo wrote inside the package"
+    );
+}

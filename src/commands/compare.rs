@@ -911,11 +911,13 @@ fn side_report(side: &Side, version: Option<Version>) -> SideReport {
 fn build_options(args: &CompareArgs, ctx: &BuildContext) -> BuildOptions {
     let target_dir = args
         .target_dir
-        .clone()
+        .as_deref()
+        .map(|dir| std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
         .unwrap_or_else(|| ctx.default_target_dir());
     let cache_dir = args
         .cache_dir
-        .clone()
+        .as_deref()
+        .map(|dir| std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()))
         .unwrap_or_else(|| target_dir.join("cache"));
     BuildOptions {
         toolchain: args.toolchain.clone(),

@@ -102,7 +102,10 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     /// Defaults with an explicit shared target dir (cache inside it).
+    /// A relative directory is taken from the current directory, as users write it: cargo runs
+    /// in the package's directory, where a relative one would land somewhere else.
     pub fn with_target_dir(target_dir: PathBuf) -> BuildOptions {
+        let target_dir = std::path::absolute(&target_dir).unwrap_or(target_dir);
         BuildOptions {
             toolchain: None,
             features: Vec::new(),
