@@ -1056,6 +1056,11 @@ pub fn render_pair(old_api: &Api, a: &Type, new_api: &Api, b: &Type) -> Option<(
 /// A copy of a type with each path written as the item's canonical public path, or where it is
 /// defined when users cannot name it.
 fn qualified(api: &Api, ty: &Type) -> Type {
+    // past the depth no real signature reaches, `_` (renders as an elision; even cloning the
+    // rest would recurse as deep)
+    let Some(_depth) = DepthGuard::enter() else {
+        return Type::Infer;
+    };
     let args = |a: &Option<Box<GenericArgs>>| -> Option<Box<GenericArgs>> {
         a.as_ref().map(|a| {
             Box::new(match &**a {
@@ -1120,6 +1125,11 @@ pub fn render_type(ty: &Type) -> String {
 }
 
 fn write_type(s: &mut String, ty: &Type) {
+    // JSON can nest types deeper than any real signature: past the bound, an ellipsis
+    let Some(_depth) = DepthGuard::enter() else {
+        s.push('…');
+        return;
+    };
     match ty {
         Type::ResolvedPath(p) => write_path(s, p),
         Type::DynTrait(d) => {
