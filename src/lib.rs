@@ -17,6 +17,7 @@ pub mod interrupt;
 pub mod manifest_edit;
 pub mod pattern;
 pub mod progress;
+pub mod prove;
 pub mod release_checks;
 pub mod report;
 pub mod rules;

@@ -1344,3 +1344,41 @@ fn role_str(role: Role) -> &'static str {
         Role::Current => "current",
     }
 }
+
+/// A scratch directory for `check --prove`'s generated crate (see [`scratch`]).
+pub fn prove_scratch(dir: &Path) -> Result<tempfile::TempDir> {
+    scratch::create(dir, "semgate-prove-")
+}
+
+/// The sources of the package at a git revision, for `check --prove`: the revision exported
+/// into a scratch directory under `dir` (removed when the returned directory is dropped), the
+/// package's directory in it and the lockfile its workspace resolved with.
+pub fn export_package(
+    ctx: &BuildContext,
+    rev: &str,
+    dir: &Path,
+) -> Result<(tempfile::TempDir, PathBuf, PathBuf)> {
+    let repo = ctx
+        .git
+        .as_ref()
+        .ok_or_else(|| ctx.not_a_repo(&format!("export git revision `{rev}`")))?;
+    let resolved = git::resolve_rev(&repo.root, rev)?;
+    let scratch = scratch::create(dir, "semgate-prove-")?;
+    let tree = scratch.path().join("tree");
+    git::export_tree(&repo.root, &resolved.commit, scratch.path(), &tree)?;
+    let package_dir = tree.join(&repo.package_rel);
+    if !package_dir.join("Cargo.toml").is_file() {
+        bail!(
+            "package `{}` is not at {} in {}",
+            ctx.package_name(),
+            repo.package_rel.display(),
+            resolved.description
+        );
+    }
+    let lock = [tree.join(&repo.workspace_rel), tree.clone()]
+        .into_iter()
+        .map(|d| d.join("Cargo.lock"))
+        .find(|l| l.is_file())
+        .unwrap_or_else(|| ctx.workspace_root.join("Cargo.lock"));
+    Ok((scratch, package_dir, lock))
+}

@@ -122,6 +122,9 @@ fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
             let _ = writeln!(out, "{gutter}");
         }
     }
+    if let Some(w) = &f.witness {
+        witness_block(out, w, paint);
+    }
     if !f.feature_sets.is_empty() {
         let _ = writeln!(
             out,
@@ -137,6 +140,31 @@ fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
     let _ = writeln!(out, "   {} path: {}", paint.blue("="), f.path);
     let _ = writeln!(out, "   {} help: {reference}", paint.blue("="));
     out.push('\n');
+}
+
+/// `check --prove`: the outcome, the witness's code and what the compiler said on each side.
+fn witness_block(out: &mut String, w: &crate::prove::Witness, paint: Paint) {
+    let gutter = paint.blue("   |");
+    let _ = writeln!(
+        out,
+        "   {} witness: {}",
+        paint.blue("="),
+        w.outcome.as_str()
+    );
+    if let Some(code) = &w.code {
+        for line in code.lines() {
+            let _ = writeln!(out, "{gutter}     {line}");
+        }
+    }
+    if let Some(b) = &w.baseline {
+        let _ = writeln!(out, "{gutter} baseline: {b}");
+    }
+    if let Some(c) = &w.current {
+        let _ = writeln!(out, "{gutter}  current: {c}");
+    }
+    if let Some(note) = &w.note {
+        let _ = writeln!(out, "   {} {note}", paint.blue("="));
+    }
 }
 
 fn summary(out: &mut String, p: &PackageReport, paint: Paint) {

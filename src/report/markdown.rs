@@ -285,6 +285,36 @@ fn finding(out: &mut String, p: &PackageReport, f: &Finding) {
             diff_block(out, old, new, "  ");
         }
     }
+    if let Some(w) = &f.witness {
+        witness(out, w);
+    }
+}
+
+/// `check --prove`: the witness in a collapsible block, with what the compiler said.
+fn witness(out: &mut String, w: &crate::prove::Witness) {
+    let _ = writeln!(
+        out,
+        "\n  <details><summary>witness: {}</summary>\n",
+        w.outcome.as_str()
+    );
+    if let Some(note) = &w.note {
+        let _ = writeln!(out, "  {}\n", inline(note));
+    }
+    if let Some(code) = &w.code {
+        // a fence longer than any backtick run in the code
+        let fence = "`".repeat(3.max(longest_backtick_run(code) + 1));
+        let _ = writeln!(out, "  {fence}rust");
+        for line in code.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(out, "  {fence}\n");
+    }
+    for (side, said) in [("baseline", &w.baseline), ("current", &w.current)] {
+        if let Some(said) = said {
+            let _ = writeln!(out, "  - {side}: {}", code(said));
+        }
+    }
+    let _ = writeln!(out, "\n  </details>");
 }
 
 /// A ```diff block of the declaration before (-) and after (+), indented into a list item.

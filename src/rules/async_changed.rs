@@ -3,7 +3,7 @@
 use rustdoc_types::{AssocItemConstraintKind, Function, GenericArgs, GenericBound, Term, Type};
 
 use super::support::AUTO_TRAITS;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::types::{render_type, TypeCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
@@ -22,6 +22,7 @@ callers. Auto traits such as `Send` leak through both forms, so they are not a d
     example_after: "pub fn fetch(url: &str) -> Bytes",
     fix: "keep the function async, or return `impl Future<Output = Bytes>`",
     check,
+    witness: Template::NotYet("await the old future, or call without .await"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

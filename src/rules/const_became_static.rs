@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ be used in any of these, so code that did stops compiling.",
     example_after: "pub static LIMIT: usize = 64;",
     fix: "keep the const; add a static beside it if an address is needed",
     check,
+    witness: Template::NotYet("use the constant in a pattern or a const context"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

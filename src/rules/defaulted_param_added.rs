@@ -2,7 +2,7 @@
 
 use super::support::noun;
 use super::type_generics_changed::type_param_changes;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ new is the ability to pick another type for the parameter.",
     example_after: "pub struct Map<K, V, S = RandomState> { /* ... */ }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("an additive change"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! deprecated-added: `#[deprecated]` added to an item.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +16,7 @@ the item in the next major release.",
     example_after: "#[deprecated(since = \"1.4.0\", note = \"use connect_with\")]\npub fn connect(addr: &str) -> Conn",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a lint: deprecated items still compile"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

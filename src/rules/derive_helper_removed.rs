@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ that attribute becomes an error.",
     example_after: "#[proc_macro_derive(Builder, attributes(builder))]",
     fix: "keep declaring the helper, even if the derive now ignores it",
     check,
+    witness: Template::NotYet("derive the macro on a local type with the helper attribute"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

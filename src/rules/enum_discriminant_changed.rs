@@ -4,7 +4,7 @@
 use rustdoc_types::{Item, ItemEnum, VariantKind};
 
 use super::support::{discriminants, is_unit_only, Discriminant};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::model::is_non_exhaustive;
 use crate::api::Api;
 use crate::diff::{DiffCx, Finding};
@@ -24,6 +24,7 @@ cast stop compiling. Writing out the value a variant already had is not a change
     example_after: "pub enum Status { Ok, Fail, Warn }",
     fix: "give every variant an explicit discriminant and keep the values; append new variants at the end",
     check,
+    witness: Template::NotYet("a const assertion on the variant cast to an integer"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,8 @@
 //! enum-variant-field-removed: a field of an enum variant was removed.
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -15,6 +16,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub enum Msg { Move { x: i32 } }",
     fix: "keep the field",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -37,4 +39,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: match the variant with a pattern naming every old field, without `..`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exact_pattern(cx, &f.path).or_else(|| t::exact_pattern(cx, f.path.rsplit_once("::")?.0))
 }

@@ -1,7 +1,8 @@
 //! enum-variant-kind-changed: a variant changed between unit, tuple and struct-like forms.
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +17,7 @@ changing a variant's form breaks every use of it.",
     example_after: "pub enum Event { Key { code: char } }",
     fix: "keep the variant's form; add a new variant for the new shape",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -38,4 +40,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: match the variant with a pattern of its old kind, without `..`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exact_pattern(cx, &f.path)
 }

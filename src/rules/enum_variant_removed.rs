@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{hidden_variant, variants};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub enum Level { Info, Warn }",
     fix: "keep the variant (it can be `#[deprecated]`)",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +41,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: match the variant.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::variant_exists(cx, &f.path)
 }

@@ -2,7 +2,7 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ is declared unsafe again, every safe read stops compiling.",
     example_after: "unsafe extern \"C\" { pub static VERSION: u32; }",
     fix: "keep the static declared `safe`",
     check,
+    witness: Template::NotYet("read the static outside an unsafe block"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

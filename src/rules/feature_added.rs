@@ -1,6 +1,6 @@
 //! feature-added: a new Cargo feature.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +16,7 @@ older releases, so it needs a minor release.",
     example_after: "[features]\njson = []\nmetrics = []",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a Cargo.toml change, and an additive one"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

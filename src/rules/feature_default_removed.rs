@@ -1,6 +1,6 @@
 //! feature-default-removed: a feature is no longer enabled by default.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +17,7 @@ from the list while another default feature still enables it is not a change.",
     example_after: "[features]\ndefault = [\"std\"]",
     fix: "keep it in `default`; users who want less can use `default-features = false`",
     check,
+    witness: Template::Impossible("a Cargo.toml change: which features are on by default is seen by cargo, not by code"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,6 +1,6 @@
 //! feature-no-longer-enables: a feature stopped enabling another feature or dependency.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ enables another existing feature is additive: enabling it now brings that featur
     example_after: "[features]\nfull = [\"json\"]",
     fix: "keep enabling it",
     check,
+    witness: Template::Impossible("a Cargo.toml change: what a feature enables is seen by cargo, not by code"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

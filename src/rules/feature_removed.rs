@@ -1,6 +1,6 @@
 //! feature-removed: a Cargo feature (explicit, or implicit from an optional dependency) is gone.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +17,7 @@ entry hides it, so switching to `dep:` syntax removes that feature too.",
     example_after: "[features]\n# experimental removed",
     fix: "keep the feature, even as an empty one or as an alias (`experimental = [\"new-name\"]`)",
     check,
+    witness: Template::Impossible("a Cargo.toml change: the witness crate would have to request the feature, and no code can witness a manifest"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

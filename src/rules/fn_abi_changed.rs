@@ -1,6 +1,6 @@
 //! fn-abi-changed: a function's `extern "ABI"` or unwind-ness changed.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::signature::abi_text;
 use crate::diff::{DiffCx, Finding};
 
@@ -17,6 +17,7 @@ unwinding may cross it.",
     example_after: "pub extern \"C-unwind\" fn callback(x: i32)",
     fix: "keep the ABI; add a new function with the other one",
     check,
+    witness: Template::NotYet("coerce the function to a fn pointer with the old ABI and types"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

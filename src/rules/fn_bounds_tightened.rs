@@ -4,7 +4,7 @@ use rustdoc_types::{
     GenericArg, GenericArgs, GenericBound, Generics, ItemEnum, TraitBoundModifier, Type,
 };
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::types::{bounds_by_param, instantiate_bound, render_bound, TypeCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
@@ -24,6 +24,7 @@ from the old ones through a blanket impl of its trait (`Q: Equivalent<K>` for ev
     example_after: "pub fn spawn<F: FnOnce() + Send + 'static>(f: F)",
     fix: "keep the old bounds; add a new function with the stricter ones",
     check,
+    witness: Template::NotYet("call with a local type that meets only the old bounds"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

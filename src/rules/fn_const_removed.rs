@@ -1,6 +1,7 @@
 //! fn-const-removed: a `const fn` is no longer `const`.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -16,6 +17,7 @@ function `const` is additive.)",
     example_after: "pub fn new() -> Self",
     fix: "keep the function const; add a non-const variant if the body needs it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -32,4 +34,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function in a const context.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::const_call(cx, &f.path)
 }

@@ -1,7 +1,7 @@
 //! fn-generics-changed: a function's or inherent method's generic parameters changed.
 
 use super::support::compare_params;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ additive (callers never wrote a turbofish), though the Cargo Book calls it possi
     example_after: "pub fn parse<T: FromStr, E>(s: &str) -> Result<T, E>",
     fix: "keep the parameter list; add a new function for the new shape",
     check,
+    witness: Template::NotYet("call with the old explicit generic arguments"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

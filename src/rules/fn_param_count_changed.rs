@@ -1,7 +1,8 @@
 //! fn-param-count-changed: a function or inherent method gained or lost parameters.
 
 use super::support::params;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ change there also breaks implementors.)",
     example_after: "pub fn connect(addr: &str, timeout: Duration) -> Conn",
     fix: "add a new function (`connect_timeout`) and keep the old one, or take an options struct",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -41,4 +43,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function with arguments of its old parameter types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

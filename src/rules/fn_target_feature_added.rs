@@ -2,7 +2,8 @@
 
 use rustdoc_types::{Attribute, Item};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -21,6 +22,7 @@ callers do not check: undefined behaviour instead of a compile error.",
     example_after: "#[target_feature(enable = \"avx2\")]\npub fn sum(xs: &[f32]) -> f32",
     fix: "detect the feature at run time inside the function instead",
     check,
+    witness: Template::Code(witness),
 };
 
 pub(super) fn features(item: &Item) -> Vec<&str> {
@@ -66,4 +68,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function from safe code without the target feature.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

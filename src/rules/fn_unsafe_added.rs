@@ -1,6 +1,7 @@
 //! fn-unsafe-added: a safe function or inherent method became `unsafe`.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ method either direction breaks implementors (trait-method-signature-changed).",
     example_after: "pub unsafe fn from_raw(p: *mut u8) -> Buf",
     fix: "add a new `unsafe fn from_raw_unchecked` and keep the safe one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -49,4 +51,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function outside an unsafe block.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

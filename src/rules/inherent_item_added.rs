@@ -1,7 +1,7 @@
 //! inherent-item-added: a new inherent method or associated item on a public type.
 
 use super::support::member_noun;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +17,7 @@ Book calls it possibly-breaking; semgate counts it as additive unless configurat
     example_after: "impl Config { pub fn load() -> Self { .. } pub fn validate(&self) -> bool { .. } }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::NotYet("call a trait method of the same name through method syntax"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::noun;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ the same path names an item of another kind.",
     example_after: "pub enum Mode { Fast, Slow }",
     fix: "keep the old item under its name and introduce the new one under a new name",
     check,
+    witness: Template::NotYet("use the item the way its old kind allows (construct a struct, call a function)"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

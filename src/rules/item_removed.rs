@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{hidden_member, member_noun, noun};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::{DiffCx, Finding};
 
@@ -21,6 +22,7 @@ per item inside it.",
     example_after: "// parse was deleted, or moved to `mod parser` without a re-export",
     fix: "keep the item, or re-export it at the old path: `pub use crate::parser::parse;`",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -74,4 +76,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: name the path (`use ::k::path as _;`), or call the inherent method with its old argument types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::{DiffCx, Finding};
 
@@ -19,6 +20,7 @@ Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
     example_after: "macro_rules! ensure { .. } // no longer exported",
     fix: "keep the macro exported; hide it with #[doc(hidden)] only in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -36,4 +38,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: import the macro by its path.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

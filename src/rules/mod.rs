@@ -2,11 +2,12 @@
 //! check itself. `semgate rules` and `semgate explain` read this registry, and a test fails when
 //! a rule file is not registered, its id does not match its file name, or it has no fixture.
 
-mod support;
+pub(crate) mod support;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diff::{DiffCx, Finding};
+pub use crate::prove::Template;
 
 /// How a change affects the version: the classes of the change catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -58,6 +59,8 @@ pub struct Rule {
     pub example_after: &'static str,
     pub fix: &'static str,
     pub check: fn(&DiffCx<'_>, &mut Vec<Finding>),
+    /// how `check --prove` witnesses the rule's breaking findings
+    pub witness: Template,
 }
 
 macro_rules! registry {
@@ -258,6 +261,34 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    /// `check --prove` judges breaking findings by their witness: a rule that can report a
+    /// breaking finding has a template, or says why no code can witness it, or what its
+    /// template would do. The rules without a template may only become fewer.
+    #[test]
+    fn every_breaking_rule_has_a_witness_template_or_a_reason() {
+        const MAX_NOT_YET: usize = 24;
+        let mut not_yet = Vec::new();
+        for rule in RULES {
+            match rule.witness {
+                Template::Code(_) => {}
+                Template::Impossible(why) | Template::NotYet(why) => assert!(
+                    why.len() > 10,
+                    "{} has no written reason for having no witness template",
+                    rule.id
+                ),
+            }
+            if let Template::NotYet(_) = rule.witness {
+                not_yet.push(rule.id);
+            }
+        }
+        assert!(
+            not_yet.len() <= MAX_NOT_YET,
+            "{} rules have no template yet (at most {MAX_NOT_YET}): {}",
+            not_yet.len(),
+            not_yet.join(", ")
+        );
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use rustdoc_types::{Attribute, Item};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ it belongs in a minor release.",
     example_after: "#[must_use]\npub fn try_send(&self, msg: Msg) -> Result<(), Full>",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a lint: unused results still compile"),
 };
 
 fn must_use(item: &Item) -> bool {

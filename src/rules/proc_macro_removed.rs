@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::noun;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::{DiffCx, Finding};
 
@@ -20,6 +21,7 @@ Removing one breaks every use.",
     example_after: "// derive removed",
     fix: "keep the macro",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -38,4 +40,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: import the macro by its path.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

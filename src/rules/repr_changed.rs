@@ -3,7 +3,7 @@
 use rustdoc_types::{AttributeRepr, ReprKind};
 
 use super::support::{repr, struct_fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -22,6 +22,7 @@ breaks too, and reordering the public fields of a `repr(C)` struct changes its l
     example_after: "pub struct Header { pub len: u32, pub kind: u16 }",
     fix: "keep the repr",
     check,
+    witness: Template::NotYet("compile-time assertions on size_of and align_of"),
 };
 
 fn describe(r: Option<&AttributeRepr>) -> String {

@@ -1,6 +1,6 @@
 //! rust-version-raised: the minimum supported Rust version went up.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ configuration says otherwise: `rules = { rust-version-raised = \"breaking\" }` (
     example_after: "rust-version = \"1.80\"",
     fix: "nothing to fix if intended: release it at least as a minor version and say so in the changelog",
     check,
+    witness: Template::Impossible("a toolchain requirement: the witness is compiled with one toolchain, the one the sides were built with"),
 };
 
 fn parse(v: &str) -> Option<semver::Version> {

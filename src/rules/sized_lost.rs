@@ -3,7 +3,7 @@
 use rustdoc_types::Item;
 
 use super::support::{impls_of, trait_name};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::Api;
 use crate::diff::{DiffCx, Finding};
 
@@ -22,6 +22,7 @@ rule reads.",
     example_after: "pub struct Packet { len: u16, data: [u8] }",
     fix: "keep the field sized (`Box<[u8]>`, `Vec<u8>`), or add a new unsized type next to the old one",
     check,
+    witness: Template::NotYet("take the type by value in a generic context that requires Sized"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

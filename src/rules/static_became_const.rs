@@ -2,7 +2,7 @@
 
 use rustdoc_types::{Item, ItemEnum, Type};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::types::render_type;
 use crate::api::Api;
 use crate::diff::{DiffCx, Finding};
@@ -23,6 +23,7 @@ by default.",
     example_after: "pub const LIMIT: usize = 64;",
     fix: "keep the static if users may take its address or share its state",
     check,
+    witness: Template::NotYet("take the static's address with addr_of!"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

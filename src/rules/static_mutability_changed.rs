@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ mutable stop compiling; code that wrote to a `static mut` stops compiling when i
     example_after: "pub static mut LEVEL: u8 = 3;",
     fix: "keep the mutability; use an atomic or a lock for interior mutability",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -37,4 +39,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static the way its old mutability allows.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::static_access(cx, &f.path)
 }

@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
@@ -17,6 +18,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub static COUNTER: AtomicU64 = AtomicU64::new(0);",
     fix: "keep the type; add a new static",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +41,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::value_as_old_type(cx, &f.path)
 }

@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{shifted_tuple_fields, struct_fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::{DiffCx, Finding};
 
@@ -22,6 +22,7 @@ one moves it to another index, and `.1` or a tuple pattern now means a different
     example_after: "pub struct Handle { pub id: u32, pub generation: u32, inner: u64 }",
     fix: "in a tuple struct, append new fields after the existing ones",
     check,
+    witness: Template::Impossible("an addition to a struct users cannot build by literal: nothing that compiled stops compiling"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

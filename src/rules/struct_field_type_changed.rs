@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{shifted_tuple_fields, struct_fields, Fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
@@ -20,6 +21,7 @@ structurally, so a path to the same item through another re-export is not a chan
     example_after: "pub struct Limits { pub max: u64 }",
     fix: "keep the old field type; add a new field or accessor for the wider type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -64,4 +66,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: borrow the field as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, true)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::struct_fields;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +20,7 @@ in which case users could do neither and the change is only additive.",
     example_after: "pub struct Id { pub value: u64 }",
     fix: "keep the struct's form",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -71,4 +73,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: build the struct the old way (a literal, a tuple constructor or the unit value).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::struct_fields;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::{DiffCx, Finding};
 
@@ -22,6 +23,7 @@ literal and destructure it without `..`.",
     example_after: "#[non_exhaustive]\npub struct Options { pub color: bool }",
     fix: "add `#[non_exhaustive]` only in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -55,4 +57,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: build the struct with a literal of its old fields.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path)
 }

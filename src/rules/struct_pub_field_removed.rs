@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{shifted_tuple_fields, struct_fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +20,7 @@ stops compiling when the field is gone or no longer public.",
     example_after: "pub struct Config { pub verbose: bool, jobs: u32 }",
     fix: "keep the field public, or add an accessor in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -55,4 +57,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: read the field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, false)
 }

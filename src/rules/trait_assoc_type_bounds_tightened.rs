@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{bound_changes, is_sealed};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ downstream impls, so the change is not reported there.",
     example_after: "pub trait Source { type Item: Clone; }",
     fix: "keep the old bounds; require the extra bound only where it is needed (`where S::Item: Clone`)",
     check,
+    witness: Template::NotYet("implement the trait with an associated type meeting only the old bounds"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{compare_params, reordered_params};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -21,6 +21,7 @@ pick the default. Renaming a parameter is not a change.",
     example_after: "pub trait Convert<T, E> { fn convert(&self) -> T; }",
     fix: "give the new parameter a default (`E = ()`), or add a new trait",
     check,
+    witness: Template::NotYet("implement or name the trait with the old generic arguments"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,8 @@
 //! trait-item-removed: a method, associated type or const was removed from a trait.
 
 use super::support::{hidden_member, member_noun};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +18,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub trait Codec { fn encode(&self) -> Vec<u8>; }",
     fix: "keep the item, with a default if implementors should no longer need it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -43,4 +45,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .new_span(parent.new),
         );
     }
+}
+
+/// The witness: name the item through a type bounded by the trait.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::trait_item(cx, &f.path)
 }

@@ -2,7 +2,7 @@
 
 use super::async_changed::async_change;
 use super::support::{compare_bounds, params, receiver, reordered_params};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::types::bounds_by_param;
 use crate::diff::{CallableKind, DiffCx, Finding};
 
@@ -19,6 +19,7 @@ whose method no longer matches the trait.",
     example_after: "pub trait Visitor { fn visit(&mut self, node: &Node, depth: usize); }",
     fix: "add a new defaulted method instead of changing the existing one",
     check,
+    witness: Template::NotYet("implement the trait with the old method signatures"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{is_sealed, seal_reason};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -23,6 +24,7 @@ additive: downstream crates gain the right to implement it.",
     example_after: "pub trait Plugin: private::Sealed { fn run(&self); }",
     fix: "leave the trait open; seal new traits from their first release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -64,4 +66,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path)
 }

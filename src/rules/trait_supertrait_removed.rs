@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::supertrait_changes;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -23,6 +23,7 @@ that downstream crates could never name is not reported.",
     example_after: "pub trait Entity: Debug { fn id(&self) -> u64; }",
     fix: "keep the supertrait",
     check,
+    witness: Template::NotYet("rely on the supertrait through a bound on the trait"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

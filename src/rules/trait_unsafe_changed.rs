@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::is_sealed;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -20,6 +21,7 @@ downstream impls, so the change is not reported there.",
     example_after: "pub unsafe trait Zeroable {}",
     fix: "keep the trait's safety; add a new trait with the other one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -41,4 +43,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type, with the old `unsafe` or without it.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path)
 }

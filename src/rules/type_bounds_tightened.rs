@@ -2,7 +2,7 @@
 
 
 use super::support::{compare_bounds, noun, type_generics};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +19,7 @@ bound between the two forms is not a change. Dropping a bound, or relaxing one w
     example_after: "pub struct Set<T: Ord> { items: Vec<T> }",
     fix: "keep the type's bounds; require the extra bound on the methods that need it",
     check,
+    witness: Template::NotYet("name the type with a local type meeting only the old bounds"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

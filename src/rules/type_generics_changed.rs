@@ -3,7 +3,7 @@
 use rustdoc_types::{Item, ItemEnum};
 
 use super::support::{compare_params, noun, reordered_params, type_generics, ParamChanges};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::model::{Namespace, Target};
 use crate::diff::{DiffCx, Finding, Pair};
 
@@ -21,6 +21,7 @@ old uses pick the default. Renaming a parameter is not a change.",
     example_after: "pub struct Wrapper<T, M> { value: T, meta: PhantomData<M> }",
     fix: "give the new parameter a default (`M = ()`), or add a new type",
     check,
+    witness: Template::NotYet("name the type with the old number of generic arguments"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

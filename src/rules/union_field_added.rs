@@ -3,7 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::union_fields;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -22,6 +22,7 @@ and is not reported.",
     example_after: "pub union Bits { pub i: u32, pub f: f32, pub wide: u64 }",
     fix: "add a new union type, or release the new field in a major version",
     check,
+    witness: Template::NotYet("a compile-time assertion on the union size"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

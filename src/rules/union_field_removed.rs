@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::union_fields;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,6 +20,7 @@ compiling. Private fields are not part of the API, so removing one is not report
     example_after: "pub union Bits { pub i: u32 }",
     fix: "keep the field public",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -48,4 +50,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: read the field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, false)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{union_fields, Fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::{DiffCx, Finding};
 
@@ -21,6 +22,7 @@ compared structurally, so naming the same item through another re-export is not 
     example_after: "pub union Bits { pub i: i32, pub f: f32 }",
     fix: "keep the old field type; add a new field for the new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -60,4 +62,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the field as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, true)
 }

@@ -1,0 +1,278 @@
+//! Proof by witness (`check --prove`): for every breaking finding whose rule has a witness
+//! template, a small downstream function that uses the item the way the rule says users may.
+//! All witnesses of a package go into one generated crate, compiled once against each side
+//! (`run`); the compiler's verdict on each is the finding's [`Outcome`]: proven when it compiles
+//! against the baseline and fails in the witness against the current side, disproven when it
+//! compiles against both (the finding stops counting unless `prove-keep-disproven`), a template
+//! bug when it fails against the baseline.
+//!
+//! Templates live with their rules (`Rule::witness`, see [`template::Template`]); this module
+//! only generates, compiles and judges.
+
+pub mod generate;
+pub mod outcome;
+pub mod run;
+pub mod sides;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::api::Api;
+use crate::diff::Finding;
+use crate::rules::{self, Class};
+pub use outcome::{Compiled, Outcome, Witness};
+pub use run::{DepSource, Place, SideDep};
+pub use template::{Code, Template, WitnessCx};
+
+/// How findings are judged.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Policy {
+    /// a disproven finding still counts toward the required bump
+    pub keep_disproven: bool,
+}
+
+/// Counts of outcomes, for progress and measurements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub by_outcome: BTreeMap<Outcome, usize>,
+}
+
+impl Summary {
+    pub fn describe(&self) -> String {
+        let parts: Vec<String> = self
+            .by_outcome
+            .iter()
+            .map(|(o, n)| format!("{n} {}", o.as_str()))
+            .collect();
+        if parts.is_empty() {
+            "no breaking finding to prove".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// The witness of each breaking finding, by index, with its function text; findings without
+/// one get their no-template witness at once.
+pub fn witnesses(cx: &WitnessCx<'_>, findings: &mut [Finding]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, f) in findings.iter_mut().enumerate() {
+        if f.class != Class::Breaking {
+            continue;
+        }
+        let Some(rule) = rules::find(f.rule) else {
+            continue;
+        };
+        let note = match rule.witness {
+            Template::Code(template) => match template(cx, f) {
+                Some(code) => {
+                    let title = format!("{}: {}", f.rule, f.path.replace('\n', " "));
+                    out.push((i, generate::function(i, &title, &code)));
+                    continue;
+                }
+                None => "the template cannot write this item in downstream code (a generic to instantiate, a type outside the public API or from another crate)".to_string(),
+            },
+            Template::Impossible(why) => format!("no code can witness it: {why}"),
+            Template::NotYet(what) => format!("no template yet ({what})"),
+        };
+        f.witness = Some(Witness {
+            code: None,
+            baseline: None,
+            current: None,
+            outcome: Outcome::NoTemplate,
+            note: Some(note),
+            discounted: false,
+        });
+    }
+    out
+}
+
+/// Judges every breaking finding by its witness. A side given as `Err(why)` (a bare rustdoc
+/// JSON file) cannot be compiled against: its witnesses are unchecked.
+pub fn prove(
+    findings: &mut [Finding],
+    old: &Api,
+    new: &Api,
+    baseline: Result<&SideDep, &str>,
+    current: Result<&SideDep, &str>,
+    place: &Place<'_>,
+    policy: Policy,
+) -> Result<Summary> {
+    let cx = WitnessCx { old, new };
+    let codes = witnesses(&cx, findings);
+    if !codes.is_empty() {
+        let side = |dep: Result<&SideDep, &str>| -> Result<BTreeMap<usize, Compiled>> {
+            match dep {
+                Ok(dep) => run::check_side(dep, &codes, place),
+                Err(why) => Ok(codes
+                    .iter()
+                    .map(|(k, _)| (*k, Compiled::Unknown(why.to_string())))
+                    .collect()),
+            }
+        };
+        let (b, c) = rayon::join(|| side(baseline), || side(current));
+        let (b, c) = (b?, c?);
+        for (k, text) in &codes {
+            let unknown = || Compiled::Unknown("not compiled".into());
+            let on_baseline = b.get(k).cloned().unwrap_or_else(unknown);
+            let on_current = c.get(k).cloned().unwrap_or_else(unknown);
+            findings[*k].witness = Some(judge(text, &on_baseline, &on_current, policy));
+        }
+    }
+    let mut summary = Summary::default();
+    for f in findings.iter() {
+        if let Some(w) = &f.witness {
+            *summary.by_outcome.entry(w.outcome).or_default() += 1;
+        }
+    }
+    Ok(summary)
+}
+
+/// A finding's witness from its two compilations.
+pub fn judge(code: &str, baseline: &Compiled, current: &Compiled, policy: Policy) -> Witness {
+    let outcome = outcome::classify(baseline, current);
+    let note = match outcome {
+        Outcome::Proven => None,
+        Outcome::Disproven if policy.keep_disproven => Some(
+            "the witness compiles against both sides, so this use still works; it still counts (prove-keep-disproven)".to_string(),
+        ),
+        Outcome::Disproven => Some(
+            "the witness compiles against both sides, so this use still works: the finding does not count toward the bump (set prove-keep-disproven = true to count it)".to_string(),
+        ),
+        Outcome::TemplateBug => Some(
+            "the witness does not compile against the baseline: a bug in the rule's template, not a verdict on the finding (it still counts)".to_string(),
+        ),
+        Outcome::Unchecked => Some(
+            [baseline, current]
+                .iter()
+                .find_map(|c| match c {
+                    Compiled::Unknown(why) => Some(why.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default(),
+        ),
+        Outcome::NoTemplate => None,
+    };
+    Witness {
+        code: Some(code.to_string()),
+        baseline: Some(baseline.describe()),
+        current: Some(current.describe()),
+        outcome,
+        note,
+        discounted: outcome == Outcome::Disproven && !policy.keep_disproven,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_that_fails_on_the_baseline_is_a_template_bug_and_still_counts() {
+        let bug = Compiled::Error("error[E0425]: cannot find function `nope`".into());
+        let w = judge("fn witness_0() {}", &bug, &bug, Policy::default());
+        assert_eq!(w.outcome, Outcome::TemplateBug);
+        assert!(!w.discounted);
+        assert!(w.note.unwrap().contains("template"));
+        assert_eq!(
+            w.baseline.as_deref(),
+            Some("error[E0425]: cannot find function `nope`")
+        );
+    }
+
+    #[test]
+    fn disproven_findings_stop_counting_unless_the_policy_keeps_them() {
+        let w = judge(
+            "fn witness_0() {}",
+            &Compiled::Ok,
+            &Compiled::Ok,
+            Policy::default(),
+        );
+        assert_eq!(w.outcome, Outcome::Disproven);
+        assert!(w.discounted);
+        let kept = Policy {
+            keep_disproven: true,
+        };
+        let w = judge("fn witness_0() {}", &Compiled::Ok, &Compiled::Ok, kept);
+        assert!(!w.discounted);
+    }
+}
+
+/// Everything a comparison knows that proving needs; `compare` runs it after diffing a
+/// package (findings are classified by the configuration first, so a finding the project
+/// re-classes is judged by its final class).
+pub struct Comparison<'a> {
+    pub ctx: &'a crate::build::BuildContext,
+    pub opts: &'a crate::build::BuildOptions,
+    pub baseline: (
+        &'a crate::build::Source,
+        Option<&'a crate::build::ManifestInfo>,
+    ),
+    pub current: (
+        &'a crate::build::Source,
+        Option<&'a crate::build::ManifestInfo>,
+    ),
+    pub config: &'a crate::config::Config,
+    pub progress: &'a crate::progress::Progress,
+}
+
+impl Comparison<'_> {
+    /// Materialises both sides, compiles the witnesses and judges the findings.
+    pub fn run(&self, old: &Api, new: &Api, findings: &mut [Finding]) -> Result<()> {
+        for f in findings.iter_mut() {
+            self.config.classify(f);
+        }
+        if !findings.iter().any(|f| f.class == Class::Breaking) {
+            return Ok(());
+        }
+        let dir = self.opts.target_dir.join("prove");
+        let tc = self.ctx.toolchain(self.opts.toolchain.as_deref())?;
+        let cargo = move || tc.cargo();
+        let place = Place {
+            cargo: &cargo,
+            dir: dir.clone(),
+        };
+        let side = |(source, manifest), role| {
+            sides::materialise(self.ctx, self.opts, source, role, manifest, &dir)
+        };
+        let baseline = side(self.baseline, crate::build::Role::Baseline)?;
+        let current = side(self.current, crate::build::Role::Current)?;
+        let as_input = |m: &sides::Materialised| -> Result<SideDep, String> {
+            m.dep
+                .clone()
+                .ok_or_else(|| m.missing.clone().unwrap_or_default())
+        };
+        let (b, c) = (as_input(&baseline), as_input(&current));
+        self.progress.status(
+            "Proving",
+            format!(
+                "breaking findings of {} by witnesses",
+                self.ctx.package_name()
+            ),
+        );
+        let started = std::time::Instant::now();
+        let summary = prove(
+            findings,
+            old,
+            new,
+            b.as_ref().map_err(String::as_str),
+            c.as_ref().map_err(String::as_str),
+            &place,
+            Policy {
+                keep_disproven: self.config.prove_keep_disproven.unwrap_or(false),
+            },
+        )?;
+        self.progress.status(
+            "Proved",
+            format!(
+                "{}: {} in {}",
+                self.ctx.package_name(),
+                summary.describe(),
+                crate::progress::format_duration(started.elapsed())
+            ),
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,925 @@
+//! What a rule's witness template works with: the baseline's API, a renderer that writes a type
+//! the way a downstream crate must (or gives up), and the building blocks most templates share
+//! (call a function with its old argument types, name a path, implement a trait).
+//!
+//! Pure: no process, no file. A template returns `None` whenever the item cannot be used from
+//! outside without guessing (a type users cannot name, a generic parameter to instantiate, a
+//! type from a dependency the witness crate does not have): an honest "no template" beats a
+//! witness that fails for its own reasons.
+
+use rustdoc_types::{
+    Abi, Function, GenericArg, GenericArgs, GenericBound, GenericParamDefKind, Generics, Id, Item,
+    ItemEnum, Path, Term, Type,
+};
+
+use crate::api::model::{Namespace, Target};
+use crate::api::Api;
+use crate::diff::Finding;
+
+/// How a rule witnesses its findings.
+#[derive(Clone, Copy)]
+pub enum Template {
+    /// downstream code that compiles against the baseline and, if the finding is right, fails
+    /// against the current side
+    Code(fn(&WitnessCx<'_>, &Finding) -> Option<Code>),
+    /// no Rust code can witness the rule's findings, and why (a manifest change, a run-time
+    /// difference, a policy)
+    Impossible(&'static str),
+    /// a template could be written but is not yet: what it would do (counted as no template)
+    NotYet(&'static str),
+}
+
+/// One witness: a function `fn witness_N(<params>) { <body> }` in the generated crate. Items a
+/// witness needs (a local type to implement a trait for) are declared in its body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    pub params: String,
+    pub body: String,
+}
+
+impl Code {
+    pub fn new(params: impl Into<String>, body: impl Into<String>) -> Code {
+        Code {
+            params: params.into(),
+            body: body.into(),
+        }
+    }
+
+    /// A witness without parameters.
+    pub fn body(body: impl Into<String>) -> Code {
+        Code::new("", body)
+    }
+}
+
+/// What templates read: the baseline's API (the use must compile against it) and the current
+/// one (rarely needed).
+pub struct WitnessCx<'a> {
+    pub old: &'a Api,
+    pub new: &'a Api,
+}
+
+/// A function as downstream code calls it: typed parameters and the call expression.
+pub struct Call {
+    /// `a0: &::k::Client, a1: &str`
+    pub params: String,
+    /// `::k::Client::send(a0, a1)`, wrapped in `unsafe { }` when the baseline's fn was unsafe
+    pub expr: String,
+    /// the old return type, rendered, when it is one a downstream crate can write
+    pub output: Option<String>,
+    /// the old function returned nothing
+    pub returns_unit: bool,
+}
+
+impl<'a> WitnessCx<'a> {
+    /// `::path`: a path from the crate root, immune to local names.
+    pub fn abs(&self, path: &str) -> String {
+        format!("::{path}")
+    }
+
+    /// The baseline's item at a public path, in the namespace given (or the first one).
+    pub fn item(&self, path: &str, ns: Option<Namespace>) -> Option<&'a Item> {
+        let resolved = self.old.resolve(path);
+        let target = match ns {
+            Some(ns) => resolved.get(ns).map(|(t, _)| t),
+            None => resolved.iter().next().map(|(_, t, _)| t),
+        }?;
+        match target {
+            Target::Item(id) => self.old.item(id),
+            Target::External(_) => None,
+        }
+    }
+
+    /// The type (struct, enum, union or trait) a member path's parent names, and the member
+    /// of that name: an inherent item of a type (one impl block has it) or a trait's item.
+    /// Paths with instance syntax (`Codec::<u16>::sum`) are not looked up.
+    pub fn member(&self, path: &str) -> Option<(&'a Item, &'a Item)> {
+        if path.contains('<') {
+            return None;
+        }
+        let (parent_path, name) = path.rsplit_once("::")?;
+        let parent = self.item(parent_path, Some(Namespace::Type))?;
+        let ids: Vec<Id> = match &parent.inner {
+            ItemEnum::Trait(t) => t.items.clone(),
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_) => {
+                let impls = match &parent.inner {
+                    ItemEnum::Struct(s) => &s.impls,
+                    ItemEnum::Enum(e) => &e.impls,
+                    ItemEnum::Union(u) => &u.impls,
+                    _ => return None,
+                };
+                impls
+                    .iter()
+                    .filter_map(|id| self.old.item(*id))
+                    .filter_map(|i| match &i.inner {
+                        ItemEnum::Impl(imp) if imp.trait_.is_none() => Some(imp.items.clone()),
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect()
+            }
+            _ => return None,
+        };
+        let mut found = ids
+            .iter()
+            .filter_map(|id| self.old.item(*id))
+            .filter(|i| i.name.as_deref() == Some(name));
+        let member = found.next()?;
+        if found.next().is_some() {
+            return None; // the name is in several impl blocks: which one is meant is unclear
+        }
+        Some((parent, member))
+    }
+
+    /// A type as a downstream crate writes it, with `Self` standing for `self_ty`; `None` when
+    /// it cannot be written (see the module documentation).
+    pub fn ty(&self, ty: &Type, self_ty: Option<&str>) -> Option<String> {
+        self.ty_at(ty, self_ty, 0)
+    }
+
+    fn ty_at(&self, ty: &Type, self_ty: Option<&str>, depth: usize) -> Option<String> {
+        let mut s = String::new();
+        self.write_ty(&mut s, ty, self_ty, depth)?;
+        Some(s)
+    }
+
+    /// The path a downstream crate names an item by: its canonical public path in the
+    /// baseline, or, for the standard library's items, their `::std` path.
+    pub fn path_of(&self, id: Id) -> Option<String> {
+        let local = self.old.item(id).is_some_and(|i| i.crate_id == 0)
+            || self
+                .old
+                .krate
+                .paths
+                .get(&id)
+                .is_some_and(|s| s.crate_id == 0);
+        if local {
+            return self.old.paths_of(id).first().map(|p| self.abs(p));
+        }
+        let summary = self.old.krate.paths.get(&id)?;
+        let (first, rest) = summary.path.split_first()?;
+        if !matches!(first.as_str(), "std" | "core" | "alloc") || rest.is_empty() {
+            return None;
+        }
+        Some(format!("::std::{}", rest.join("::")))
+    }
+
+    /// A type with no type or const parameters (lifetimes are fine: they are elided), so a
+    /// witness can name it without choosing arguments.
+    pub fn plain_type(&self, item: &Item) -> bool {
+        let generics = match &item.inner {
+            ItemEnum::Struct(s) => &s.generics,
+            ItemEnum::Enum(e) => &e.generics,
+            ItemEnum::Union(u) => &u.generics,
+            ItemEnum::Trait(t) => &t.generics,
+            ItemEnum::TypeAlias(t) => &t.generics,
+            _ => return true,
+        };
+        only_lifetimes(generics)
+    }
+
+    /// A call of the function or method at `path` with arguments of its baseline parameter
+    /// types, taken as the witness's parameters. `None` for generic functions, methods of
+    /// generic types or trait methods, and parameters that cannot be written downstream.
+    pub fn call(&self, path: &str) -> Option<Call> {
+        let (item, self_ty) = match self.item(path, Some(Namespace::Value)) {
+            Some(
+                item @ Item {
+                    inner: ItemEnum::Function(_),
+                    ..
+                },
+            ) => (item, None),
+            _ => {
+                let (parent, member) = self.member(path)?;
+                if matches!(parent.inner, ItemEnum::Trait(_)) || !self.plain_type(parent) {
+                    return None;
+                }
+                let parent_path = self.path_of(parent.id)?;
+                (member, Some(parent_path))
+            }
+        };
+        let ItemEnum::Function(f) = &item.inner else {
+            return None;
+        };
+        self.call_fn(f, &self.abs(path), self_ty.as_deref())
+    }
+
+    /// A call of `f` by `callee` (a path expression), `Self` standing for `self_ty`.
+    pub fn call_fn(&self, f: &Function, callee: &str, self_ty: Option<&str>) -> Option<Call> {
+        if !only_lifetimes(&f.generics) {
+            return None;
+        }
+        let mut params = Vec::new();
+        let mut args = Vec::new();
+        for (i, (_, ty)) in f.sig.inputs.iter().enumerate() {
+            params.push(format!("a{i}: {}", self.ty(ty, self_ty)?));
+            args.push(format!("a{i}"));
+        }
+        let mut expr = format!("{callee}({})", args.join(", "));
+        if f.header.is_unsafe {
+            expr = format!("unsafe {{ {expr} }}");
+        }
+        let output = f.sig.output.as_ref().and_then(|o| self.ty(o, self_ty));
+        let returns_unit = match &f.sig.output {
+            None => true,
+            Some(Type::Tuple(t)) => t.is_empty(),
+            Some(_) => false,
+        };
+        Some(Call {
+            params: params.join(", "),
+            expr,
+            output,
+            returns_unit,
+        })
+    }
+
+    fn write_ty(
+        &self,
+        s: &mut String,
+        ty: &Type,
+        self_ty: Option<&str>,
+        depth: usize,
+    ) -> Option<()> {
+        if depth > 32 {
+            return None;
+        }
+        let d = depth + 1;
+        match ty {
+            Type::Primitive(p) => match p.as_str() {
+                "never" => return None,
+                other => s.push_str(other),
+            },
+            Type::Generic(g) if g == "Self" => s.push_str(self_ty?),
+            Type::Generic(_) | Type::ImplTrait(_) | Type::Infer | Type::QualifiedPath { .. } => {
+                return None
+            }
+            Type::Pat { type_, .. } => self.write_ty(s, type_, self_ty, d)?,
+            Type::ResolvedPath(p) => self.write_path(s, p, self_ty, d)?,
+            Type::DynTrait(dyn_trait) => {
+                let mut parts = Vec::new();
+                for t in &dyn_trait.traits {
+                    let mut one = String::new();
+                    if !t.generic_params.is_empty()
+                        && t.generic_params
+                            .iter()
+                            .any(|p| !matches!(p.kind, GenericParamDefKind::Lifetime { .. }))
+                    {
+                        return None;
+                    }
+                    self.write_path(&mut one, &t.trait_, self_ty, d)?;
+                    parts.push(one);
+                }
+                if dyn_trait.lifetime.as_deref() == Some("'static") {
+                    parts.push("'static".into());
+                }
+                if parts.len() == 1 {
+                    s.push_str(&format!("dyn {}", parts[0]));
+                } else {
+                    s.push_str(&format!("(dyn {})", parts.join(" + ")));
+                }
+            }
+            Type::FunctionPointer(fp) => {
+                if fp.header.is_unsafe {
+                    s.push_str("unsafe ");
+                }
+                if let Some(abi) = abi_name(&fp.header.abi) {
+                    s.push_str(&format!("extern \"{abi}\" "));
+                }
+                s.push_str("fn(");
+                for (i, (_, t)) in fp.sig.inputs.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    self.write_ty(s, t, self_ty, d)?;
+                }
+                s.push(')');
+                if let Some(o) = &fp.sig.output {
+                    s.push_str(" -> ");
+                    self.write_ty(s, o, self_ty, d)?;
+                }
+            }
+            Type::Tuple(items) => {
+                s.push('(');
+                for (i, t) in items.iter().enumerate() {
+                    if i > 0 {
+                        s.push_str(", ");
+                    }
+                    self.write_ty(s, t, self_ty, d)?;
+                }
+                if items.len() == 1 {
+                    s.push(',');
+                }
+                s.push(')');
+            }
+            Type::Slice(t) => {
+                s.push('[');
+                self.write_ty(s, t, self_ty, d)?;
+                s.push(']');
+            }
+            Type::Array { type_, len } => {
+                if !len.chars().all(|c| c.is_ascii_digit() || c == '_') {
+                    return None;
+                }
+                s.push('[');
+                self.write_ty(s, type_, self_ty, d)?;
+                s.push_str(&format!("; {len}]"));
+            }
+            Type::RawPointer { is_mutable, type_ } => {
+                s.push_str(if *is_mutable { "*mut " } else { "*const " });
+                self.write_ty(s, type_, self_ty, d)?;
+            }
+            Type::BorrowedRef {
+                lifetime,
+                is_mutable,
+                type_,
+            } => {
+                s.push('&');
+                if lifetime.as_deref() == Some("'static") {
+                    s.push_str("'static ");
+                }
+                if *is_mutable {
+                    s.push_str("mut ");
+                }
+                self.write_ty(s, type_, self_ty, d)?;
+            }
+        }
+        Some(())
+    }
+
+    fn write_path(&self, s: &mut String, p: &Path, self_ty: Option<&str>, d: usize) -> Option<()> {
+        s.push_str(&self.path_of(p.id)?);
+        let Some(args) = &p.args else {
+            return Some(());
+        };
+        match &**args {
+            GenericArgs::AngleBracketed { args, constraints } => {
+                if args.is_empty() && constraints.is_empty() {
+                    return Some(());
+                }
+                let mut parts = Vec::new();
+                for a in args {
+                    parts.push(match a {
+                        GenericArg::Lifetime(l) if l == "'static" => l.clone(),
+                        GenericArg::Lifetime(_) => "'_".to_string(),
+                        GenericArg::Type(t) => self.ty_at(t, self_ty, d)?,
+                        GenericArg::Const(c)
+                            if c.expr.chars().all(|c| c.is_ascii_digit() || c == '_') =>
+                        {
+                            c.expr.clone()
+                        }
+                        GenericArg::Const(_) | GenericArg::Infer => return None,
+                    });
+                }
+                for c in constraints {
+                    if c.args.is_some() {
+                        return None;
+                    }
+                    match &c.binding {
+                        rustdoc_types::AssocItemConstraintKind::Equality(Term::Type(t)) => {
+                            parts.push(format!("{} = {}", c.name, self.ty_at(t, self_ty, d)?));
+                        }
+                        _ => return None,
+                    }
+                }
+                s.push_str(&format!("<{}>", parts.join(", ")));
+            }
+            GenericArgs::Parenthesized { inputs, output } => {
+                let mut ins = Vec::new();
+                for t in inputs {
+                    ins.push(self.ty_at(t, self_ty, d)?);
+                }
+                s.push_str(&format!("({})", ins.join(", ")));
+                if let Some(o) = output {
+                    s.push_str(&format!(" -> {}", self.ty_at(o, self_ty, d)?));
+                }
+            }
+            GenericArgs::ReturnTypeNotation => return None,
+        }
+        Some(())
+    }
+
+    /// The trait a type implemented in the baseline under this short name (`Display`), as a
+    /// path with its arguments a downstream crate writes.
+    pub fn implemented_trait(&self, ty: &Item, short: &str) -> Option<String> {
+        let impls = match &ty.inner {
+            ItemEnum::Struct(s) => &s.impls,
+            ItemEnum::Enum(e) => &e.impls,
+            ItemEnum::Union(u) => &u.impls,
+            _ => return None,
+        };
+        let mut found = impls
+            .iter()
+            .filter_map(|id| match &self.old.item(*id)?.inner {
+                ItemEnum::Impl(imp) if imp.generics.params.is_empty() => {
+                    let t = imp.trait_.as_ref()?;
+                    (t.path.rsplit("::").next() == Some(short)).then_some(t)
+                }
+                _ => None,
+            });
+        let t = found.next()?;
+        if found.next().is_some() {
+            return None; // `From<A>` and `From<B>`: which one was meant is unclear
+        }
+        let mut s = String::new();
+        self.write_path(&mut s, t, None, 0)?;
+        Some(s)
+    }
+}
+
+/// Generics with lifetime parameters only, and no bounds on types.
+pub fn only_lifetimes(generics: &Generics) -> bool {
+    generics
+        .params
+        .iter()
+        .all(|p| matches!(p.kind, GenericParamDefKind::Lifetime { .. }))
+        && generics
+            .where_predicates
+            .iter()
+            .all(|w| matches!(w, rustdoc_types::WherePredicate::LifetimePredicate { .. }))
+}
+
+/// The ABI string of a non-Rust ABI.
+fn abi_name(abi: &Abi) -> Option<String> {
+    crate::api::signature::abi_text(abi)
+}
+
+/// The backticked names in a message, in order (`no longer implements `Display``).
+pub fn quoted(message: &str) -> Vec<&str> {
+    message.split('`').skip(1).step_by(2).collect()
+}
+
+/// A witness that names the path: `use ::path as _;` for an item of a module, a call or a read
+/// for an inherent member.
+pub fn name(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    if path.contains('<') {
+        return None;
+    }
+    if cx.old.resolve(path).iter().next().is_some() {
+        return Some(Code::body(format!("use {} as _;", cx.abs(path))));
+    }
+    let (parent, member) = cx.member(path)?;
+    match &member.inner {
+        ItemEnum::Function(_) => call(cx, path),
+        ItemEnum::AssocConst { .. }
+            if !matches!(parent.inner, ItemEnum::Trait(_)) && cx.plain_type(parent) =>
+        {
+            let name = member.name.as_deref()?;
+            Some(Code::body(format!(
+                "let _ = {}::{name};",
+                cx.path_of(parent.id)?
+            )))
+        }
+        _ => None,
+    }
+}
+
+/// A witness that calls the function at `path` with arguments of its old parameter types.
+pub fn call(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let c = cx.call(path)?;
+    Some(Code::new(c.params, format!("let _ = {};", c.expr)))
+}
+
+/// A witness that calls the function and keeps the result as the old return type.
+pub fn call_returning(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let c = cx.call(path)?;
+    let out = if c.returns_unit {
+        "()".to_string()
+    } else {
+        c.output?
+    };
+    Some(Code::new(c.params, format!("let _: {out} = {};", c.expr)))
+}
+
+/// The struct or variant's fields, when all of them can be written downstream: `(key, type)`.
+fn all_fields(
+    cx: &WitnessCx<'_>,
+    fields: &crate::rules::support::Fields<'_>,
+) -> Option<Vec<(String, String)>> {
+    if fields.has_private {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (key, item) in &fields.public {
+        let ty = crate::rules::support::Fields::field_type(item)?;
+        out.push((key.clone(), cx.ty(ty, None)?));
+    }
+    Some(out)
+}
+
+fn fields_of<'a>(cx: &WitnessCx<'a>, item: &'a Item) -> Option<crate::rules::support::Fields<'a>> {
+    match &item.inner {
+        ItemEnum::Struct(_) => crate::rules::support::struct_fields(cx.old, item),
+        ItemEnum::Variant(_) => crate::rules::support::variant_fields(cx.old, item),
+        _ => None,
+    }
+}
+
+/// A witness that builds the struct (or the enum variant) at `path` the way the baseline
+/// allowed: a literal with every old field, each a parameter of the witness.
+pub fn construct(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    use crate::rules::support::Shape;
+    let (item, owner) = struct_or_variant(cx, path)?;
+    if !cx.plain_type(owner) || crate::api::model::is_non_exhaustive(item) {
+        return None;
+    }
+    let fields = fields_of(cx, item)?;
+    let typed = all_fields(cx, &fields)?;
+    let params: Vec<String> = typed
+        .iter()
+        .enumerate()
+        .map(|(i, (_, ty))| format!("a{i}: {ty}"))
+        .collect();
+    let expr_path = cx.abs(path);
+    let expr = match fields.shape {
+        Shape::Unit => expr_path,
+        Shape::Tuple => {
+            let args: Vec<String> = (0..typed.len()).map(|i| format!("a{i}")).collect();
+            format!("{expr_path}({})", args.join(", "))
+        }
+        Shape::Plain => {
+            let inits: Vec<String> = typed
+                .iter()
+                .enumerate()
+                .map(|(i, (k, _))| format!("{k}: a{i}"))
+                .collect();
+            format!("{expr_path} {{ {} }}", inits.join(", "))
+        }
+    };
+    Some(Code::new(params.join(", "), format!("let _ = {expr};")))
+}
+
+/// The struct at `path`, or the variant at `path` and its enum.
+fn struct_or_variant<'a>(cx: &WitnessCx<'a>, path: &str) -> Option<(&'a Item, &'a Item)> {
+    if path.contains('<') {
+        return None;
+    }
+    if let Some(
+        item @ Item {
+            inner: ItemEnum::Struct(_),
+            ..
+        },
+    ) = cx.item(path, Some(Namespace::Type))
+    {
+        return Some((item, item));
+    }
+    let (enum_path, name) = path.rsplit_once("::")?;
+    let owner = cx.item(enum_path, Some(Namespace::Type))?;
+    let variant = enum_variants(cx, owner)?
+        .into_iter()
+        .find(|v| v.name.as_deref() == Some(name))?;
+    Some((variant, owner))
+}
+
+/// Every variant of an enum, hidden ones too (an exhaustive match must list them).
+fn enum_variants<'a>(cx: &WitnessCx<'a>, item: &'a Item) -> Option<Vec<&'a Item>> {
+    let ItemEnum::Enum(e) = &item.inner else {
+        return None;
+    };
+    e.variants.iter().map(|id| cx.old.item(*id)).collect()
+}
+
+/// A witness that matches the enum at `path` exhaustively, one arm per old variant, without
+/// a wildcard.
+pub fn exhaustive_match(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    if !cx.plain_type(item) || crate::api::model::is_non_exhaustive(item) {
+        return None;
+    }
+    let ty = cx.path_of(item.id)?;
+    let mut arms = String::new();
+    for v in enum_variants(cx, item)? {
+        arms.push_str(&format!(
+            "    {ty}::{} {{ .. }} => {{}}\n",
+            v.name.as_deref()?
+        ));
+    }
+    Some(Code::new(
+        format!("a0: &{ty}"),
+        format!("match a0 {{\n{arms}}}"),
+    ))
+}
+
+/// A witness that matches the variant at `path` with a pattern naming every old field and no
+/// `..` (so a field added, removed or a changed kind breaks it).
+pub fn exact_pattern(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    use crate::rules::support::Shape;
+    let (variant, owner) = struct_or_variant(cx, path)?;
+    if !matches!(variant.inner, ItemEnum::Variant(_))
+        || !cx.plain_type(owner)
+        || crate::api::model::is_non_exhaustive(variant)
+    {
+        return None;
+    }
+    let fields = fields_of(cx, variant)?;
+    if fields.has_private {
+        return None;
+    }
+    let ty = cx.path_of(owner.id)?;
+    let name = variant.name.as_deref()?;
+    let keys: Vec<&str> = fields.public.iter().map(|(k, _)| k.as_str()).collect();
+    let pattern = match fields.shape {
+        Shape::Unit => format!("{ty}::{name}"),
+        Shape::Tuple => format!("{ty}::{name}({})", vec!["_"; keys.len()].join(", ")),
+        Shape::Plain => {
+            let named: Vec<String> = keys.iter().map(|k| format!("{k}: _")).collect();
+            format!("{ty}::{name} {{ {} }}", named.join(", "))
+        }
+    };
+    Some(Code::new(
+        format!("a0: &{ty}"),
+        format!("let _ = matches!(a0, {pattern});"),
+    ))
+}
+
+/// A witness that checks the variant at `path` exists: `matches!(e, E::V { .. })`.
+pub fn variant_exists(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (variant, owner) = struct_or_variant(cx, path)?;
+    if !matches!(variant.inner, ItemEnum::Variant(_)) || !cx.plain_type(owner) {
+        return None;
+    }
+    let ty = cx.path_of(owner.id)?;
+    let name = variant.name.as_deref()?;
+    Some(Code::new(
+        format!("a0: &{ty}"),
+        format!("let _ = matches!(a0, {ty}::{name} {{ .. }});"),
+    ))
+}
+
+/// A witness that reads the field at `path` (`Type::field`) of a struct or union, as the old
+/// field type when `typed`.
+pub fn read_field(cx: &WitnessCx<'_>, path: &str, typed: bool) -> Option<Code> {
+    if path.contains('<') {
+        return None;
+    }
+    let (owner_path, key) = path.rsplit_once("::")?;
+    let owner = cx.item(owner_path, Some(Namespace::Type))?;
+    if !cx.plain_type(owner) {
+        return None;
+    }
+    let (fields, is_union) = match &owner.inner {
+        ItemEnum::Struct(_) => (crate::rules::support::struct_fields(cx.old, owner)?, false),
+        ItemEnum::Union(_) => (crate::rules::support::union_fields(cx.old, owner)?, true),
+        _ => return None,
+    };
+    let field = fields.get(key)?;
+    let ty = cx.path_of(owner.id)?;
+    let annotation = if typed {
+        let old = crate::rules::support::Fields::field_type(field)?;
+        format!(": &{}", cx.ty(old, None)?)
+    } else {
+        String::new()
+    };
+    let read = if is_union {
+        format!("unsafe {{ &a0.{key} }}")
+    } else {
+        format!("&a0.{key}")
+    };
+    Some(Code::new(
+        format!("a0: &{ty}"),
+        format!("let _{annotation} = {read};"),
+    ))
+}
+
+/// A witness that implements the trait at `path` for a local type, with the trait's old
+/// required items (methods with bodies of `loop {}`, associated types as `()`): `None` when a
+/// required item cannot be written (a generic method, a bounded associated type, a constant).
+pub fn implement(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
+    if !t.generics.params.is_empty() || !t.generics.where_predicates.is_empty() {
+        return None;
+    }
+    let plain_supers = t.bounds.iter().all(|b| match b {
+        GenericBound::TraitBound { trait_, .. } => matches!(
+            trait_.path.rsplit("::").next(),
+            Some("Sized" | "Send" | "Sync" | "Unpin")
+        ),
+        GenericBound::Outlives(_) => true,
+        GenericBound::Use(_) => false,
+    });
+    if !plain_supers {
+        return None;
+    }
+    let mut items = Vec::new();
+    for member in t.items.iter().filter_map(|id| cx.old.item(*id)) {
+        let name = member.name.as_deref()?;
+        match &member.inner {
+            ItemEnum::Function(f) if f.has_body => {}
+            ItemEnum::Function(f) => items.push(method_stub(cx, name, f)?),
+            ItemEnum::AssocType { type_: Some(_), .. } => {}
+            ItemEnum::AssocType {
+                type_: None,
+                bounds,
+                generics,
+                ..
+            } if bounds.is_empty() && generics.params.is_empty() => {
+                items.push(format!("type {name} = ();"))
+            }
+            ItemEnum::AssocConst { value: Some(_), .. } => {}
+            _ => return None,
+        }
+    }
+    let path = cx.path_of(item.id)?;
+    let unsafety = if t.is_unsafe { "unsafe " } else { "" };
+    let body = if items.is_empty() {
+        format!("struct Local;\n{unsafety}impl {path} for Local {{}}")
+    } else {
+        let inner: Vec<String> = items
+            .iter()
+            .flat_map(|i| i.lines().map(|l| format!("    {l}")).collect::<Vec<_>>())
+            .collect();
+        format!(
+            "struct Local;\n{unsafety}impl {path} for Local {{\n{}\n}}",
+            inner.join("\n")
+        )
+    };
+    Some(Code::body(body))
+}
+
+/// A required method, implemented with the old signature and a body that never returns.
+fn method_stub(cx: &WitnessCx<'_>, name: &str, f: &Function) -> Option<String> {
+    if !only_lifetimes(&f.generics) || f.header.is_async {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (i, (pname, ty)) in f.sig.inputs.iter().enumerate() {
+        if i == 0 && pname == "self" {
+            let is_self = |t: &Type| matches!(t, Type::Generic(g) if g == "Self");
+            params.push(match ty {
+                t if is_self(t) => "self".to_string(),
+                Type::BorrowedRef {
+                    is_mutable, type_, ..
+                } if is_self(type_) => {
+                    if *is_mutable {
+                        "&mut self".to_string()
+                    } else {
+                        "&self".to_string()
+                    }
+                }
+                other => format!("self: {}", cx.ty(other, Some("Self"))?),
+            });
+            continue;
+        }
+        params.push(format!("_a{i}: {}", cx.ty(ty, Some("Self"))?));
+    }
+    let output = match &f.sig.output {
+        Some(o) => format!(" -> {}", cx.ty(o, Some("Self"))?),
+        None => String::new(),
+    };
+    let unsafety = if f.header.is_unsafe { "unsafe " } else { "" };
+    Some(format!(
+        "{unsafety}fn {name}({}){output} {{\n    loop {{}}\n}}",
+        params.join(", ")
+    ))
+}
+
+/// A witness that the type at `path` implements a trait (a path with its arguments):
+/// `fn is<T: ?Sized + Trait>() {}` instantiated with the type.
+pub fn implements(cx: &WitnessCx<'_>, path: &str, trait_path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    if !cx.plain_type(item) {
+        return None;
+    }
+    let ty = cx.path_of(item.id)?;
+    Some(Code::body(format!(
+        "fn is<T: ?Sized + {trait_path}>() {{}}\nis::<{ty}>();"
+    )))
+}
+
+/// A witness that uses the constant or static at `path` as a value of its old type (statics
+/// through a reference; inherent associated constants too).
+pub fn value_as_old_type(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let p = cx.abs(path);
+    match cx.item(path, Some(Namespace::Value)).map(|i| &i.inner) {
+        Some(ItemEnum::Constant { type_, .. }) => {
+            Some(Code::body(format!("let _: {} = {p};", cx.ty(type_, None)?)))
+        }
+        Some(ItemEnum::Static(s)) if !s.is_unsafe => {
+            let ty = cx.ty(&s.type_, None)?;
+            Some(Code::body(if s.is_mutable {
+                format!("let _: *const {ty} = unsafe {{ ::core::ptr::addr_of!({p}) }};")
+            } else {
+                format!("let _: &{ty} = &{p};")
+            }))
+        }
+        Some(_) => None,
+        None => {
+            let (parent, member) = cx.member(path)?;
+            let ItemEnum::AssocConst { type_, .. } = &member.inner else {
+                return None;
+            };
+            if matches!(parent.inner, ItemEnum::Trait(_)) || !cx.plain_type(parent) {
+                return None;
+            }
+            let ty = cx.ty(type_, Some(&cx.path_of(parent.id)?))?;
+            Some(Code::body(format!("let _: {ty} = {p};")))
+        }
+    }
+}
+
+/// A witness that uses the static at `path` with its old mutability: a shared borrow without
+/// `unsafe` for an immutable static, a mutable raw borrow for a `static mut`.
+pub fn static_access(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let ItemEnum::Static(s) = &cx.item(path, Some(Namespace::Value))?.inner else {
+        return None;
+    };
+    if s.is_unsafe {
+        return None;
+    }
+    let p = cx.abs(path);
+    Some(Code::body(if s.is_mutable {
+        format!("let _ = unsafe {{ ::core::ptr::addr_of_mut!({p}) }};")
+    } else {
+        format!("let _ = &{p};")
+    }))
+}
+
+/// A witness that calls the function at `path` in a const context (functions without
+/// parameters only: const arguments of any type cannot be invented).
+pub fn const_call(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let c = cx.call(path)?;
+    if !c.params.is_empty() {
+        return None;
+    }
+    Some(Code::body(format!(
+        "const _: () = {{\n    ::core::mem::forget({});\n}};",
+        c.expr
+    )))
+}
+
+/// A witness that a value of the type alias at `path` is a value of its old target type.
+pub fn alias_target(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let ItemEnum::TypeAlias(alias) = &item.inner else {
+        return None;
+    };
+    if !only_lifetimes(&alias.generics) {
+        return None;
+    }
+    let target = cx.ty(&alias.type_, None)?;
+    Some(Code::new(
+        format!("a0: {}", cx.abs(path)),
+        format!("let _: {target} = a0;"),
+    ))
+}
+
+/// A witness that names the trait item at `path` (`Trait::item`) through a type bounded by
+/// the trait.
+pub fn trait_item(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (parent, member) = cx.member(path)?;
+    let ItemEnum::Trait(t) = &parent.inner else {
+        return None;
+    };
+    if !t.generics.params.is_empty() {
+        return None;
+    }
+    let tr = cx.path_of(parent.id)?;
+    let name = member.name.as_deref()?;
+    let body = match &member.inner {
+        ItemEnum::Function(f) if only_lifetimes(&f.generics) => {
+            format!("let _ = <T as {tr}>::{name};")
+        }
+        ItemEnum::AssocConst { .. } => format!("let _ = <T as {tr}>::{name};"),
+        ItemEnum::AssocType { generics, .. } if generics.params.is_empty() => {
+            format!("let _: ::core::marker::PhantomData<<T as {tr}>::{name}> = ::core::marker::PhantomData;")
+        }
+        _ => return None,
+    };
+    Some(Code::body(format!(
+        "fn uses<T: ?Sized + {tr}>() {{\n    {body}\n}}"
+    )))
+}
+
+/// A witness that the trait at `path` can be a trait object (no generics, no associated types
+/// to specify).
+pub fn dyn_trait(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
+    if !t.generics.params.is_empty()
+        || t.items
+            .iter()
+            .filter_map(|id| cx.old.item(*id))
+            .any(|i| matches!(i.inner, ItemEnum::AssocType { .. }))
+    {
+        return None;
+    }
+    Some(Code::new(
+        format!("a0: &dyn {}", cx.path_of(item.id)?),
+        "let _ = a0;",
+    ))
+}
+
+/// The path of an auto trait by name.
+pub fn auto_trait_path(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Send" => "::std::marker::Send",
+        "Sync" => "::std::marker::Sync",
+        "Unpin" => "::std::marker::Unpin",
+        "UnwindSafe" => "::std::panic::UnwindSafe",
+        "RefUnwindSafe" => "::std::panic::RefUnwindSafe",
+        _ => return None,
+    })
+}

@@ -1,0 +1,261 @@
+//! `check --prove`: every witness template, run on its rule's fixture, compiles against `old`
+//! and fails inside the witness against `new`; a finding the change does not support is
+//! disproven; the whole flow through the CLI.
+//!
+//! Each fixture's witnesses go into one generated crate per side, checked with real cargo in
+//! the shared test target (`target/semgate-tests/prove`).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::Command;
+
+use semgate::diff::Finding;
+use semgate::prove::{self, DepSource, Outcome, Place, Policy, SideDep, Template};
+use semgate::rules::{Class, RULES};
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+fn side_dep(name: &str, side: &str, role: &'static str) -> SideDep {
+    let built = common::fixture_side(name, side);
+    let manifest = built.manifest.expect("a fixture has a manifest");
+    SideDep {
+        package: manifest.name.clone(),
+        lib: manifest.lib_target.clone().expect("a fixture is a library"),
+        source: DepSource::Path(common::root().join("fixtures").join(name).join(side)),
+        features: Vec::new(),
+        default_features: true,
+        lockfile: None,
+        role,
+    }
+}
+
+/// The fixture's findings, judged by their witnesses.
+fn proven(name: &str, extra: Vec<Finding>) -> Vec<Finding> {
+    let mut findings = common::diff_fixture(name);
+    findings.extend(extra);
+    let (old, new) = (common::api(name, "old"), common::api(name, "new"));
+    let cargo = cargo;
+    let place = Place {
+        cargo: &cargo,
+        dir: common::shared_target().join("prove"),
+    };
+    prove::prove(
+        &mut findings,
+        &old,
+        &new,
+        Ok(&side_dep(name, "old", "baseline")),
+        Ok(&side_dep(name, "new", "current")),
+        &place,
+        Policy::default(),
+    )
+    .unwrap_or_else(|e| panic!("proving {name}: {e:#}"));
+    findings
+}
+
+fn has_template(rule: &str) -> bool {
+    RULES
+        .iter()
+        .any(|r| r.id == rule && matches!(r.witness, Template::Code(_)))
+}
+
+/// Every fixture of a rule with a template: the breaking findings of that rule are proven (a
+/// template that cannot write an item is allowed, a template bug or a disproven finding is
+/// not), and every other breaking finding in the fixture is never a template bug.
+#[test]
+fn every_template_proves_its_fixture() {
+    let mut problems = Vec::new();
+    let mut tally: BTreeMap<&str, BTreeMap<Outcome, usize>> = BTreeMap::new();
+    let mut proven_count = 0;
+    for name in common::fixture_names() {
+        if !has_template(&name) {
+            continue;
+        }
+        for f in proven(&name, Vec::new()) {
+            let Some(w) = &f.witness else {
+                continue;
+            };
+            *tally
+                .entry(f.rule)
+                .or_default()
+                .entry(w.outcome)
+                .or_default() += 1;
+            let describe = || {
+                format!(
+                    "{name}: [{}] {} is {}\n{}\n    baseline: {:?}\n    current: {:?}",
+                    f.rule,
+                    f.path,
+                    w.outcome.as_str(),
+                    w.code.as_deref().unwrap_or(""),
+                    w.baseline,
+                    w.current
+                )
+            };
+            match w.outcome {
+                Outcome::Proven => {
+                    proven_count += 1;
+                    assert_eq!(w.baseline.as_deref(), Some("compiles"));
+                    assert!(
+                        w.current.as_deref().is_some_and(|c| c.starts_with("error")),
+                        "{}",
+                        describe()
+                    );
+                }
+                Outcome::NoTemplate => {}
+                Outcome::TemplateBug | Outcome::Unchecked => problems.push(describe()),
+                Outcome::Disproven if f.rule == name => problems.push(describe()),
+                Outcome::Disproven => {}
+            }
+        }
+    }
+    eprintln!("witness outcomes by rule: {tally:#?}");
+    assert!(proven_count > 20, "only {proven_count} findings proven");
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// A finding the change does not support (the function only renamed its parameters) is
+/// disproven, stops counting, and the real findings beside it stay proven.
+#[test]
+fn a_false_finding_is_disproven() {
+    let rule = semgate::rules::find("fn-param-count-changed").unwrap();
+    let false_alarm = Finding::new(
+        rule,
+        "fn_param_count_changed::resize",
+        "function `fn_param_count_changed::resize` took 2 parameter(s) and now takes 3",
+    );
+    let findings = proven("fn-param-count-changed", vec![false_alarm]);
+    let resize = findings
+        .iter()
+        .find(|f| f.path == "fn_param_count_changed::resize")
+        .unwrap();
+    let w = resize.witness.as_ref().unwrap();
+    assert_eq!(w.outcome, Outcome::Disproven, "{w:#?}");
+    assert_eq!(w.current.as_deref(), Some("compiles"));
+    assert!(w.discounted && !resize.counts());
+    let connect = findings
+        .iter()
+        .find(|f| f.path == "fn_param_count_changed::connect")
+        .unwrap();
+    let w = connect.witness.as_ref().unwrap();
+    assert_eq!(w.outcome, Outcome::Proven, "{w:#?}");
+    assert!(
+        w.current.as_deref().unwrap().starts_with("error[E0061]"),
+        "{w:#?}"
+    );
+    assert_eq!(
+        semgate::bump::Change::of(&[resize.clone()]),
+        semgate::bump::Change::None
+    );
+}
+
+/// The compatible near-misses of the cross-cutting fixtures: whatever breaking findings they
+/// give, no witness is a template bug, and none of them is disproven (a disproven finding
+/// there would be a false alarm the fixture claims does not happen).
+#[test]
+fn near_misses_are_never_disproven_breaks() {
+    let mut problems = Vec::new();
+    for name in [
+        "type-param-added-impls-kept",
+        "inherent-impl-instances",
+        "type-alias-expanded",
+        "namespaces",
+        "async-equivalence",
+        "moved-and-reexported",
+        "renamed-with-alias",
+        "glob-reexport",
+    ] {
+        for f in proven(name, Vec::new()) {
+            if let Some(w) = &f.witness {
+                if matches!(
+                    w.outcome,
+                    Outcome::TemplateBug | Outcome::Disproven | Outcome::Unchecked
+                ) {
+                    problems.push(format!(
+                        "{name}: [{}] {} is {}: {:?} / {:?}\n{}",
+                        f.rule,
+                        f.path,
+                        w.outcome.as_str(),
+                        w.baseline,
+                        w.current,
+                        w.code.as_deref().unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// Only breaking findings are judged: additive and patch-level ones get no witness.
+#[test]
+fn only_breaking_findings_get_a_witness() {
+    for f in proven("struct-field-added-exhaustive", Vec::new()) {
+        assert_eq!(f.witness.is_some(), f.class == Class::Breaking, "{f:#?}");
+    }
+}
+
+/// The whole flow: `check --prove` on a git repository, its baseline exported from the release
+/// tag. The breaks are proven (the JSON report carries the witness, the human one shows it with
+/// the compiler's error), the gate still refuses, and without --prove no report says "witness".
+#[test]
+fn check_prove_end_to_end() {
+    use common::repo::{assert_exit, semgate, stdout, TestRepo};
+    let repo = TestRepo::new(
+        "e2e_prove",
+        "1.0.0",
+        "pub fn connect(host: &str) -> u32 { host.len() as u32 }\npub enum Mode { Read, Write }\n",
+    );
+    repo.tag("v1.0.0");
+    repo.write(
+        "src/lib.rs",
+        "pub fn connect(host: &str, port: u16) -> u32 { host.len() as u32 + port as u32 }\npub enum Mode { Read, Write, Append }\n",
+    );
+    repo.set_version("e2e_prove", "1.0.1");
+    repo.commit("break");
+
+    let out = semgate(&repo.dir, &["check", "--prove", "--format", "json"]);
+    assert_exit(&out, 1);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let findings = report["packages"][0]["findings"].as_array().unwrap();
+    let connect = findings
+        .iter()
+        .find(|f| f["path"] == "e2e_prove::connect")
+        .unwrap();
+    assert_eq!(connect["witness"]["outcome"], "proven", "{connect:#}");
+    assert_eq!(connect["witness"]["baseline"], "compiles");
+    assert!(connect["witness"]["current"]
+        .as_str()
+        .unwrap()
+        .starts_with("error[E0061]"));
+    assert!(connect["witness"]["code"]
+        .as_str()
+        .unwrap()
+        .contains("::e2e_prove::connect(a0)"));
+    let mode = findings
+        .iter()
+        .find(|f| f["path"] == "e2e_prove::Mode::Append")
+        .unwrap();
+    assert_eq!(mode["witness"]["outcome"], "proven", "{mode:#}");
+    assert!(mode["witness"]["current"]
+        .as_str()
+        .unwrap()
+        .starts_with("error[E0004]"));
+
+    let human = semgate(&repo.dir, &["check", "--prove"]);
+    assert_exit(&human, 1);
+    common::repo::assert_contains(
+        &stdout(&human),
+        &[
+            "= witness: proven",
+            "fn witness_",
+            "baseline: compiles",
+            "current: error[E0061]",
+        ],
+    );
+
+    let plain = semgate(&repo.dir, &["check", "--format", "json"]);
+    assert_exit(&plain, 1);
+    assert!(!stdout(&plain).contains("witness"), "{}", stdout(&plain));
+}
