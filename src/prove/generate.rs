@@ -34,7 +34,12 @@ impl Generated {
 
 /// The function text of a witness, as the report shows it.
 pub fn function(key: usize, title: &str, code: &Code) -> String {
-    let mut s = format!("// {title}\nfn witness_{key}({}) {{\n", code.params);
+    let mut s = format!("// {title}\n");
+    for a in &code.attributes {
+        s.push_str(a);
+        s.push('\n');
+    }
+    s.push_str(&format!("fn witness_{key}({}) {{\n", code.params));
     for line in code.body.lines() {
         if line.trim().is_empty() {
             s.push('\n');

@@ -72,7 +72,10 @@ pub fn witnesses(cx: &WitnessCx<'_>, findings: &mut [Finding]) -> Vec<(usize, St
                     out.push((i, generate::function(i, &title, &code)));
                     continue;
                 }
-                None => "the template cannot write this item in downstream code (a generic to instantiate, a type outside the public API or from another crate)".to_string(),
+                None => match cx.take_skip() {
+                    Some(why) => format!("no code can witness it: {why}"),
+                    None => "the template cannot write this item in downstream code (a generic to instantiate, a type outside the public API or from another crate)".to_string(),
+                },
             },
             Template::Impossible(why) => format!("no code can witness it: {why}"),
             Template::NotYet(what) => format!("no template yet ({what})"),
@@ -100,7 +103,7 @@ pub fn prove(
     place: &Place<'_>,
     policy: Policy,
 ) -> Result<Summary> {
-    let cx = WitnessCx { old, new };
+    let cx = WitnessCx::new(old, new);
     let codes = witnesses(&cx, findings);
     if !codes.is_empty() {
         let side = |dep: Result<&SideDep, &str>| -> Result<BTreeMap<usize, Compiled>> {

@@ -258,6 +258,28 @@ struct DiagSpan {
     file_name: String,
     line_start: usize,
     is_primary: bool,
+    /// for a span inside a macro's expansion: where the macro was called
+    #[serde(default)]
+    expansion: Option<Box<Expansion>>,
+}
+
+#[derive(Deserialize)]
+struct Expansion {
+    span: DiagSpan,
+}
+
+impl DiagSpan {
+    /// The line in the generated file: the span's own, or its macro call site's (`matches!`).
+    fn line_in(&self, dir: &Path) -> Option<usize> {
+        let mut span = self;
+        for _ in 0..64 {
+            if in_generated(&span.file_name, dir) {
+                return Some(span.line_start);
+            }
+            span = &span.expansion.as_ref()?.span;
+        }
+        None
+    }
 }
 
 /// The errors of a `cargo check --message-format json` run, attributed; `None` when there
@@ -296,8 +318,9 @@ fn parse(stdout: &str, generated: &Generated, dir: &Path) -> Option<Compilation>
         let witness = diag
             .spans
             .iter()
-            .find(|s| s.is_primary && in_generated(&s.file_name, dir))
-            .and_then(|s| generated.witness_at(s.line_start));
+            .filter(|s| s.is_primary)
+            .find_map(|s| s.line_in(dir))
+            .and_then(|line| generated.witness_at(line));
         match witness {
             Some(k) => {
                 attributed.entry(k).or_insert(text);

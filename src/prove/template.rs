@@ -33,6 +33,8 @@ pub enum Template {
 /// witness needs (a local type to implement a trait for) are declared in its body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Code {
+    /// attributes of the witness function (`#[target_feature(enable = "avx2")]`)
+    pub attributes: Vec<String>,
     pub params: String,
     pub body: String,
 }
@@ -40,6 +42,7 @@ pub struct Code {
 impl Code {
     pub fn new(params: impl Into<String>, body: impl Into<String>) -> Code {
         Code {
+            attributes: Vec::new(),
             params: params.into(),
             body: body.into(),
         }
@@ -56,6 +59,8 @@ impl Code {
 pub struct WitnessCx<'a> {
     pub old: &'a Api,
     pub new: &'a Api,
+    /// why the last template gave up, when it said ([`WitnessCx::skip`])
+    skipped: std::cell::Cell<Option<&'static str>>,
 }
 
 /// A function as downstream code calls it: typed parameters and the call expression.
@@ -71,6 +76,26 @@ pub struct Call {
 }
 
 impl<'a> WitnessCx<'a> {
+    pub fn new(old: &'a Api, new: &'a Api) -> WitnessCx<'a> {
+        WitnessCx {
+            old,
+            new,
+            skipped: std::cell::Cell::new(None),
+        }
+    }
+
+    /// A template's way to give up with a reason (no code can witness this finding): the
+    /// reason becomes the note of its no-template witness.
+    pub fn skip(&self, why: &'static str) -> Option<Code> {
+        self.skipped.set(Some(why));
+        None
+    }
+
+    /// The reason the last template gave, if any (cleared).
+    pub fn take_skip(&self) -> Option<&'static str> {
+        self.skipped.take()
+    }
+
     /// `::path`: a path from the crate root, immune to local names.
     pub fn abs(&self, path: &str) -> String {
         format!("::{path}")
@@ -544,7 +569,12 @@ pub fn construct(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
             format!("{expr_path} {{ {} }}", inits.join(", "))
         }
     };
-    Some(Code::new(params.join(", "), format!("let _ = {expr};")))
+    // typed: a unit struct that became a tuple struct is still a value (its constructor)
+    let ty = cx.path_of(owner.id)?;
+    Some(Code::new(
+        params.join(", "),
+        format!("let _: {ty} = {expr};"),
+    ))
 }
 
 /// The struct at `path`, or the variant at `path` and its enum.
@@ -798,7 +828,7 @@ pub fn value_as_old_type(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
         Some(ItemEnum::Static(s)) if !s.is_unsafe => {
             let ty = cx.ty(&s.type_, None)?;
             Some(Code::body(if s.is_mutable {
-                format!("let _: *const {ty} = unsafe {{ ::core::ptr::addr_of!({p}) }};")
+                format!("let _: *const {ty} = &raw const {p};")
             } else {
                 format!("let _: &{ty} = &{p};")
             }))
@@ -829,7 +859,7 @@ pub fn static_access(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
     }
     let p = cx.abs(path);
     Some(Code::body(if s.is_mutable {
-        format!("let _ = unsafe {{ ::core::ptr::addr_of_mut!({p}) }};")
+        format!("let _ = &raw mut {p};")
     } else {
         format!("let _ = &{p};")
     }))
