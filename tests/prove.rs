@@ -34,6 +34,10 @@ fn side_dep(name: &str, side: &str, role: &'static str) -> SideDep {
 
 /// The fixture's findings, judged by their witnesses.
 fn proven(name: &str, extra: Vec<Finding>) -> Vec<Finding> {
+    proven_with(name, extra, Policy::default())
+}
+
+fn proven_with(name: &str, extra: Vec<Finding>, policy: Policy) -> Vec<Finding> {
     let mut findings = common::diff_fixture(name);
     findings.extend(extra);
     let (old, new) = (common::api(name, "old"), common::api(name, "new"));
@@ -49,7 +53,7 @@ fn proven(name: &str, extra: Vec<Finding>) -> Vec<Finding> {
         Ok(&side_dep(name, "old", "baseline")),
         Ok(&side_dep(name, "new", "current")),
         &place,
-        Policy::default(),
+        policy,
     )
     .unwrap_or_else(|e| panic!("proving {name}: {e:#}"));
     findings
@@ -258,4 +262,180 @@ fn check_prove_end_to_end() {
     let plain = semgate(&repo.dir, &["check", "--format", "json"]);
     assert_exit(&plain, 1);
     assert!(!stdout(&plain).contains("witness"), "{}", stdout(&plain));
+}
+
+/// Measurement (ci/bench/prove.sh): the share of breaking findings proven, disproven, template
+/// bugs and without template over every fixture, and the wall time of proving a fixture
+/// against one `cargo check` of its crate, both from a cold target directory and warm.
+#[test]
+#[ignore = "a measurement: run by ci/bench/prove.sh"]
+fn measure_outcomes_and_cost() {
+    use std::time::{Duration, Instant};
+    let mut total: BTreeMap<Outcome, usize> = BTreeMap::new();
+    let mut by_rule: BTreeMap<&str, BTreeMap<Outcome, usize>> = BTreeMap::new();
+    let (mut prove_cold, mut prove_warm, mut check_cold, mut check_warm) = (
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+        Duration::ZERO,
+    );
+    let mut timed = 0;
+    let scratch = tempfile::tempdir().unwrap();
+    for name in common::fixture_names() {
+        if common::PENDING_RULES.contains(&name.as_str()) {
+            continue;
+        }
+        // every side must have a manifest and build; the ones that do not are not fixtures of
+        // an API change (a release check)
+        let mut findings = common::diff_fixture(&name);
+        if !findings.iter().any(|f| f.class == Class::Breaking) {
+            continue;
+        }
+        let (old, new) = (common::api(&name, "old"), common::api(&name, "new"));
+        let dir = scratch.path().join(&name);
+        let cargo = cargo;
+        let place = Place {
+            cargo: &cargo,
+            dir: dir.join("prove"),
+        };
+        let (b, c) = (
+            side_dep(&name, "old", "baseline"),
+            side_dep(&name, "new", "current"),
+        );
+        let run = |findings: &mut Vec<Finding>| {
+            let started = Instant::now();
+            prove::prove(
+                findings,
+                &old,
+                &new,
+                Ok(&b),
+                Ok(&c),
+                &place,
+                Policy::default(),
+            )
+            .unwrap();
+            started.elapsed()
+        };
+        prove_cold += run(&mut findings);
+        prove_warm += run(&mut findings.clone());
+        let check = |target: &std::path::Path| {
+            let started = Instant::now();
+            let out = cargo()
+                .args(["check", "--quiet", "--manifest-path"])
+                .arg(
+                    common::root()
+                        .join("fixtures")
+                        .join(&name)
+                        .join("new/Cargo.toml"),
+                )
+                .arg("--target-dir")
+                .arg(target)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{name}: cargo check failed");
+            started.elapsed()
+        };
+        check_cold += check(&dir.join("check"));
+        check_warm += check(&dir.join("check"));
+        timed += 1;
+        for f in &findings {
+            if let Some(w) = &f.witness {
+                *total.entry(w.outcome).or_default() += 1;
+                *by_rule
+                    .entry(f.rule)
+                    .or_default()
+                    .entry(w.outcome)
+                    .or_default() += 1;
+            }
+        }
+    }
+    let all: usize = total.values().sum();
+    println!("breaking findings over the fixture suite: {all}");
+    for (outcome, n) in &total {
+        println!(
+            "  {:<13} {n:>4}  {:>5.1}%",
+            outcome.as_str(),
+            100.0 * *n as f64 / all.max(1) as f64
+        );
+    }
+    println!("by rule:");
+    for (rule, outcomes) in &by_rule {
+        let parts: Vec<String> = outcomes
+            .iter()
+            .map(|(o, n)| format!("{n} {}", o.as_str()))
+            .collect();
+        println!("  {rule:<34} {}", parts.join(", "));
+    }
+    let per = |d: Duration| d.as_secs_f64() / timed.max(1) as f64;
+    println!("{timed} fixtures with breaking findings, per fixture:");
+    println!(
+        "  prove (2 sides): cold {:.2}s, warm {:.2}s",
+        per(prove_cold),
+        per(prove_warm)
+    );
+    println!(
+        "  one cargo check: cold {:.2}s, warm {:.2}s",
+        per(check_cold),
+        per(check_warm)
+    );
+    println!(
+        "  ratio prove / cargo check: cold {:.1}x, warm {:.1}x",
+        prove_cold.as_secs_f64() / check_cold.as_secs_f64(),
+        prove_warm.as_secs_f64() / check_warm.as_secs_f64()
+    );
+}
+
+/// The probes: a field `&'a T` that became `Cell<&'a T>` makes `Slot` invariant in `'a` and
+/// `T` (both covariance probes fail on the current side), `Kept` stays covariant; an async fn
+/// holding an `Rc` across an `.await` and an `impl Iterator` capturing one lose `Send` and
+/// `Sync`, the async fn that drops it first does not.
+#[test]
+fn probes_find_lost_variance_and_auto_traits() {
+    // (a `Cell` also costs `Sync` and `RefUnwindSafe`, which the diff sees: auto-trait-lost)
+    let findings: Vec<Finding> = proven("variance-changed", Vec::new())
+        .into_iter()
+        .filter(|f| f.rule == "variance-changed")
+        .collect();
+    let mut found: Vec<(String, String)> = findings
+        .iter()
+        .map(|f| (f.rule.to_string(), f.message.clone()))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "variance-changed".to_string(),
+                "`variance_changed::Slot` is no longer covariant in `'a`: a `::variance_changed::Slot<'a, ()>` no longer converts to a `::variance_changed::Slot<'b, ()>`".to_string()
+            ),
+            (
+                "variance-changed".to_string(),
+                "`variance_changed::Slot` is no longer covariant in `T`: a `::variance_changed::Slot<'c, &'a ()>` no longer converts to a `::variance_changed::Slot<'c, &'b ()>`".to_string()
+            ),
+        ],
+        "{findings:#?}"
+    );
+    for f in &findings {
+        let w = f.witness.as_ref().unwrap();
+        assert_eq!(w.outcome, Outcome::Proven);
+        assert!(w.code.as_deref().unwrap().contains("fn co<'a: 'b, 'b, 'c>"));
+    }
+
+    let findings = proven("auto-trait-lost-opaque", Vec::new());
+    let mut found: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "the `impl Trait` returned by `auto_trait_lost_opaque::ids` is no longer `Send`",
+            "the `impl Trait` returned by `auto_trait_lost_opaque::ids` is no longer `Sync`",
+            "the future returned by `auto_trait_lost_opaque::fetch` is no longer `Send`",
+            "the future returned by `auto_trait_lost_opaque::fetch` is no longer `Sync`",
+        ],
+        "{findings:#?}"
+    );
+    assert!(findings
+        .iter()
+        .all(|f| f.rule == "auto-trait-lost"
+            && f.witness.as_ref().unwrap().outcome == Outcome::Proven));
 }

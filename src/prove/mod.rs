@@ -11,6 +11,7 @@
 
 pub mod generate;
 pub mod outcome;
+pub mod probe;
 pub mod run;
 pub mod sides;
 pub mod template;
@@ -36,7 +37,12 @@ pub struct Policy {
 /// Counts of outcomes, for progress and measurements.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Summary {
+    /// findings by the outcome of their witness (probe findings are proven)
     pub by_outcome: BTreeMap<Outcome, usize>,
+    /// probes compiled
+    pub probes: usize,
+    /// findings the probes added
+    pub probe_findings: usize,
 }
 
 impl Summary {
@@ -46,11 +52,18 @@ impl Summary {
             .iter()
             .map(|(o, n)| format!("{n} {}", o.as_str()))
             .collect();
-        if parts.is_empty() {
+        let mut text = if parts.is_empty() {
             "no breaking finding to prove".to_string()
         } else {
             parts.join(", ")
+        };
+        if self.probes > 0 {
+            text.push_str(&format!(
+                "; {} probe(s), {} finding(s) from them",
+                self.probes, self.probe_findings
+            ));
         }
+        text
     }
 }
 
@@ -92,10 +105,12 @@ pub fn witnesses(cx: &WitnessCx<'_>, findings: &mut [Finding]) -> Vec<(usize, St
     out
 }
 
-/// Judges every breaking finding by its witness. A side given as `Err(why)` (a bare rustdoc
-/// JSON file) cannot be compiled against: its witnesses are unchecked.
+/// Judges every breaking finding by its witness, and runs the probes (see [`probe`]): a probe
+/// that compiles against the baseline and fails against the current side adds a proven finding.
+/// A side given as `Err(why)` (a bare rustdoc JSON file) cannot be compiled against: its
+/// witnesses are unchecked.
 pub fn prove(
-    findings: &mut [Finding],
+    findings: &mut Vec<Finding>,
     old: &Api,
     new: &Api,
     baseline: Result<&SideDep, &str>,
@@ -104,7 +119,18 @@ pub fn prove(
     policy: Policy,
 ) -> Result<Summary> {
     let cx = WitnessCx::new(old, new);
-    let codes = witnesses(&cx, findings);
+    let mut codes = witnesses(&cx, findings);
+    let probes = probe::probes(&cx);
+    let first_probe = findings.len();
+    for (j, p) in probes.iter().enumerate() {
+        let key = first_probe + j;
+        let title = format!("probe {}: {}", p.rule, p.path);
+        codes.push((key, generate::function(key, &title, &p.code)));
+    }
+    let mut summary = Summary {
+        probes: probes.len(),
+        ..Summary::default()
+    };
     if !codes.is_empty() {
         let side = |dep: Result<&SideDep, &str>| -> Result<BTreeMap<usize, Compiled>> {
             match dep {
@@ -117,20 +143,59 @@ pub fn prove(
         };
         let (b, c) = rayon::join(|| side(baseline), || side(current));
         let (b, c) = (b?, c?);
+        let unknown = || Compiled::Unknown("not compiled".into());
+        let mut added = Vec::new();
         for (k, text) in &codes {
-            let unknown = || Compiled::Unknown("not compiled".into());
             let on_baseline = b.get(k).cloned().unwrap_or_else(unknown);
             let on_current = c.get(k).cloned().unwrap_or_else(unknown);
-            findings[*k].witness = Some(judge(text, &on_baseline, &on_current, policy));
+            let witness = judge(text, &on_baseline, &on_current, policy);
+            if *k < first_probe {
+                findings[*k].witness = Some(witness);
+                continue;
+            }
+            let p = &probes[*k - first_probe];
+            if witness.outcome != Outcome::Proven {
+                continue;
+            }
+            let Some(rule) = rules::find(p.rule) else {
+                continue;
+            };
+            let mut f = Finding::new(rule, &p.path, &p.message);
+            if let Some(item) = old.item(p.old) {
+                f = f.old_span(item);
+            }
+            if let Some(item) = new.item(p.new) {
+                f = f.new_span(item);
+            }
+            f.witness = Some(witness);
+            added.push(f);
+        }
+        for f in added {
+            let duplicate = findings
+                .iter()
+                .any(|g| g.rule == f.rule && g.path == f.path && g.message == f.message);
+            if !duplicate {
+                summary.probe_findings += 1;
+                findings.push(f);
+            }
         }
     }
-    let mut summary = Summary::default();
     for f in findings.iter() {
         if let Some(w) = &f.witness {
             *summary.by_outcome.entry(w.outcome).or_default() += 1;
         }
     }
     Ok(summary)
+}
+
+/// Whether proving has anything to compile: a breaking finding with a template, or a probe.
+pub fn has_work(old: &Api, new: &Api, findings: &[Finding]) -> bool {
+    let cx = WitnessCx::new(old, new);
+    let templated = findings.iter().any(|f| {
+        f.class == Class::Breaking
+            && rules::find(f.rule).is_some_and(|r| matches!(r.witness, Template::Code(_)))
+    });
+    templated || !probe::probes(&cx).is_empty()
 }
 
 /// A finding's witness from its two compilations.
@@ -223,11 +288,11 @@ pub struct Comparison<'a> {
 
 impl Comparison<'_> {
     /// Materialises both sides, compiles the witnesses and judges the findings.
-    pub fn run(&self, old: &Api, new: &Api, findings: &mut [Finding]) -> Result<()> {
+    pub fn run(&self, old: &Api, new: &Api, findings: &mut Vec<Finding>) -> Result<()> {
         for f in findings.iter_mut() {
             self.config.classify(f);
         }
-        if !findings.iter().any(|f| f.class == Class::Breaking) {
+        if !has_work(old, new, findings) {
             return Ok(());
         }
         let dir = self.opts.target_dir.join("prove");

@@ -152,6 +152,7 @@ registry![
     defaulted_param_added,
     static_became_const,
     const_became_static,
+    variance_changed,
 ];
 
 /// A check of `semgate check --release` (see `workspace::release_blockers`): it blocks a release
