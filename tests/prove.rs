@@ -259,9 +259,33 @@ fn check_prove_end_to_end() {
         ],
     );
 
+    let markdown = semgate(&repo.dir, &["check", "--prove", "--format", "markdown"]);
+    common::repo::assert_contains(
+        &stdout(&markdown),
+        &[
+            "<details><summary>witness: proven</summary>",
+            "```rust",
+            "- current: `error[E0061]",
+        ],
+    );
+
     let plain = semgate(&repo.dir, &["check", "--format", "json"]);
     assert_exit(&plain, 1);
     assert!(!stdout(&plain).contains("witness"), "{}", stdout(&plain));
+
+    // the configuration key does what the flag does
+    let manifest = repo.read("Cargo.toml");
+    repo.write(
+        "Cargo.toml",
+        &format!("{manifest}\n[package.metadata.semgate]\nprove = true\n"),
+    );
+    let configured = semgate(&repo.dir, &["check", "--format", "json"]);
+    assert_exit(&configured, 1);
+    assert!(
+        stdout(&configured).contains("\"outcome\": \"proven\""),
+        "{}",
+        stdout(&configured)
+    );
 }
 
 /// Measurement (ci/bench/prove.sh): the share of breaking findings proven, disproven, template

@@ -293,9 +293,11 @@ impl Comparison<'_> {
             self.config.classify(f);
         }
         if !has_work(old, new, findings) {
+            // nothing to compile: the breaking findings still say why they have no witness
+            witnesses(&WitnessCx::new(old, new), findings);
             return Ok(());
         }
-        let dir = self.opts.target_dir.join("prove");
+        let dir = std::path::absolute(self.opts.target_dir.join("prove"))?;
         let tc = self.ctx.toolchain(self.opts.toolchain.as_deref())?;
         let cargo = move || tc.cargo();
         let place = Place {

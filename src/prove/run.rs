@@ -63,6 +63,14 @@ pub fn check_side(
     witnesses: &[(usize, String)],
     place: &Place<'_>,
 ) -> Result<BTreeMap<usize, Compiled>> {
+    // cargo runs in the scratch crate: a relative target directory would land inside it, and
+    // go with it
+    let absolute = Place {
+        cargo: place.cargo,
+        dir: std::path::absolute(&place.dir)
+            .with_context(|| format!("invalid directory {}", place.dir.display()))?,
+    };
+    let place = &absolute;
     let mut results = BTreeMap::new();
     let mut pending: Vec<(usize, &str)> = witnesses.iter().map(|(k, t)| (*k, t.as_str())).collect();
     for _ in 0..MAX_ROUNDS {

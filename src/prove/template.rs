@@ -953,3 +953,67 @@ pub fn auto_trait_path(name: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+/// A witness that coerces the function at `path` to a function pointer of its old ABI,
+/// safety and types (so a changed ABI, like a changed signature, no longer coerces).
+pub fn fn_pointer(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (item, self_ty) = match cx.item(path, Some(Namespace::Value)) {
+        Some(
+            item @ Item {
+                inner: ItemEnum::Function(_),
+                ..
+            },
+        ) => (item, None),
+        _ => {
+            let (parent, member) = cx.member(path)?;
+            if matches!(parent.inner, ItemEnum::Trait(_)) || !cx.plain_type(parent) {
+                return None;
+            }
+            (member, Some(cx.path_of(parent.id)?))
+        }
+    };
+    let ItemEnum::Function(f) = &item.inner else {
+        return None;
+    };
+    if !only_lifetimes(&f.generics) || f.header.is_async {
+        return None;
+    }
+    let mut inputs = Vec::new();
+    for (_, ty) in &f.sig.inputs {
+        inputs.push(cx.ty(ty, self_ty.as_deref())?);
+    }
+    let output = match &f.sig.output {
+        Some(o) => format!(" -> {}", cx.ty(o, self_ty.as_deref())?),
+        None => String::new(),
+    };
+    let unsafety = if f.header.is_unsafe { "unsafe " } else { "" };
+    let abi = abi_name(&f.header.abi)
+        .map(|a| format!("extern \"{a}\" "))
+        .unwrap_or_default();
+    Some(Code::body(format!(
+        "let _: {unsafety}{abi}fn({}){output} = {};",
+        inputs.join(", "),
+        cx.abs(path)
+    )))
+}
+
+/// A witness that the variant at `path` still casts to its old discriminant, checked at compile
+/// time: `const _: () = assert!(E::V as i128 == 5);` (fieldless, exhaustive enums only).
+pub fn discriminant(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (variant, owner) = struct_or_variant(cx, path)?;
+    if !cx.plain_type(owner)
+        || crate::api::model::is_non_exhaustive(owner)
+        || !crate::rules::support::is_unit_only(owner, cx.old)
+    {
+        return None;
+    }
+    let name = variant.name.as_deref()?;
+    let value = crate::rules::support::discriminants(cx.old, owner)
+        .into_iter()
+        .find(|d| d.name == name)?
+        .value?;
+    let ty = cx.path_of(owner.id)?;
+    Some(Code::body(format!(
+        "const _: () = assert!({ty}::{name} as i128 == {value});"
+    )))
+}

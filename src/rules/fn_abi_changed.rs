@@ -1,6 +1,7 @@
 //! fn-abi-changed: a function's `extern "ABI"` or unwind-ness changed.
 
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::signature::abi_text;
 use crate::diff::{DiffCx, Finding};
 
@@ -17,7 +18,7 @@ unwinding may cross it.",
     example_after: "pub extern \"C-unwind\" fn callback(x: i32)",
     fix: "keep the ABI; add a new function with the other one",
     check,
-    witness: Template::NotYet("coerce the function to a fn pointer with the old ABI and types"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -45,4 +46,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: coerce the function to a function pointer of its old ABI and types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::fn_pointer(cx, &f.path)
 }
