@@ -149,7 +149,7 @@ fn a_false_finding_is_disproven() {
         "{w:#?}"
     );
     assert_eq!(
-        semgate::bump::Change::of(&[resize.clone()]),
+        semgate::bump::Change::of(std::slice::from_ref(resize)),
         semgate::bump::Change::None
     );
 }

@@ -516,7 +516,7 @@ impl<'a> Prover<'a> {
         baseline: &'a Side,
         current: &'a Side,
     ) -> Option<crate::prove::Comparison<'a>> {
-        on.then(|| crate::prove::Comparison {
+        on.then_some(crate::prove::Comparison {
             ctx: self.ctx,
             opts: self.opts,
             baseline: (self.sources.0, baseline.manifest.as_ref()),

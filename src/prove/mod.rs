@@ -233,41 +233,6 @@ pub fn judge(code: &str, baseline: &Compiled, current: &Compiled, policy: Policy
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_template_that_fails_on_the_baseline_is_a_template_bug_and_still_counts() {
-        let bug = Compiled::Error("error[E0425]: cannot find function `nope`".into());
-        let w = judge("fn witness_0() {}", &bug, &bug, Policy::default());
-        assert_eq!(w.outcome, Outcome::TemplateBug);
-        assert!(!w.discounted);
-        assert!(w.note.unwrap().contains("template"));
-        assert_eq!(
-            w.baseline.as_deref(),
-            Some("error[E0425]: cannot find function `nope`")
-        );
-    }
-
-    #[test]
-    fn disproven_findings_stop_counting_unless_the_policy_keeps_them() {
-        let w = judge(
-            "fn witness_0() {}",
-            &Compiled::Ok,
-            &Compiled::Ok,
-            Policy::default(),
-        );
-        assert_eq!(w.outcome, Outcome::Disproven);
-        assert!(w.discounted);
-        let kept = Policy {
-            keep_disproven: true,
-        };
-        let w = judge("fn witness_0() {}", &Compiled::Ok, &Compiled::Ok, kept);
-        assert!(!w.discounted);
-    }
-}
-
 /// Everything a comparison knows that proving needs; `compare` runs it after diffing a
 /// package (findings are classified by the configuration first, so a finding the project
 /// re-classes is judged by its final class).
@@ -344,5 +309,40 @@ impl Comparison<'_> {
             ),
         );
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_template_that_fails_on_the_baseline_is_a_template_bug_and_still_counts() {
+        let bug = Compiled::Error("error[E0425]: cannot find function `nope`".into());
+        let w = judge("fn witness_0() {}", &bug, &bug, Policy::default());
+        assert_eq!(w.outcome, Outcome::TemplateBug);
+        assert!(!w.discounted);
+        assert!(w.note.unwrap().contains("template"));
+        assert_eq!(
+            w.baseline.as_deref(),
+            Some("error[E0425]: cannot find function `nope`")
+        );
+    }
+
+    #[test]
+    fn disproven_findings_stop_counting_unless_the_policy_keeps_them() {
+        let w = judge(
+            "fn witness_0() {}",
+            &Compiled::Ok,
+            &Compiled::Ok,
+            Policy::default(),
+        );
+        assert_eq!(w.outcome, Outcome::Disproven);
+        assert!(w.discounted);
+        let kept = Policy {
+            keep_disproven: true,
+        };
+        let w = judge("fn witness_0() {}", &Compiled::Ok, &Compiled::Ok, kept);
+        assert!(!w.discounted);
     }
 }

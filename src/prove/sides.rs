@@ -3,7 +3,7 @@
 //! version for registry sides. A bare rustdoc JSON file has no sources: nothing to compile
 //! against.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 
@@ -129,7 +129,7 @@ pub fn materialise(
             source: dep_source,
             features,
             default_features: !opts.no_default_features,
-            lockfile: lockfile.map(PathBuf::from),
+            lockfile,
             role: role_name,
         }),
         missing: None,
