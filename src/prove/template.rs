@@ -713,6 +713,11 @@ pub fn read_field(cx: &WitnessCx<'_>, path: &str, typed: bool) -> Option<Code> {
 /// required items (methods with bodies of `loop {}`, associated types as `()`): `None` when a
 /// required item cannot be written (a generic method, a bounded associated type, a constant).
 pub fn implement(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    implement_with(cx, path, None)
+}
+
+/// [`implement`], writing the method `also` too even when it has a default.
+fn implement_with(cx: &WitnessCx<'_>, path: &str, also: Option<&str>) -> Option<Code> {
     let item = cx.item(path, Some(Namespace::Type))?;
     let ItemEnum::Trait(t) = &item.inner else {
         return None;
@@ -735,7 +740,7 @@ pub fn implement(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
     for member in t.items.iter().filter_map(|id| cx.old.item(*id)) {
         let name = member.name.as_deref()?;
         match &member.inner {
-            ItemEnum::Function(f) if f.has_body => {}
+            ItemEnum::Function(f) if f.has_body && also != Some(name) => {}
             ItemEnum::Function(f) => items.push(method_stub(cx, name, f)?),
             ItemEnum::AssocType { type_: Some(_), .. } => {}
             ItemEnum::AssocType {
@@ -1015,5 +1020,257 @@ pub fn discriminant(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
     let ty = cx.path_of(owner.id)?;
     Some(Code::body(format!(
         "const _: () = assert!({ty}::{name} as i128 == {value});"
+    )))
+}
+
+/// A witness that uses the item at `path` the way its old kind allows: destructure a struct,
+/// match an enum, call a function, read a constant or static, bound a type by a trait, name
+/// the contents of a module, use a type alias as its target type.
+pub fn as_old_kind(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let resolved = cx.old.resolve(path);
+    let (_, target, _) = resolved.iter().next()?;
+    let Target::Item(id) = target else {
+        return None;
+    };
+    let item = cx.old.item(id)?;
+    let p = cx.abs(path);
+    match &item.inner {
+        ItemEnum::Struct(_) if cx.plain_type(item) => Some(Code::new(
+            format!("a0: &{p}"),
+            format!("let {p} {{ .. }} = a0;"),
+        )),
+        ItemEnum::Enum(_) => exhaustive_match(cx, path),
+        ItemEnum::Function(_) => call(cx, path),
+        ItemEnum::Constant { .. } => value_as_old_type(cx, path),
+        ItemEnum::Static(_) => static_access(cx, path),
+        ItemEnum::Trait(t) if t.generics.params.is_empty() => {
+            Some(Code::body(format!("fn uses<T: ?Sized + {p}>() {{}}")))
+        }
+        ItemEnum::Module(_) => Some(Code::body(format!("use {p}::*;"))),
+        ItemEnum::TypeAlias(_) => alias_target(cx, path),
+        _ => None,
+    }
+}
+
+/// A witness that relies on the trait at `path` implying each of its old supertraits.
+pub fn supertraits_implied(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
+    if !t.generics.params.is_empty() {
+        return None;
+    }
+    let mut needs = Vec::new();
+    for bound in &t.bounds {
+        match bound {
+            GenericBound::TraitBound {
+                trait_,
+                generic_params,
+                ..
+            } if generic_params.is_empty() => {
+                let mut s = String::new();
+                cx.write_path(&mut s, trait_, None, 0)?;
+                needs.push(s);
+            }
+            GenericBound::Outlives(_) => {}
+            _ => return None,
+        }
+    }
+    if needs.is_empty() {
+        return None;
+    }
+    let tr = cx.path_of(item.id)?;
+    let mut body = format!("fn uses<T: ?Sized + {tr}>() {{\n");
+    for (i, n) in needs.iter().enumerate() {
+        body.push_str(&format!(
+            "    fn needs{i}<U: ?Sized + {n}>() {{}}\n    needs{i}::<T>();\n"
+        ));
+    }
+    body.push('}');
+    Some(Code::body(body))
+}
+
+/// A witness that implements the trait that owns the method at `path` for a local type,
+/// writing that method with its old signature even when it has a default.
+pub fn implement_method(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (trait_path, name) = path.rsplit_once("::")?;
+    implement_with(cx, trait_path, Some(name))
+}
+
+/// A witness that awaits the old async function's future as its old output type, or keeps a
+/// plain function's result as its old return type (a function that became async returns a
+/// future instead).
+pub fn async_use(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx
+        .item(path, Some(Namespace::Value))
+        .or_else(|| cx.member(path).map(|(_, m)| m))?;
+    let ItemEnum::Function(f) = &item.inner else {
+        return None;
+    };
+    if !f.header.is_async {
+        return call_returning(cx, path);
+    }
+    let c = cx.call(path)?;
+    // the output typed: a future whose output changed is a break too
+    let out = if c.returns_unit {
+        "()".to_string()
+    } else {
+        c.output?
+    };
+    Some(Code::new(
+        c.params,
+        format!(
+            "let _ = async move {{\n    let _: {out} = {}.await;\n}};",
+            c.expr
+        ),
+    ))
+}
+
+/// A witness that uses the constant at `path` as a pattern (primitive types only, whose
+/// constants are always usable as patterns).
+pub fn const_pattern(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let ItemEnum::Constant { type_, .. } = &cx.item(path, Some(Namespace::Value))?.inner else {
+        return None;
+    };
+    let primitive = match type_ {
+        Type::Primitive(p) => !matches!(p.as_str(), "f32" | "f64" | "never"),
+        Type::BorrowedRef { type_, .. } => matches!(&**type_, Type::Primitive(p) if p == "str"),
+        _ => false,
+    };
+    if !primitive {
+        return None;
+    }
+    let ty = cx.ty(type_, None)?;
+    let p = cx.abs(path);
+    Some(Code::new(
+        format!("a0: {ty}"),
+        format!("match a0 {{\n    {p} => {{}}\n    _ => {{}}\n}}"),
+    ))
+}
+
+/// A witness that takes the address of the static at `path` (a constant has none).
+pub fn static_address(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let ItemEnum::Static(s) = &cx.item(path, Some(Namespace::Value))?.inner else {
+        return None;
+    };
+    if s.is_unsafe {
+        return None;
+    }
+    Some(Code::body(format!("let _ = &raw const {};", cx.abs(path))))
+}
+
+/// A witness that borrows the (extern) static at `path` outside an `unsafe` block.
+pub fn safe_static(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let ItemEnum::Static(s) = &cx.item(path, Some(Namespace::Value))?.inner else {
+        return None;
+    };
+    if s.is_unsafe || s.is_mutable {
+        return None;
+    }
+    Some(Code::body(format!("let _ = &{};", cx.abs(path))))
+}
+
+/// A witness that instantiates a generic requiring `Sized` with the type at `path`.
+pub fn sized(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    if !cx.plain_type(item) {
+        return None;
+    }
+    let ty = cx.path_of(item.id)?;
+    Some(Code::body(format!("fn is<T>() {{}}\nis::<{ty}>();")))
+}
+
+/// Distinct concrete types for unbounded type parameters.
+const FILLERS: &[&str] = &[
+    "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "bool", "char",
+];
+
+/// The old generic arguments of an item whose parameters are all lifetimes or unbounded type
+/// parameters: `'static` for lifetimes, a distinct primitive for each type. `None` otherwise,
+/// or when the current side declares as many of each kind (a reorder, which naming the type
+/// does not witness).
+fn old_arguments(cx: &WitnessCx<'_>, path: &str, old: &Generics) -> Option<String> {
+    let kinds = |g: &Generics| -> Option<(usize, usize)> {
+        if !g.where_predicates.is_empty() {
+            return None;
+        }
+        let mut counts = (0, 0);
+        for p in &g.params {
+            match &p.kind {
+                GenericParamDefKind::Lifetime { .. } => counts.0 += 1,
+                GenericParamDefKind::Type {
+                    bounds,
+                    is_synthetic: false,
+                    ..
+                } if bounds.is_empty() => counts.1 += 1,
+                _ => return None,
+            }
+        }
+        Some(counts)
+    };
+    let old_counts = kinds(old)?;
+    let new_item = match cx.new.resolve(path).get(Namespace::Type) {
+        Some((Target::Item(id), _)) => cx.new.item(id),
+        _ => None,
+    };
+    let new_generics = new_item.and_then(|i| match &i.inner {
+        ItemEnum::Struct(s) => Some(&s.generics),
+        ItemEnum::Enum(e) => Some(&e.generics),
+        ItemEnum::Union(u) => Some(&u.generics),
+        ItemEnum::Trait(t) => Some(&t.generics),
+        _ => None,
+    });
+    let new_params = new_generics.map(|g| {
+        g.params.iter().fold((0, 0), |(l, t), p| match p.kind {
+            GenericParamDefKind::Lifetime { .. } => (l + 1, t),
+            _ => (l, t + 1),
+        })
+    });
+    if new_params == Some(old_counts) {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut next = 0;
+    for p in &old.params {
+        if matches!(p.kind, GenericParamDefKind::Lifetime { .. }) {
+            args.push("'static".to_string());
+        } else {
+            args.push(FILLERS.get(next)?.to_string());
+            next += 1;
+        }
+    }
+    Some(if args.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", args.join(", "))
+    })
+}
+
+/// A witness that names the type at `path` with its old generic arguments, in a local struct's
+/// field (where no lifetime or argument may be left out).
+pub fn type_with_old_arguments(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let generics = match &item.inner {
+        ItemEnum::Struct(s) => &s.generics,
+        ItemEnum::Enum(e) => &e.generics,
+        ItemEnum::Union(u) => &u.generics,
+        _ => return None,
+    };
+    let args = old_arguments(cx, path, generics)?;
+    let ty = cx.path_of(item.id)?;
+    Some(Code::body(format!("struct Holder({ty}{args});")))
+}
+
+/// A witness that bounds a type by the trait at `path` with its old generic arguments.
+pub fn trait_with_old_arguments(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let ItemEnum::Trait(t) = &item.inner else {
+        return None;
+    };
+    let args = old_arguments(cx, path, &t.generics)?;
+    let tr = cx.path_of(item.id)?;
+    Some(Code::body(format!(
+        "fn uses<T: ?Sized + {tr}{args}>() {{}}"
     )))
 }

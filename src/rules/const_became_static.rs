@@ -3,6 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +19,7 @@ be used in any of these, so code that did stops compiling.",
     example_after: "pub static LIMIT: usize = 64;",
     fix: "keep the const; add a static beside it if an address is needed",
     check,
-    witness: Template::NotYet("use the constant in a pattern or a const context"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +40,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: use the constant as a pattern.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::const_pattern(cx, &f.path)
 }

@@ -3,6 +3,7 @@
 use rustdoc_types::ItemEnum;
 
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -18,7 +19,7 @@ is declared unsafe again, every safe read stops compiling.",
     example_after: "unsafe extern \"C\" { pub static VERSION: u32; }",
     fix: "keep the static declared `safe`",
     check,
-    witness: Template::NotYet("read the static outside an unsafe block"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -37,4 +38,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static outside an `unsafe` block.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::safe_static(cx, &f.path)
 }

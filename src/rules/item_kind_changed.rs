@@ -4,6 +4,7 @@ use rustdoc_types::ItemEnum;
 
 use super::support::noun;
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +20,7 @@ the same path names an item of another kind.",
     example_after: "pub enum Mode { Fast, Slow }",
     fix: "keep the old item under its name and introduce the new one under a new name",
     check,
-    witness: Template::NotYet("use the item the way its old kind allows (construct a struct, call a function)"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -55,4 +56,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 fn article(noun: &str) -> String {
     let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+/// The witness: use the item the way its old kind allows (destructure a struct, match an enum, call a function, bound by a trait).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::as_old_kind(cx, &f.path)
 }

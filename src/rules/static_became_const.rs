@@ -3,6 +3,7 @@
 use rustdoc_types::{Item, ItemEnum, Type};
 
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_type;
 use crate::api::Api;
 use crate::diff::{DiffCx, Finding};
@@ -23,7 +24,7 @@ by default.",
     example_after: "pub const LIMIT: usize = 64;",
     fix: "keep the static if users may take its address or share its state",
     check,
-    witness: Template::NotYet("take the static's address with addr_of!"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -167,4 +168,9 @@ fn fields_of<'a>(api: &'a Api, item: &'a Item) -> Vec<&'a Type> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The witness: take the static's address.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::static_address(cx, &f.path)
 }

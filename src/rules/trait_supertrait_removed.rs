@@ -4,6 +4,7 @@ use rustdoc_types::ItemEnum;
 
 use super::support::supertrait_changes;
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -23,7 +24,7 @@ that downstream crates could never name is not reported.",
     example_after: "pub trait Entity: Debug { fn id(&self) -> u64; }",
     fix: "keep the supertrait",
     check,
-    witness: Template::NotYet("rely on the supertrait through a bound on the trait"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -53,4 +54,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: rely on `T: Trait` implying each old supertrait.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::supertraits_implied(cx, &f.path)
 }

@@ -4,6 +4,7 @@ use rustdoc_types::{Item, ItemEnum};
 
 use super::support::{compare_params, noun, reordered_params, type_generics, ParamChanges};
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::api::model::{Namespace, Target};
 use crate::diff::{DiffCx, Finding, Pair};
 
@@ -21,7 +22,7 @@ old uses pick the default. Renaming a parameter is not a change.",
     example_after: "pub struct Wrapper<T, M> { value: T, meta: PhantomData<M> }",
     fix: "give the new parameter a default (`M = ()`), or add a new type",
     check,
-    witness: Template::NotYet("name the type with the old number of generic arguments"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -100,4 +101,9 @@ fn named_item<'a>(cx: &DiffCx<'a>, pair: &Pair<'a>) -> &'a Item {
         }
     }
     pair.new
+}
+
+/// The witness: name the type with its old generic arguments in a struct field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::type_with_old_arguments(cx, &f.path)
 }
