@@ -13,7 +13,13 @@ pub struct Placed {
     pub key: usize,
     /// first and last line of the function, 1-based, inclusive
     pub lines: (usize, usize),
+    /// the lines marked [`FOCUS`], when the witness has some: only an error there judges it
+    pub focus: Vec<usize>,
 }
+
+/// The end-of-line mark of the lines a witness is about, when it uses more than its finding's
+/// item (a trait implemented for one method's sake): errors elsewhere in it prove nothing.
+pub const FOCUS: &str = "// <- this finding";
 
 /// The source of `src/lib.rs` and where each witness is.
 #[derive(Debug, Clone)]
@@ -23,12 +29,13 @@ pub struct Generated {
 }
 
 impl Generated {
-    /// The witness whose function contains `line`.
-    pub fn witness_at(&self, line: usize) -> Option<usize> {
+    /// The witness whose function contains `line`, and whether the line is one the witness is
+    /// about (its focus, or anywhere in it when it has none).
+    pub fn witness_at(&self, line: usize) -> Option<(usize, bool)> {
         self.placed
             .iter()
             .find(|p| p.lines.0 <= line && line <= p.lines.1)
-            .map(|p| p.key)
+            .map(|p| (p.key, p.focus.is_empty() || p.focus.contains(&line)))
     }
 }
 
@@ -69,9 +76,16 @@ pub fn generate(witnesses: &[(usize, &str)]) -> Generated {
             source.push('\n');
         }
         let last = source.lines().count();
+        let focus = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.trim_end().ends_with(FOCUS))
+            .map(|(i, _)| first + i)
+            .collect();
         placed.push(Placed {
             key: *key,
             lines: (first, last),
+            focus,
         });
     }
     Generated { source, placed }
@@ -91,8 +105,20 @@ mod tests {
         assert_eq!(lines[first - 1], "// x");
         assert_eq!(lines[first], "fn witness_7(a0: u8) {");
         assert_eq!(lines[last - 1], "}");
-        assert_eq!(g.witness_at(first + 2), Some(7));
-        assert_eq!(g.witness_at(g.placed[0].lines.0 + 1), Some(0));
+        assert_eq!(g.witness_at(first + 2), Some((7, true)));
+        assert_eq!(g.witness_at(g.placed[0].lines.0 + 1), Some((0, true)));
         assert_eq!(g.witness_at(1), None);
+        let c = function(
+            2,
+            "t",
+            &Code::body(format!(
+                "struct L;\nimpl T for L {{\n    fn m(&self) {{ {FOCUS}\n    }}\n}}"
+            )),
+        );
+        let g = generate(&[(2, &c)]);
+        let (first, _) = g.placed[0].lines;
+        assert_eq!(g.placed[0].focus, vec![first + 4]);
+        assert_eq!(g.witness_at(first + 3), Some((2, false)));
+        assert_eq!(g.witness_at(first + 4), Some((2, true)));
     }
 }

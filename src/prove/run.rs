@@ -106,9 +106,7 @@ pub fn check_side(
                     pending.clear();
                     break;
                 }
-                for (k, e) in attributed {
-                    results.insert(k, Compiled::Error(e));
-                }
+                results.extend(attributed);
                 pending.retain(|(k, _)| !results.contains_key(k));
             }
         }
@@ -128,8 +126,9 @@ pub fn check_side(
 enum Compilation {
     Success,
     Failed {
-        /// the first error in each witness, by key
-        attributed: BTreeMap<usize, String>,
+        /// each witness with an error: the first error in the lines it is about, or unknown
+        /// when its errors are all elsewhere in it
+        attributed: BTreeMap<usize, Compiled>,
         other: Stray,
     },
 }
@@ -294,6 +293,8 @@ impl DiagSpan {
 /// were none.
 fn parse(stdout: &str, generated: &Generated, dir: &Path) -> Option<Compilation> {
     let mut attributed: BTreeMap<usize, String> = BTreeMap::new();
+    // errors in a witness but outside the lines it is about
+    let mut unfocused: BTreeMap<usize, String> = BTreeMap::new();
     let mut other = Stray::default();
     let mut any = false;
     for line in stdout.lines() {
@@ -330,8 +331,11 @@ fn parse(stdout: &str, generated: &Generated, dir: &Path) -> Option<Compilation>
             .find_map(|s| s.line_in(dir))
             .and_then(|line| generated.witness_at(line));
         match witness {
-            Some(k) => {
+            Some((k, true)) => {
                 attributed.entry(k).or_insert(text);
+            }
+            Some((k, false)) => {
+                unfocused.entry(k).or_insert(text);
             }
             None => {
                 other
@@ -340,7 +344,21 @@ fn parse(stdout: &str, generated: &Generated, dir: &Path) -> Option<Compilation>
             }
         }
     }
-    any.then_some(Compilation::Failed { attributed, other })
+    let mut judged: BTreeMap<usize, Compiled> = attributed
+        .into_iter()
+        .map(|(k, e)| (k, Compiled::Error(e)))
+        .collect();
+    for (k, text) in unfocused {
+        judged.entry(k).or_insert_with(|| {
+            Compiled::Unknown(format!(
+                "an error elsewhere in the witness than the lines it is about: {text}"
+            ))
+        });
+    }
+    any.then_some(Compilation::Failed {
+        attributed: judged,
+        other,
+    })
 }
 
 /// Whether a span's file is the generated `src/lib.rs` (cargo reports it relative to the
@@ -398,8 +416,10 @@ mod tests {
             panic!("an error was reported");
         };
         assert_eq!(
-            attributed.get(&3).map(String::as_str),
-            Some("error[E0061]: this function takes 2 arguments but 1 argument was supplied"),
+            attributed.get(&3),
+            Some(&Compiled::Error(
+                "error[E0061]: this function takes 2 arguments but 1 argument was supplied".into()
+            )),
             "the first error in the witness"
         );
         assert!(other.dependency.is_none() && other.stray.is_none());

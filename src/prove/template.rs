@@ -725,22 +725,38 @@ fn implement_with(cx: &WitnessCx<'_>, path: &str, also: Option<&str>) -> Option<
     if !t.generics.params.is_empty() || !t.generics.where_predicates.is_empty() {
         return None;
     }
-    let plain_supers = t.bounds.iter().all(|b| match b {
-        GenericBound::TraitBound { trait_, .. } => matches!(
-            trait_.path.rsplit("::").next(),
-            Some("Sized" | "Send" | "Sync" | "Unpin")
-        ),
-        GenericBound::Outlives(_) => true,
-        GenericBound::Use(_) => false,
-    });
-    if !plain_supers {
-        return None;
+    // supertraits a local unit struct has, or derives
+    let mut derives = Vec::new();
+    for b in &t.bounds {
+        match b {
+            GenericBound::TraitBound { trait_, .. } => {
+                let std_trait = cx
+                    .path_of(trait_.id)
+                    .is_some_and(|p| p.starts_with("::std::"));
+                match trait_.path.rsplit("::").next() {
+                    Some("Sized" | "Send" | "Sync" | "Unpin") => {}
+                    Some(
+                        d @ ("Debug" | "Clone" | "Copy" | "Default" | "PartialEq" | "Eq" | "Hash"
+                        | "PartialOrd" | "Ord"),
+                    ) if std_trait && trait_.args.is_none() => derives.push(d),
+                    _ => return None,
+                }
+            }
+            GenericBound::Outlives(_) => {}
+            GenericBound::Use(_) => return None,
+        }
     }
     let mut items = Vec::new();
     for member in t.items.iter().filter_map(|id| cx.old.item(*id)) {
         let name = member.name.as_deref()?;
         match &member.inner {
             ItemEnum::Function(f) if f.has_body && also != Some(name) => {}
+            ItemEnum::Function(f) if also == Some(name) => {
+                // the method the finding is about: only an error on its signature counts
+                let stub = method_stub(cx, name, f)?;
+                let (head, rest) = stub.split_once('\n')?;
+                items.push(format!("{head} {}\n{rest}", super::generate::FOCUS));
+            }
             ItemEnum::Function(f) => items.push(method_stub(cx, name, f)?),
             ItemEnum::AssocType { type_: Some(_), .. } => {}
             ItemEnum::AssocType {
@@ -757,15 +773,20 @@ fn implement_with(cx: &WitnessCx<'_>, path: &str, also: Option<&str>) -> Option<
     }
     let path = cx.path_of(item.id)?;
     let unsafety = if t.is_unsafe { "unsafe " } else { "" };
+    let local = if derives.is_empty() {
+        "struct Local;".to_string()
+    } else {
+        format!("#[derive({})]\nstruct Local;", derives.join(", "))
+    };
     let body = if items.is_empty() {
-        format!("struct Local;\n{unsafety}impl {path} for Local {{}}")
+        format!("{local}\n{unsafety}impl {path} for Local {{}}")
     } else {
         let inner: Vec<String> = items
             .iter()
             .flat_map(|i| i.lines().map(|l| format!("    {l}")).collect::<Vec<_>>())
             .collect();
         format!(
-            "struct Local;\n{unsafety}impl {path} for Local {{\n{}\n}}",
+            "{local}\n{unsafety}impl {path} for Local {{\n{}\n}}",
             inner.join("\n")
         )
     };
@@ -774,7 +795,29 @@ fn implement_with(cx: &WitnessCx<'_>, path: &str, also: Option<&str>) -> Option<
 
 /// A required method, implemented with the old signature and a body that never returns.
 fn method_stub(cx: &WitnessCx<'_>, name: &str, f: &Function) -> Option<String> {
-    if !only_lifetimes(&f.generics) || f.header.is_async {
+    // lifetimes only; a `where Self: Sized` is written back
+    let self_sized = |w: &rustdoc_types::WherePredicate| {
+        matches!(
+            w,
+            rustdoc_types::WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, generic_params }
+                if g == "Self" && generic_params.is_empty() && bounds.len() == 1
+                    && matches!(&bounds[0], GenericBound::TraitBound { trait_, .. } if trait_.path.rsplit("::").next() == Some("Sized"))
+        )
+    };
+    let lifetimes_only = f
+        .generics
+        .params
+        .iter()
+        .all(|p| matches!(p.kind, GenericParamDefKind::Lifetime { .. }));
+    let mut where_clause = String::new();
+    for w in &f.generics.where_predicates {
+        match w {
+            rustdoc_types::WherePredicate::LifetimePredicate { .. } => return None,
+            w if self_sized(w) => where_clause = " where Self: Sized".to_string(),
+            _ => return None,
+        }
+    }
+    if !lifetimes_only || f.header.is_async {
         return None;
     }
     let mut params = Vec::new();
@@ -804,7 +847,7 @@ fn method_stub(cx: &WitnessCx<'_>, name: &str, f: &Function) -> Option<String> {
     };
     let unsafety = if f.header.is_unsafe { "unsafe " } else { "" };
     Some(format!(
-        "{unsafety}fn {name}({}){output} {{\n    loop {{}}\n}}",
+        "{unsafety}fn {name}({}){output}{where_clause} {{\n    loop {{}}\n}}",
         params.join(", ")
     ))
 }
