@@ -463,3 +463,37 @@ fn probes_find_lost_variance_and_auto_traits() {
         .all(|f| f.rule == "auto-trait-lost"
             && f.witness.as_ref().unwrap().outcome == Outcome::Proven));
 }
+
+/// A witness that does not compile against the baseline (here, one written wrong on purpose)
+/// is a template bug, not a proof, and its finding keeps counting; the witness beside it in the
+/// same crate is still judged on its own.
+#[test]
+fn a_witness_broken_on_the_baseline_is_a_template_bug() {
+    let name = "fn-param-count-changed";
+    let cargo = cargo;
+    let place = Place {
+        cargo: &cargo,
+        dir: common::shared_target().join("prove"),
+    };
+    let broken = semgate::prove::generate::function(
+        0,
+        "a template bug",
+        &semgate::prove::Code::body("let _: u8 = ::fn_param_count_changed::connect(\"x\");"),
+    );
+    let sound = semgate::prove::generate::function(
+        1,
+        "fn-param-count-changed: fn_param_count_changed::connect",
+        &semgate::prove::Code::new("a0: &str", "let _ = ::fn_param_count_changed::connect(a0);"),
+    );
+    let codes = vec![(0, broken.clone()), (1, sound.clone())];
+    let on = |side, role| {
+        prove::run::check_side(&side_dep(name, side, role), &codes, &place).unwrap()
+    };
+    let (baseline, current) = (on("old", "baseline"), on("new", "current"));
+    let w = prove::judge(&broken, &baseline[&0], &current[&0], Policy::default());
+    assert_eq!(w.outcome, Outcome::TemplateBug, "{w:#?}");
+    assert!(w.baseline.as_deref().unwrap().starts_with("error[E0308]"), "{w:#?}");
+    assert!(!w.discounted);
+    let w = prove::judge(&sound, &baseline[&1], &current[&1], Policy::default());
+    assert_eq!(w.outcome, Outcome::Proven, "{w:#?}");
+}
