@@ -247,6 +247,31 @@ fn check_prove_end_to_end() {
         .unwrap()
         .starts_with("error[E0004]"));
 
+    // the baseline's export is kept by commit (its builds are reused); no scratch crate is left
+    let prove_dir = common::shared_target().join("prove");
+    let tag = repo.git(&["rev-parse", "v1.0.0^{commit}"]);
+    assert!(prove_dir
+        .join("trees")
+        .join(format!("{tag}.done"))
+        .is_file());
+    assert!(prove_dir
+        .join("trees")
+        .join(&tag)
+        .join("src/lib.rs")
+        .is_file());
+    let leftovers: Vec<String> = std::fs::read_dir(&prove_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("semgate-prove-"))
+        // the other tests of this process compile in the same directory meanwhile
+        .filter(|n| {
+            std::fs::read_to_string(prove_dir.join(n).join(".semgate-owner"))
+                .is_ok_and(|pid| pid.trim() != std::process::id().to_string())
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
     let human = semgate(&repo.dir, &["check", "--prove"]);
     assert_exit(&human, 1);
     common::repo::assert_contains(
@@ -486,13 +511,15 @@ fn a_witness_broken_on_the_baseline_is_a_template_bug() {
         &semgate::prove::Code::new("a0: &str", "let _ = ::fn_param_count_changed::connect(a0);"),
     );
     let codes = vec![(0, broken.clone()), (1, sound.clone())];
-    let on = |side, role| {
-        prove::run::check_side(&side_dep(name, side, role), &codes, &place).unwrap()
-    };
+    let on =
+        |side, role| prove::run::check_side(&side_dep(name, side, role), &codes, &place).unwrap();
     let (baseline, current) = (on("old", "baseline"), on("new", "current"));
     let w = prove::judge(&broken, &baseline[&0], &current[&0], Policy::default());
     assert_eq!(w.outcome, Outcome::TemplateBug, "{w:#?}");
-    assert!(w.baseline.as_deref().unwrap().starts_with("error[E0308]"), "{w:#?}");
+    assert!(
+        w.baseline.as_deref().unwrap().starts_with("error[E0308]"),
+        "{w:#?}"
+    );
     assert!(!w.discounted);
     let w = prove::judge(&sound, &baseline[&1], &current[&1], Policy::default());
     assert_eq!(w.outcome, Outcome::Proven, "{w:#?}");

@@ -1,6 +1,6 @@
 //! Where the generated crate finds each side of a comparison: the package's directory for the
-//! working tree and checkouts, an export of the revision for git baselines, the published
-//! version for registry sides. A bare rustdoc JSON file has no sources: nothing to compile
+//! working tree and checkouts, an export of the revision for git baselines (kept by commit, so
+//! its builds are reused), the published version for registry sides. A bare rustdoc JSON file has no sources: nothing to compile
 //! against.
 
 use std::path::Path;
@@ -10,12 +10,11 @@ use anyhow::Result;
 use super::run::{DepSource, SideDep};
 use crate::build::{BuildContext, BuildOptions, ManifestInfo, Role, Source};
 
-/// A side as a dependency, with the scratch directory that must outlive its use (a git export).
+/// A side as a dependency, or why there is none.
 pub struct Materialised {
     pub dep: Option<SideDep>,
     /// why there is no dependency (a rustdoc file, an export that failed)
     pub missing: Option<String>,
-    _export: Option<tempfile::TempDir>,
 }
 
 /// The side built from `source`, as a dependency of the generated crate.
@@ -31,7 +30,6 @@ pub fn materialise(
         Role::Baseline => "baseline",
         Role::Current => "current",
     };
-    let mut export = None;
     let (dep_source, lockfile) = match source {
         Source::WorkingTree { manifest_path } => {
             let package_dir = if crate::build::canonical(manifest_path)
@@ -71,16 +69,12 @@ pub fn materialise(
             )
         }
         Source::GitRev { rev } => match crate::build::export_package(ctx, rev, dir) {
-            Ok((scratch, package_dir, lock)) => {
-                export = Some(scratch);
-                (DepSource::Path(package_dir), Some(lock))
-            }
+            Ok((package_dir, lock)) => (DepSource::Path(package_dir), Some(lock)),
             Err(e) if crate::interrupt::is_interrupted_error(&e) => return Err(e),
             Err(e) => {
                 return Ok(Materialised {
                     dep: None,
                     missing: Some(format!("the {role_name} could not be exported: {e:#}")),
-                    _export: None,
                 })
             }
         },
@@ -97,7 +91,6 @@ pub fn materialise(
                 missing: Some(format!(
                     "the {role_name} is a rustdoc JSON file, without sources to compile against"
                 )),
-                _export: None,
             })
         }
     };
@@ -133,6 +126,5 @@ pub fn materialise(
             role: role_name,
         }),
         missing: None,
-        _export: export,
     })
 }
