@@ -61,6 +61,8 @@ pub struct WitnessCx<'a> {
     pub new: &'a Api,
     /// why the last template gave up, when it said ([`WitnessCx::skip`])
     skipped: std::cell::Cell<Option<&'static str>>,
+    /// generic parameters a witness declares itself, which types may name (see [`generic_call`])
+    scope: std::cell::RefCell<Vec<String>>,
 }
 
 /// A function as downstream code calls it: typed parameters and the call expression.
@@ -81,6 +83,7 @@ impl<'a> WitnessCx<'a> {
             old,
             new,
             skipped: std::cell::Cell::new(None),
+            scope: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -185,7 +188,7 @@ impl<'a> WitnessCx<'a> {
         if !matches!(first.as_str(), "std" | "core" | "alloc") || rest.is_empty() {
             return None;
         }
-        Some(format!("::std::{}", rest.join("::")))
+        Some(format!("::std::{}", std_public_path(rest).join("::")))
     }
 
     /// A type with no type or const parameters (lifetimes are fine: they are elided), so a
@@ -274,6 +277,12 @@ impl<'a> WitnessCx<'a> {
                 other => s.push_str(other),
             },
             Type::Generic(g) if g == "Self" => s.push_str(self_ty?),
+            Type::Generic(g) if self.scope.borrow().contains(g) => s.push_str(g),
+            // `impl Trait` in argument position, in a witness that declares generics itself
+            Type::ImplTrait(bounds) if !self.scope.borrow().is_empty() => {
+                s.push_str("impl ");
+                s.push_str(&self.bounds(bounds, self_ty)?);
+            }
             Type::Generic(_) | Type::ImplTrait(_) | Type::Infer | Type::QualifiedPath { .. } => {
                 return None
             }
@@ -422,6 +431,103 @@ impl<'a> WitnessCx<'a> {
         Some(())
     }
 
+    /// Bounds as a downstream crate writes them (`?Sized + ::std::clone::Clone + 'a`); `None`
+    /// for higher-ranked or `~const` bounds.
+    fn bounds(&self, bounds: &[GenericBound], self_ty: Option<&str>) -> Option<String> {
+        let mut out = Vec::new();
+        for b in bounds {
+            out.push(match b {
+                GenericBound::TraitBound {
+                    trait_,
+                    modifier,
+                    generic_params,
+                } if generic_params.is_empty() => {
+                    let mut p = String::new();
+                    self.write_path(&mut p, trait_, self_ty, 1)?;
+                    match modifier {
+                        rustdoc_types::TraitBoundModifier::None => p,
+                        rustdoc_types::TraitBoundModifier::Maybe => format!("?{p}"),
+                        rustdoc_types::TraitBoundModifier::MaybeConst => return None,
+                    }
+                }
+                GenericBound::Outlives(l) => l.clone(),
+                _ => return None,
+            });
+        }
+        Some(out.join(" + "))
+    }
+
+    /// The declaration (`<'a, T: Bound>` without the brackets), the where clause and the
+    /// argument names of generics a witness copies, with the names put in scope (until
+    /// [`WitnessCx::leave_scope`]). Synthetic `impl Trait` parameters are left out: they stay
+    /// `impl Trait` in the witness's own parameters.
+    fn enter_generics(&self, g: &Generics) -> Option<(Vec<String>, String, Vec<String>)> {
+        let mut decl = Vec::new();
+        let mut args = Vec::new();
+        let mut scope = Vec::new();
+        for p in &g.params {
+            match &p.kind {
+                GenericParamDefKind::Type {
+                    is_synthetic: true, ..
+                } => {}
+                GenericParamDefKind::Type { .. } => scope.push(p.name.clone()),
+                GenericParamDefKind::Lifetime { .. } => {}
+                GenericParamDefKind::Const { .. } => return None,
+            }
+        }
+        // a marker so that `impl Trait` renders even without named parameters
+        scope.push(String::new());
+        *self.scope.borrow_mut() = scope;
+        for p in &g.params {
+            match &p.kind {
+                GenericParamDefKind::Lifetime { outlives } if outlives.is_empty() => {
+                    decl.push(p.name.clone())
+                }
+                GenericParamDefKind::Lifetime { outlives } => {
+                    decl.push(format!("{}: {}", p.name, outlives.join(" + ")))
+                }
+                GenericParamDefKind::Type {
+                    is_synthetic: true, ..
+                } => {}
+                GenericParamDefKind::Type { bounds, .. } => {
+                    args.push(p.name.clone());
+                    if bounds.is_empty() {
+                        decl.push(p.name.clone());
+                    } else {
+                        decl.push(format!("{}: {}", p.name, self.bounds(bounds, None)?));
+                    }
+                }
+                GenericParamDefKind::Const { .. } => return None,
+            }
+        }
+        let mut preds = Vec::new();
+        for w in &g.where_predicates {
+            preds.push(match w {
+                rustdoc_types::WherePredicate::BoundPredicate {
+                    type_,
+                    bounds,
+                    generic_params,
+                } if generic_params.is_empty() => {
+                    format!("{}: {}", self.ty(type_, None)?, self.bounds(bounds, None)?)
+                }
+                rustdoc_types::WherePredicate::LifetimePredicate { lifetime, outlives } => {
+                    format!("{lifetime}: {}", outlives.join(" + "))
+                }
+                _ => return None,
+            });
+        }
+        let where_clause = if preds.is_empty() {
+            String::new()
+        } else {
+            format!(" where {}", preds.join(", "))
+        };
+        Some((decl, where_clause, args))
+    }
+
+    fn leave_scope(&self) {
+        self.scope.borrow_mut().clear();
+    }
+
     /// The trait a type implemented in the baseline under this short name (`Display`), as a
     /// path with its arguments a downstream crate writes.
     pub fn implemented_trait(&self, ty: &Item, short: &str) -> Option<String> {
@@ -448,6 +554,53 @@ impl<'a> WitnessCx<'a> {
         self.write_path(&mut s, t, None, 0)?;
         Some(s)
     }
+}
+
+/// Modules of the standard library that are private, but appear in the definition paths rustdoc
+/// records for its items (`core::ops::function::FnOnce`): the items are re-exported by the
+/// module above (`std::ops::FnOnce`).
+const STD_PRIVATE_MODULES: &[&str] = &[
+    "function",
+    "arith",
+    "range",
+    "deref",
+    "drop",
+    "index",
+    "bit",
+    "try_trait",
+    "control_flow",
+    "traits",
+    "iterator",
+    "collect",
+    "accum",
+    "double_ended",
+    "exact_size",
+    "adapters",
+    "sources",
+    "future",
+    "into_future",
+    "iter",
+    "error",
+    "nonzero",
+    "ip_addr",
+    "socket_addr",
+    "btree",
+    "map",
+    "set",
+    "hash",
+    "unit",
+    "marker_impls",
+];
+
+/// A standard library definition path (after the crate) as users write it: private
+/// intermediate modules dropped (the first module and the item's name are kept).
+fn std_public_path(rest: &[String]) -> Vec<&str> {
+    let last = rest.len().saturating_sub(1);
+    rest.iter()
+        .enumerate()
+        .filter(|(i, seg)| *i == 0 || *i == last || !STD_PRIVATE_MODULES.contains(&seg.as_str()))
+        .map(|(_, seg)| seg.as_str())
+        .collect()
 }
 
 /// Generics with lifetime parameters only, and no bounds on types.
@@ -1316,4 +1469,124 @@ pub fn trait_with_old_arguments(cx: &WitnessCx<'_>, path: &str) -> Option<Code> 
     Some(Code::body(format!(
         "fn uses<T: ?Sized + {tr}{args}>() {{}}"
     )))
+}
+
+/// The function at `path` and the type `Self` stands for (a method's plain type).
+fn function_at<'a>(cx: &WitnessCx<'a>, path: &str) -> Option<(&'a Function, Option<String>)> {
+    let (item, self_ty) = match cx.item(path, Some(Namespace::Value)) {
+        Some(
+            item @ Item {
+                inner: ItemEnum::Function(_),
+                ..
+            },
+        ) => (item, None),
+        _ => {
+            let (parent, member) = cx.member(path)?;
+            if matches!(parent.inner, ItemEnum::Trait(_)) || !cx.plain_type(parent) {
+                return None;
+            }
+            (member, Some(cx.path_of(parent.id)?))
+        }
+    };
+    match &item.inner {
+        ItemEnum::Function(f) => Some((f, self_ty)),
+        _ => None,
+    }
+}
+
+/// A witness for a generic function: a generic function with the old generics and bounds,
+/// calling it with arguments of the old parameter types and the old generic arguments
+/// (`::k::f::<T>(a0)`; inferred when the function has `impl Trait` parameters, which forbid
+/// them). A tightened bound or a changed number of generic parameters then fails.
+pub fn generic_call(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let (f, self_ty) = function_at(cx, path)?;
+    let rendered = (|| {
+        let (decl, where_clause, args) = cx.enter_generics(&f.generics)?;
+        let mut params = Vec::new();
+        let mut names = Vec::new();
+        for (i, (_, ty)) in f.sig.inputs.iter().enumerate() {
+            params.push(format!("a{i}: {}", cx.ty(ty, self_ty.as_deref())?));
+            names.push(format!("a{i}"));
+        }
+        Some((decl, where_clause, args, params, names))
+    })();
+    cx.leave_scope();
+    let (decl, where_clause, args, params, names) = rendered?;
+    let synthetic = f.generics.params.iter().any(|p| {
+        matches!(
+            p.kind,
+            GenericParamDefKind::Type {
+                is_synthetic: true,
+                ..
+            }
+        )
+    });
+    let turbofish = if synthetic || args.is_empty() {
+        String::new()
+    } else {
+        format!("::<{}>", args.join(", "))
+    };
+    let mut call = format!("{}{turbofish}({})", cx.abs(path), names.join(", "));
+    if f.header.is_unsafe {
+        call = format!("unsafe {{ {call} }}");
+    }
+    let generics = if decl.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", decl.join(", "))
+    };
+    Some(Code::body(format!(
+        "fn call{generics}({}){where_clause} {{\n    let _ = {call};\n}}",
+        params.join(", ")
+    )))
+}
+
+/// A witness that names the generic type at `path` from a generic struct with the old bounds:
+/// `struct Holder<T: Old>(::k::S<T>);`, which a tightened bound makes ill-formed.
+pub fn generic_holder(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
+    let item = cx.item(path, Some(Namespace::Type))?;
+    let generics = match &item.inner {
+        ItemEnum::Struct(s) => &s.generics,
+        ItemEnum::Enum(e) => &e.generics,
+        ItemEnum::Union(u) => &u.generics,
+        _ => return None,
+    };
+    let rendered = cx.enter_generics(generics);
+    cx.leave_scope();
+    let (decl, where_clause, _) = rendered?;
+    let args: Vec<String> = generics.params.iter().map(|p| p.name.clone()).collect();
+    if args.is_empty() {
+        return None;
+    }
+    let ty = cx.path_of(item.id)?;
+    Some(Code::body(format!(
+        "struct Holder<{}>({ty}<{}>){where_clause};",
+        decl.join(", "),
+        args.join(", ")
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_paths_skip_private_modules() {
+        let path = |p: &str| {
+            let segs: Vec<String> = p.split("::").skip(1).map(str::to_string).collect();
+            std_public_path(&segs).join("::")
+        };
+        assert_eq!(path("core::ops::function::FnOnce"), "ops::FnOnce");
+        assert_eq!(
+            path("core::iter::traits::iterator::Iterator"),
+            "iter::Iterator"
+        );
+        assert_eq!(
+            path("std::collections::hash::map::HashMap"),
+            "collections::HashMap"
+        );
+        assert_eq!(path("alloc::string::String"), "string::String");
+        assert_eq!(path("core::future::future::Future"), "future::Future");
+        assert_eq!(path("std::io::error::Error"), "io::Error");
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::support::compare_params;
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{CallableKind, DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +20,7 @@ additive (callers never wrote a turbofish), though the Cargo Book calls it possi
     example_after: "pub fn parse<T: FromStr, E>(s: &str) -> Result<T, E>",
     fix: "keep the parameter list; add a new function for the new shape",
     check,
-    witness: Template::NotYet("call with the old explicit generic arguments"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -43,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, c.old_item, cx.new, c.new_item),
         );
     }
+}
+
+/// The witness: call the function with its old generic arguments, from a generic function with the old generics.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::generic_call(cx, &f.path)
 }

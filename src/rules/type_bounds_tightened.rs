@@ -3,6 +3,7 @@
 
 use super::support::{compare_bounds, noun, type_generics};
 use super::{Class, Rule, Template};
+use crate::prove::template::{self as t, Code, WitnessCx};
 use crate::diff::{DiffCx, Finding};
 
 pub static RULE: Rule = Rule {
@@ -19,7 +20,7 @@ bound between the two forms is not a change. Dropping a bound, or relaxing one w
     example_after: "pub struct Set<T: Ord> { items: Vec<T> }",
     fix: "keep the type's bounds; require the extra bound on the methods that need it",
     check,
-    witness: Template::NotYet("name the type with a local type meeting only the old bounds"),
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -62,4 +63,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: name the type from a generic struct with the old bounds.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::generic_holder(cx, &f.path)
 }
