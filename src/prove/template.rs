@@ -1405,6 +1405,22 @@ fn old_arguments(cx: &WitnessCx<'_>, path: &str, old: &Generics) -> Option<Strin
         }
         Some(counts)
     };
+    // a default on either side lets the old arguments name another instance that still
+    // compiles (`Entry<'a, S = ()>` -> `Entry<'a, R, S = ()>`): no witness then
+    let defaulted = |g: &Generics| {
+        g.params.iter().any(|p| {
+            matches!(
+                p.kind,
+                GenericParamDefKind::Type {
+                    default: Some(_),
+                    ..
+                }
+            )
+        })
+    };
+    if defaulted(old) {
+        return None;
+    }
     let old_counts = kinds(old)?;
     let new_item = match cx.new.resolve(path).get(Namespace::Type) {
         Some((Target::Item(id), _)) => cx.new.item(id),
@@ -1423,7 +1439,7 @@ fn old_arguments(cx: &WitnessCx<'_>, path: &str, old: &Generics) -> Option<Strin
             _ => (l, t + 1),
         })
     });
-    if new_params == Some(old_counts) {
+    if new_params == Some(old_counts) || new_generics.is_some_and(defaulted) {
         return None;
     }
     let mut args = Vec::new();
