@@ -335,6 +335,8 @@ fn measure_outcomes_and_cost() {
     use std::time::{Duration, Instant};
     let mut total: BTreeMap<Outcome, usize> = BTreeMap::new();
     let mut by_rule: BTreeMap<&str, BTreeMap<Outcome, usize>> = BTreeMap::new();
+    let mut no_template: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut from_probes = 0;
     let (mut prove_cold, mut prove_warm, mut check_cold, mut check_warm) = (
         Duration::ZERO,
         Duration::ZERO,
@@ -347,12 +349,7 @@ fn measure_outcomes_and_cost() {
         if common::PENDING_RULES.contains(&name.as_str()) {
             continue;
         }
-        // every side must have a manifest and build; the ones that do not are not fixtures of
-        // an API change (a release check)
         let mut findings = common::diff_fixture(&name);
-        if !findings.iter().any(|f| f.class == Class::Breaking) {
-            continue;
-        }
         let (old, new) = (common::api(&name, "old"), common::api(&name, "new"));
         let dir = scratch.path().join(&name);
         let cargo = cargo;
@@ -402,6 +399,24 @@ fn measure_outcomes_and_cost() {
         timed += 1;
         for f in &findings {
             if let Some(w) = &f.witness {
+                if w.outcome == Outcome::NoTemplate {
+                    let note = w.note.as_deref().unwrap_or("");
+                    let why = if note.starts_with("no code can witness it") {
+                        "no code can witness it"
+                    } else if note.starts_with("no template yet") {
+                        "no template yet"
+                    } else {
+                        "the template cannot write the item"
+                    };
+                    *no_template.entry(why).or_default() += 1;
+                }
+                if f.witness.as_ref().is_some_and(|w| {
+                    w.code
+                        .as_deref()
+                        .is_some_and(|c| c.starts_with("// probe "))
+                }) {
+                    from_probes += 1;
+                }
                 *total.entry(w.outcome).or_default() += 1;
                 *by_rule
                     .entry(f.rule)
@@ -420,6 +435,10 @@ fn measure_outcomes_and_cost() {
             100.0 * *n as f64 / all.max(1) as f64
         );
     }
+    println!("  (of the proven, {from_probes} found by probes)");
+    for (why, n) in &no_template {
+        println!("  no template: {why}: {n}");
+    }
     println!("by rule:");
     for (rule, outcomes) in &by_rule {
         let parts: Vec<String> = outcomes
@@ -429,7 +448,7 @@ fn measure_outcomes_and_cost() {
         println!("  {rule:<34} {}", parts.join(", "));
     }
     let per = |d: Duration| d.as_secs_f64() / timed.max(1) as f64;
-    println!("{timed} fixtures with breaking findings, per fixture:");
+    println!("{timed} fixtures, per fixture:");
     println!(
         "  prove (2 sides): cold {:.2}s, warm {:.2}s",
         per(prove_cold),
