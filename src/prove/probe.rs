@@ -45,6 +45,11 @@ pub fn probes(cx: &WitnessCx<'_>) -> Vec<Probe> {
             if cx.old.paths_of(id).first() != Some(path) {
                 continue;
             }
+            // outside the contract unless hidden items count
+            let hidden = cx.old.resolve(path).get(ns).is_some_and(|(_, h)| h);
+            if hidden && !cx.old.options.include_hidden {
+                continue;
+            }
             let Some(item) = cx.old.item(id) else {
                 continue;
             };

@@ -656,9 +656,29 @@ pub fn call(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
     Some(Code::new(c.params, format!("let _ = {};", c.expr)))
 }
 
-/// A witness that calls the function and keeps the result as the old return type.
+/// A witness that calls the function and keeps the result as the old return type; for an
+/// `impl Trait` return, requires each of its old bounds of the result.
 pub fn call_returning(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
     let c = cx.call(path)?;
+    let (f, _) = function_at(cx, path)?;
+    if let (Some(Type::ImplTrait(bounds)), false) = (&f.sig.output, f.header.is_async) {
+        let traits: Vec<GenericBound> = bounds
+            .iter()
+            .filter(|b| !matches!(b, GenericBound::Outlives(_)))
+            .cloned()
+            .collect();
+        if traits.is_empty() {
+            return None;
+        }
+        let bounds = cx.bounds(&traits, None)?;
+        return Some(Code::new(
+            c.params,
+            format!(
+                "fn is<T: ?Sized + {bounds}>(_: &T) {{}}\nlet returned = {};\nis(&returned);",
+                c.expr
+            ),
+        ));
+    }
     let out = if c.returns_unit {
         "()".to_string()
     } else {
