@@ -238,6 +238,17 @@ mod tests {
     }
 
     #[test]
+    fn prove_keys_are_booleans_and_merge_like_the_others() {
+        let ws = json!({"semgate": {"prove": true, "prove-keep-disproven": true}});
+        let pkg = json!({"semgate": {"prove-keep-disproven": false}});
+        let c = Config::from_metadata(&ws, &pkg).unwrap();
+        assert_eq!(c.prove, Some(true));
+        assert_eq!(c.prove_keep_disproven, Some(false));
+        let bad = Config::from_metadata(&json!({}), &json!({"semgate": {"prove": "yes"}}));
+        assert!(bad.is_err());
+    }
+
+    #[test]
     fn package_table_overrides_workspace_table() {
         let ws = json!({"semgate": {"include-hidden": true, "rules": {"rust-version-raised": "breaking"}}});
         let pkg = json!({"semgate": {"include-hidden": false}});
