@@ -556,3 +556,72 @@ fn a_witness_broken_on_the_baseline_is_a_template_bug() {
     let w = prove::judge(&sound, &baseline[&1], &current[&1], Policy::default());
     assert_eq!(w.outcome, Outcome::Proven, "{w:#?}");
 }
+
+/// A disproven finding in the reports: it does not count toward the bump (a patch release
+/// passes), the human report labels it and shows why, markdown lists it in its own group, JSON
+/// carries the witness; the same finding kept by `prove-keep-disproven` still counts.
+#[test]
+fn reports_show_a_disproven_finding_apart() {
+    use semgate::report::{self, PackageReport, Report, SideReport};
+    let rule = semgate::rules::find("fn-param-count-changed").unwrap();
+    let report_of = |policy: Policy| {
+        let mut f = Finding::new(
+            rule,
+            "demo::resize",
+            "function `demo::resize` took 2 parameter(s) and now takes 3",
+        );
+        f.witness = Some(prove::judge(
+            "fn witness_0(a0: u32, a1: u32) {\n    let _ = ::demo::resize(a0, a1);\n}\n",
+            &prove::Compiled::Ok,
+            &prove::Compiled::Ok,
+            policy,
+        ));
+        let baseline = semver::Version::new(1, 0, 0);
+        let proposed = semver::Version::new(1, 0, 1);
+        let findings = vec![f];
+        let decision = semgate::gate::decide(&baseline, Some(&proposed), &findings);
+        let side = |v: &semver::Version| SideReport {
+            version: Some(v.clone()),
+            source: "git".into(),
+            description: "test".into(),
+        };
+        Report::new(vec![PackageReport::new(
+            "demo".into(),
+            side(&baseline),
+            side(&proposed),
+            None,
+            decision,
+            findings,
+        )])
+    };
+    let report = report_of(Policy::default());
+    assert_eq!(report.verdict, semgate::gate::Verdict::Pass);
+    let human = report::human::render(&report, report::human::Paint { color: false });
+    common::repo::assert_contains(
+        &human,
+        &[
+            "disproven[fn-param-count-changed]",
+            "= witness: disproven",
+            "current: compiles",
+            "does not count toward the bump",
+            "changes: 0 breaking, 0 additive, 0 note(s), 1 disproven",
+            "disproven by their witness do not count",
+        ],
+    );
+    let md = report::markdown::render(&report);
+    common::repo::assert_contains(
+        &md,
+        &[
+            "**Disproven by their witness (not counted)**",
+            "<details><summary>witness: disproven</summary>",
+        ],
+    );
+    let json = report::json::render(&report);
+    assert!(json.contains("\"outcome\": \"disproven\""), "{json}");
+    assert!(json.contains("\"discounted\": true"), "{json}");
+
+    let kept = report_of(Policy {
+        keep_disproven: true,
+    });
+    assert_eq!(kept.verdict, semgate::gate::Verdict::Fail);
+}

@@ -76,6 +76,7 @@ pub fn render(report: &Report, paint: Paint) -> String {
 fn finding_block(out: &mut String, f: &crate::diff::Finding, paint: Paint) {
     let label = match (f.class, &f.accepted) {
         (_, Some(_)) => paint.cyan("accepted"),
+        _ if !f.counts() => paint.cyan("disproven"),
         (Class::Breaking, _) => paint.red("breaking"),
         (Class::Additive, _) => paint.yellow("additive"),
         (Class::Patch, _) => paint.cyan("note"),
@@ -184,6 +185,14 @@ fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
         match p.findings.iter().filter(|f| f.accepted.is_some()).count() {
             0 => String::new(),
             n => format!(", {n} accepted"),
+        } + &match p
+            .findings
+            .iter()
+            .filter(|f| f.accepted.is_none() && !f.counts())
+            .count()
+        {
+            0 => String::new(),
+            n => format!(", {n} disproven"),
         }
     );
     let _ = writeln!(

@@ -175,6 +175,14 @@ fn details(out: &mut String, p: &PackageReport) {
     if accepted > 0 {
         counts.push(format!("{accepted} accepted"));
     }
+    let disproven = p
+        .findings
+        .iter()
+        .filter(|f| f.accepted.is_none() && !f.counts())
+        .count();
+    if disproven > 0 {
+        counts.push(format!("{disproven} disproven"));
+    }
     if counts.is_empty() {
         counts.push("no API changes".to_string());
     }
@@ -215,16 +223,18 @@ fn details(out: &mut String, p: &PackageReport) {
 }
 
 /// Finding groups, in order; accepted findings are listed, apart, whatever their class.
-const GROUPS: [&str; 4] = [
+const GROUPS: [&str; 5] = [
     "Breaking changes",
     "Additive changes",
     "Patch-level changes",
     "Accepted by configuration (not counted)",
+    "Disproven by their witness (not counted)",
 ];
 
 fn group(f: &Finding) -> usize {
     match (&f.accepted, f.class) {
         (Some(_), _) => 3,
+        (None, _) if !f.counts() => 4,
         (None, Class::Breaking) => 0,
         (None, Class::Additive) => 1,
         (None, Class::Patch) => 2,
