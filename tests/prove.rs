@@ -205,12 +205,42 @@ fn near_misses_are_never_disproven_breaks() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
 
-/// Only breaking findings are judged: additive and patch-level ones get no witness.
+/// Only breaking findings are judged: additive and patch-level ones get no witness. A
+/// parameter generalisation the compiler confirms (`u8` -> `impl Into<u8>`: a call with a `u8`
+/// still compiles) stays additive.
 #[test]
 fn only_breaking_findings_get_a_witness() {
     for f in proven("struct-field-added-exhaustive", Vec::new()) {
         assert_eq!(f.witness.is_some(), f.class == Class::Breaking, "{f:#?}");
     }
+    let findings = proven("fn-param-type-changed", Vec::new());
+    let set_level = findings
+        .iter()
+        .find(|f| f.path == "fn_param_type_changed::set_level")
+        .unwrap();
+    assert_eq!(set_level.class, Class::Additive, "{set_level:#?}");
+    assert!(set_level.witness.is_none());
+
+    // a generalisation the diff got wrong (here, made up: `u32` -> `u64` is none) is refuted
+    // by the compiler and reported as breaking
+    let rule = semgate::rules::find("fn-param-type-changed").unwrap();
+    let claimed = Finding::new(
+        rule,
+        "fn_param_type_changed::set_limit",
+        "function `fn_param_type_changed::set_limit` generalised a parameter",
+    )
+    .class(Class::Additive);
+    let findings = proven("fn-param-type-changed", vec![claimed]);
+    let refuted = findings
+        .iter()
+        .find(|f| {
+            f.message
+                .starts_with("function `fn_param_type_changed::set_limit` generalised")
+        })
+        .unwrap();
+    assert_eq!(refuted.class, Class::Breaking, "{refuted:#?}");
+    assert!(refuted.message.ends_with("no longer compiles: breaking"));
+    assert_eq!(refuted.witness.as_ref().unwrap().outcome, Outcome::Proven);
 }
 
 /// The whole flow: `check --prove` on a git repository, its baseline exported from the release

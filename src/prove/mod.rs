@@ -72,6 +72,17 @@ impl Summary {
 pub fn witnesses(cx: &WitnessCx<'_>, findings: &mut [Finding]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, f) in findings.iter_mut().enumerate() {
+        if is_generalisation(f) {
+            // a probe: do the old argument types still satisfy the generalised signature?
+            if let Some(code) = rules::find(f.rule).and_then(|r| match r.witness {
+                Template::Code(template) => template(cx, f),
+                _ => None,
+            }) {
+                let title = format!("probe {}: {}", f.rule, f.path.replace('\n', " "));
+                out.push((i, generate::function(i, &title, &code)));
+            }
+            continue;
+        }
         if f.class != Class::Breaking {
             continue;
         }
@@ -127,8 +138,12 @@ pub fn prove(
         let title = format!("probe {}: {}", p.rule, p.path);
         codes.push((key, generate::function(key, &title, &p.code)));
     }
+    let generalisations = codes
+        .iter()
+        .filter(|(k, _)| *k < first_probe && is_generalisation(&findings[*k]))
+        .count();
     let mut summary = Summary {
-        probes: probes.len(),
+        probes: probes.len() + generalisations,
         ..Summary::default()
     };
     if !codes.is_empty() {
@@ -149,6 +164,19 @@ pub fn prove(
             let on_baseline = b.get(k).cloned().unwrap_or_else(unknown);
             let on_current = c.get(k).cloned().unwrap_or_else(unknown);
             let witness = judge(text, &on_baseline, &on_current, policy);
+            if *k < first_probe && is_generalisation(&findings[*k]) {
+                // only a generalisation the compiler refutes is reported: as breaking
+                if witness.outcome == Outcome::Proven {
+                    let f = &mut findings[*k];
+                    f.class = Class::Breaking;
+                    f.message.push_str(
+                        "; but a call with the old argument types no longer compiles: breaking",
+                    );
+                    f.witness = Some(witness);
+                    summary.probe_findings += 1;
+                }
+                continue;
+            }
             if *k < first_probe {
                 findings[*k].witness = Some(witness);
                 continue;
@@ -188,11 +216,17 @@ pub fn prove(
     Ok(summary)
 }
 
+/// A parameter generalisation the diff judged compatible (`u8` -> `impl Into<u8>`): under
+/// `--prove`, a call with the old argument types checks it.
+fn is_generalisation(f: &Finding) -> bool {
+    f.rule == "fn-param-type-changed" && f.class == Class::Additive && f.accepted.is_none()
+}
+
 /// Whether proving has anything to compile: a breaking finding with a template, or a probe.
 pub fn has_work(old: &Api, new: &Api, findings: &[Finding]) -> bool {
     let cx = WitnessCx::new(old, new);
     let templated = findings.iter().any(|f| {
-        f.class == Class::Breaking
+        (f.class == Class::Breaking || is_generalisation(f))
             && rules::find(f.rule).is_some_and(|r| matches!(r.witness, Template::Code(_)))
     });
     templated || !probe::probes(&cx).is_empty()
