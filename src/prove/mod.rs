@@ -68,7 +68,8 @@ impl Summary {
 }
 
 /// The witness of each breaking finding, by index, with its function text; findings without
-/// one get their no-template witness at once.
+/// one get their no-template witness at once. Parameter generalisations (additive) get their
+/// call witness too, as a probe.
 pub fn witnesses(cx: &WitnessCx<'_>, findings: &mut [Finding]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (i, f) in findings.iter_mut().enumerate() {
