@@ -20,11 +20,12 @@ pub enum Change {
 }
 
 impl Change {
-    /// The largest class among findings that configuration has not accepted.
+    /// The largest class among findings that count (not accepted by configuration, not
+    /// disproven by a witness).
     pub fn of(findings: &[Finding]) -> Change {
         findings
             .iter()
-            .filter(|f| f.accepted.is_none())
+            .filter(|f| f.counts())
             .map(|f| match f.class {
                 Class::Breaking => Change::Breaking,
                 Class::Additive => Change::Additive,

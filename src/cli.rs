@@ -281,6 +281,11 @@ pub struct CheckArgs {
     /// git's current branch)
     #[arg(long, value_name = "NAME")]
     pub branch: Option<String>,
+
+    /// Judge each breaking finding by a witness: downstream code that must compile against
+    /// the baseline and fail against the current side (one `cargo check` per side)
+    #[arg(long)]
+    pub prove: bool,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,8 @@
 //! unreleased = ["dev*", "alpha.0"]       # pre-releases that mean "not released yet" (semgate tag)
 //! tag-format = "{name}-v{version}"       # the tag shape `semgate tag` writes
 //! registry = "internal"                  # where baselines and releases are looked up
+//! prove = true                           # check --prove: judge breaking findings by witnesses
+//! prove-keep-disproven = true            # a disproven finding still counts toward the bump
 //! ```
 //!
 //! Accepted findings stay in every report, marked with their reason; they only stop counting
@@ -47,6 +49,10 @@ pub struct Config {
     pub tag_format: Option<String>,
     /// the registry packages are published to and looked up in (cargo's name for it)
     pub registry: Option<String>,
+    /// judge breaking findings by compiling witnesses (as `check --prove`)
+    pub prove: Option<bool>,
+    /// a finding whose witness compiles against both sides still counts toward the bump
+    pub prove_keep_disproven: Option<bool>,
 }
 
 /// Pre-releases that mean "the next release, not yet made" unless configured otherwise: main
@@ -87,6 +93,8 @@ impl Config {
             unreleased: pkg.unreleased.or(ws.unreleased),
             tag_format: pkg.tag_format.or(ws.tag_format),
             registry: pkg.registry.or(ws.registry),
+            prove: pkg.prove.or(ws.prove),
+            prove_keep_disproven: pkg.prove_keep_disproven.or(ws.prove_keep_disproven),
         };
         config.validate()?;
         Ok(config)
@@ -229,6 +237,17 @@ mod tests {
 
     fn finding(rule: &str, path: &str) -> Finding {
         Finding::new(rules::find(rule).unwrap(), path, "m")
+    }
+
+    #[test]
+    fn prove_keys_are_booleans_and_merge_like_the_others() {
+        let ws = json!({"semgate": {"prove": true, "prove-keep-disproven": true}});
+        let pkg = json!({"semgate": {"prove-keep-disproven": false}});
+        let c = Config::from_metadata(&ws, &pkg).unwrap();
+        assert_eq!(c.prove, Some(true));
+        assert_eq!(c.prove_keep_disproven, Some(false));
+        let bad = Config::from_metadata(&json!({}), &json!({"semgate": {"prove": "yes"}}));
+        assert!(bad.is_err());
     }
 
     #[test]

@@ -44,6 +44,15 @@ pub fn decide(baseline: &Version, proposed: Option<&Version>, findings: &[Findin
             "{accepted} finding(s) accepted by configuration do not count toward the bump"
         ));
     }
+    let disproven = findings
+        .iter()
+        .filter(|f| f.accepted.is_none() && !f.counts())
+        .count();
+    if disproven > 0 {
+        notes.push(format!(
+            "{disproven} finding(s) disproven by their witness do not count toward the bump"
+        ));
+    }
     Decision {
         change,
         required_bump: required,

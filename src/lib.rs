@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod manifest_edit;
 pub mod pattern;
 pub mod progress;
+pub mod prove;
 pub mod report;
 pub mod resolve;
 pub mod rules;

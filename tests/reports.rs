@@ -206,6 +206,7 @@ fn finding(rule: &'static str, class: Class, path: &str, message: &str) -> Findi
         current_signature: None,
         accepted: None,
         feature_sets: Vec::new(),
+        witness: None,
     }
 }
 

@@ -39,12 +39,16 @@ pub(crate) fn compare(
         let options = ApiOptions {
             include_hidden: args.include_hidden || config.include_hidden.unwrap_or(false),
         };
+        if check.is_some_and(|c| c.prove) || config.prove == Some(true) {
+            progress.warn("--prove needs the sides' sources: two rustdoc JSON files cannot be compiled against; findings are not proven");
+        }
         let diffed = diff_sides(
             None,
             &Side::from_rustdoc(b),
             &Side::from_rustdoc(c),
             None,
             options,
+            None,
             progress,
         )?;
         let package = conclude(diffed, &config, check)?;
@@ -467,12 +471,26 @@ fn compare_package(
             Ok((baseline, current))
         };
         let (baseline, current) = build_both()?;
+        // check --prove: judged after the diff, against both sides' sources
+        let proving = check.is_some_and(|c| c.prove) || config.prove == Some(true);
+        let prove_with = |baseline, current| {
+            Prover {
+                ctx,
+                opts: &opts,
+                sources: (&baseline_source, &current_source),
+                config: &config,
+                progress,
+            }
+            .of(proving, baseline, current)
+        };
+        let prover = prove_with(&baseline, &current);
         let diffed = match diff_sides(
             Some(&name),
             &baseline,
             &current,
             member_dir.as_deref(),
             options,
+            prover.as_ref(),
             progress,
         ) {
             // a cache entry that verifies but does not load (tampered, or written by a buggy
@@ -487,12 +505,14 @@ fn compare_package(
                 rustdoc::evict(&baseline);
                 rustdoc::evict(&current);
                 let (baseline, current) = build_both()?;
+                let prover = prove_with(&baseline, &current);
                 diff_sides(
                     Some(&name),
                     &baseline,
                     &current,
                     member_dir.as_deref(),
                     options,
+                    prover.as_ref(),
                     progress,
                 )?
             }
@@ -509,6 +529,33 @@ fn compare_package(
         .filter(|p| !p.is_empty());
     locate_in_manifest(ctx, &mut compared.report);
     Ok(compared)
+}
+
+/// What `check --prove` needs of a package's comparison, before its sides are built.
+struct Prover<'a> {
+    ctx: &'a BuildContext,
+    opts: &'a BuildOptions,
+    sources: (&'a Source, &'a Source),
+    config: &'a Config,
+    progress: &'a Progress,
+}
+
+impl<'a> Prover<'a> {
+    fn of(
+        self,
+        on: bool,
+        baseline: &'a Side,
+        current: &'a Side,
+    ) -> Option<crate::prove::Comparison<'a>> {
+        on.then_some(crate::prove::Comparison {
+            ctx: self.ctx,
+            opts: self.opts,
+            baseline: (self.sources.0, baseline.manifest.as_ref()),
+            current: (self.sources.1, current.manifest.as_ref()),
+            config: self.config,
+            progress: self.progress,
+        })
+    }
 }
 
 /// Findings about Cargo.toml (features, rust-version, dependencies) have no rustdoc span; point
@@ -626,6 +673,7 @@ fn diff_sides(
     current: &Side,
     member_dir: Option<&str>,
     options: ApiOptions,
+    prove: Option<&crate::prove::Comparison<'_>>,
     progress: &Progress,
 ) -> Result<Diffed> {
     progress.status(
@@ -661,6 +709,9 @@ fn diff_sides(
         Input::new(&new, current.manifest.as_ref()),
         RULES,
     );
+    if let Some(prove) = prove {
+        prove.run(&old, &new, &mut findings)?;
+    }
     if progress.is_verbose() {
         progress.note(format!(
             "loaded {} + {} items in {:.2}s, diffed {} public paths in {:.2}s",

@@ -62,6 +62,8 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
     let kind = match (&f.accepted, f.class) {
         // accepted findings do not count toward the bump: visible, but not as problems
         (Some(_), _) => "notice",
+        // disproven by its witness (check --prove): it no longer counts either
+        _ if !f.counts() => "notice",
         // a breaking change released as a major version is intended: worth a look, not a failure
         (None, Class::Breaking) if package.verdict != Verdict::Fail => "warning",
         (None, Class::Breaking) => "error",
@@ -100,6 +102,15 @@ fn annotation(out: &mut String, package: &PackageReport, f: &Finding) {
     }
     if !f.feature_sets.is_empty() {
         let _ = write!(message, "\nfeature sets: {}", f.feature_sets.join(", "));
+    }
+    if let Some(w) = &f.witness {
+        let _ = write!(message, "\nwitness: {}", w.outcome.as_str());
+        if let Some(said) = &w.current {
+            let _ = write!(message, " (current: {said})");
+        }
+        if let Some(note) = &w.note {
+            let _ = write!(message, "; {note}");
+        }
     }
     if let (Some(old), Some(new)) = (&f.baseline_signature, &f.current_signature) {
         if old != new {

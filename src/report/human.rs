@@ -76,6 +76,7 @@ pub fn render(report: &Report, paint: Paint) -> String {
 fn finding_block(out: &mut String, f: &crate::rules::Finding, paint: Paint) {
     let label = match (f.class, &f.accepted) {
         (_, Some(_)) => paint.cyan("accepted"),
+        _ if !f.counts() => paint.cyan("disproven"),
         (Class::Breaking, _) => paint.red("breaking"),
         (Class::Additive, _) => paint.yellow("additive"),
         (Class::Patch, _) => paint.cyan("note"),
@@ -122,6 +123,9 @@ fn finding_block(out: &mut String, f: &crate::rules::Finding, paint: Paint) {
             let _ = writeln!(out, "{gutter}");
         }
     }
+    if let Some(w) = &f.witness {
+        witness_block(out, w, paint);
+    }
     if !f.feature_sets.is_empty() {
         let _ = writeln!(
             out,
@@ -137,6 +141,31 @@ fn finding_block(out: &mut String, f: &crate::rules::Finding, paint: Paint) {
     let _ = writeln!(out, "   {} path: {}", paint.blue("="), f.path);
     let _ = writeln!(out, "   {} help: {reference}", paint.blue("="));
     out.push('\n');
+}
+
+/// `check --prove`: the outcome, the witness's code and what the compiler said on each side.
+fn witness_block(out: &mut String, w: &crate::rules::witness::Witness, paint: Paint) {
+    let gutter = paint.blue("   |");
+    let _ = writeln!(
+        out,
+        "   {} witness: {}",
+        paint.blue("="),
+        w.outcome.as_str()
+    );
+    if let Some(code) = &w.code {
+        for line in code.lines() {
+            let _ = writeln!(out, "{gutter}     {line}");
+        }
+    }
+    if let Some(b) = &w.baseline {
+        let _ = writeln!(out, "{gutter} baseline: {b}");
+    }
+    if let Some(c) = &w.current {
+        let _ = writeln!(out, "{gutter}  current: {c}");
+    }
+    if let Some(note) = &w.note {
+        let _ = writeln!(out, "   {} {note}", paint.blue("="));
+    }
 }
 
 fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
@@ -156,6 +185,14 @@ fn summary(out: &mut String, p: &PackageReport, paint: Paint) {
         match p.findings.iter().filter(|f| f.accepted.is_some()).count() {
             0 => String::new(),
             n => format!(", {n} accepted"),
+        } + &match p
+            .findings
+            .iter()
+            .filter(|f| f.accepted.is_none() && !f.counts())
+            .count()
+        {
+            0 => String::new(),
+            n => format!(", {n} disproven"),
         }
     );
     let _ = writeln!(

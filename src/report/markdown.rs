@@ -175,6 +175,14 @@ fn details(out: &mut String, p: &PackageReport) {
     if accepted > 0 {
         counts.push(format!("{accepted} accepted"));
     }
+    let disproven = p
+        .findings
+        .iter()
+        .filter(|f| f.accepted.is_none() && !f.counts())
+        .count();
+    if disproven > 0 {
+        counts.push(format!("{disproven} disproven"));
+    }
     if counts.is_empty() {
         counts.push("no API changes".to_string());
     }
@@ -215,16 +223,18 @@ fn details(out: &mut String, p: &PackageReport) {
 }
 
 /// Finding groups, in order; accepted findings are listed, apart, whatever their class.
-const GROUPS: [&str; 4] = [
+const GROUPS: [&str; 5] = [
     "Breaking changes",
     "Additive changes",
     "Patch-level changes",
     "Accepted by configuration (not counted)",
+    "Disproven by their witness (not counted)",
 ];
 
 fn group(f: &Finding) -> usize {
     match (&f.accepted, f.class) {
         (Some(_), _) => 3,
+        (None, _) if !f.counts() => 4,
         (None, Class::Breaking) => 0,
         (None, Class::Additive) => 1,
         (None, Class::Patch) => 2,
@@ -285,6 +295,36 @@ fn finding(out: &mut String, p: &PackageReport, f: &Finding) {
             diff_block(out, old, new, "  ");
         }
     }
+    if let Some(w) = &f.witness {
+        witness(out, w);
+    }
+}
+
+/// `check --prove`: the witness in a collapsible block, with what the compiler said.
+fn witness(out: &mut String, w: &crate::rules::witness::Witness) {
+    let _ = writeln!(
+        out,
+        "\n  <details><summary>witness: {}</summary>\n",
+        w.outcome.as_str()
+    );
+    if let Some(note) = &w.note {
+        let _ = writeln!(out, "  {}\n", inline(note));
+    }
+    if let Some(code) = &w.code {
+        // a fence longer than any backtick run in the code
+        let fence = "`".repeat(3.max(longest_backtick_run(code) + 1));
+        let _ = writeln!(out, "  {fence}rust");
+        for line in code.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+        let _ = writeln!(out, "  {fence}\n");
+    }
+    for (side, said) in [("baseline", &w.baseline), ("current", &w.current)] {
+        if let Some(said) = said {
+            let _ = writeln!(out, "  - {side}: {}", code(said));
+        }
+    }
+    let _ = writeln!(out, "\n  </details>");
 }
 
 /// A ```diff block of the declaration before (-) and after (+), indented into a list item.

@@ -114,7 +114,7 @@ impl PackageReport {
     pub fn count(&self, class: crate::rules::Class) -> usize {
         self.findings
             .iter()
-            .filter(|f| f.class == class && f.accepted.is_none())
+            .filter(|f| f.class == class && f.counts())
             .count()
     }
 }

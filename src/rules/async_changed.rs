@@ -3,7 +3,8 @@
 use rustdoc_types::{AssocItemConstraintKind, Function, GenericArgs, GenericBound, Term, Type};
 
 use super::support::AUTO_TRAITS;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::{render_type, TypeCx};
 use crate::diff::{CallableKind, DiffCx};
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ callers. Auto traits such as `Send` leak through both forms, so they are not a d
     example_after: "pub fn fetch(url: &str) -> Bytes",
     fix: "keep the function async, or return `impl Future<Output = Bytes>`",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -171,4 +173,9 @@ fn future_output(args: Option<&GenericArgs>) -> Option<&Type> {
         AssocItemConstraintKind::Equality(Term::Type(t)) if c.name == "Output" => Some(t),
         _ => None,
     })
+}
+
+/// The witness: await the old future, or keep the old plain result.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::async_use(cx, &f.path)
 }

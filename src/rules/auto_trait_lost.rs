@@ -2,9 +2,10 @@
 
 
 use super::support::{impls_of, trait_name, AUTO_TRAITS};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "auto-trait-lost",
@@ -21,6 +22,7 @@ may now send or share the type.",
     example_after: "pub struct Handle { inner: Rc<Inner> }",
     fix: "keep the field types thread-safe, or add an explicit `unsafe impl Send` if it is sound",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -51,4 +53,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: require the auto trait of the type (`fn is<T: Send>()`).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implements(cx, &f.path, t::auto_trait_path(t::quoted(&f.message).get(1)?)?)
 }

@@ -2,9 +2,10 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "const-became-static",
@@ -19,6 +20,7 @@ be used in any of these, so code that did stops compiling.",
     example_after: "pub static LIMIT: usize = 64;",
     fix: "keep the const; add a static beside it if an address is needed",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +41,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: use the constant as a pattern.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::const_pattern(cx, &f.path)
 }

@@ -2,7 +2,8 @@
 
 use rustdoc_types::{Item, ItemEnum, Type};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -19,6 +20,7 @@ arithmetic, comparisons and function calls that expected the old one.",
     example_after: "pub const MAX_LEN: usize = 1024;",
     fix: "keep the type; add a new constant for the new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn const_type(item: &Item) -> Option<&Type> {
@@ -54,4 +56,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: use the constant as a value of its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::value_as_old_type(cx, &f.path)
 }

@@ -2,9 +2,9 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "const-value-changed",
@@ -21,6 +21,7 @@ expressions as written are compared; a value shown as `_` cannot be.",
     example_after: "pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;",
     fix: "nothing to fix if the new value is intended; mention it in the changelog",
     check,
+    witness: Template::Impossible("a patch-level note; a value is seen at run time (a const assertion could see it, but the rule is not breaking)"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

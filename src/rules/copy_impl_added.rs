@@ -2,7 +2,7 @@
 
 
 use super::support::{impls_of, trait_name};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::Api;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -24,6 +24,7 @@ default, as cargo-semver-checks does; a project that disagrees can set \
     example_after: "#[derive(Clone, Copy)]\npub struct Id(pub u32);",
     fix: "release the `Copy` impl in a major version, or accept the finding with a reason",
     check,
+    witness: Template::Impossible("a change of meaning (values are copied instead of moved) that still compiles"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

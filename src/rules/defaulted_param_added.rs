@@ -2,9 +2,9 @@
 
 use super::support::noun;
 use super::type_generics_changed::type_param_changes;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "defaulted-param-added",
@@ -20,6 +20,7 @@ new is the ability to pick another type for the parameter.",
     example_after: "pub struct Map<K, V, S = RandomState> { /* ... */ }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("an additive change"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

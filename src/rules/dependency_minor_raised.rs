@@ -3,7 +3,7 @@
 
 use semver::{Op, Version, VersionReq};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::manifest::{DepInfo, DepKind};
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -27,6 +27,7 @@ not part of a release and are ignored.",
     example_after: "[dependencies]\ngrpc = \"1.8.0\"",
     fix: "release it as a minor version, or keep the old minimum if the new features are not needed",
     check,
+    witness: Template::Impossible("a Cargo.toml change, and a note or an additive one: no code breaks"),
 };
 
 /// The lowest version a requirement admits, from its comparators' lower bounds (`None` for `*`

@@ -1,8 +1,8 @@
 //! deprecated-added: `#[deprecated]` added to an item.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "deprecated-added",
@@ -17,6 +17,7 @@ the item in the next major release.",
     example_after: "#[deprecated(since = \"1.4.0\", note = \"use connect_with\")]\npub fn connect(addr: &str) -> Conn",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a lint: deprecated items still compile"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -2,9 +2,9 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "derive-helper-removed",
@@ -19,6 +19,7 @@ that attribute becomes an error.",
     example_after: "#[proc_macro_derive(Builder, attributes(builder))]",
     fix: "keep declaring the helper, even if the derive now ignores it",
     check,
+    witness: Template::NotYet("derive the macro on a local type with the helper attribute"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

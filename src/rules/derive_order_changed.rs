@@ -3,7 +3,7 @@
 use rustdoc_types::{Item, ItemEnum, StructKind};
 
 use super::support::{derives, discriminants, is_unit_only};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::Api;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +23,7 @@ reported; enums whose variants are all unit variants are covered by enum-discrim
     example_after: "#[derive(PartialEq, Eq, PartialOrd, Ord)]\npub struct Version { pub minor: u32, pub major: u32 }",
     fix: "restore the order, or write the comparison by hand so it no longer depends on it",
     check,
+    witness: Template::Impossible("the order of variants is seen at run time by comparisons and sorting; the type checker does not see it"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -4,7 +4,8 @@
 use rustdoc_types::{Item, ItemEnum, VariantKind};
 
 use super::support::{discriminants, is_unit_only, Discriminant};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::api::Api;
 use crate::diff::DiffCx;
@@ -25,6 +26,7 @@ cast stop compiling. Writing out the value a variant already had is not a change
     example_after: "pub enum Status { Ok, Fail, Warn }",
     fix: "give every variant an explicit discriminant and keep the values; append new variants at the end",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -120,4 +122,9 @@ fn blocker<'a>(api: &'a Api, item: &'a Item) -> Option<&'a Item> {
             }
             _ => false,
         })
+}
+
+/// The witness: assert the old discriminant at compile time (`const _: () = assert!(E::V as i128 == 1);`).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::discriminant(cx, &f.path)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ match exhaustively.",
     example_after: "#[non_exhaustive]\npub enum Error { Io, Parse }",
     fix: "add `#[non_exhaustive]` only in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -62,4 +64,10 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: match the enum exhaustively without a wildcard, or build the variant that
+/// became `#[non_exhaustive]` from its old fields.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exhaustive_match(cx, &f.path).or_else(|| t::construct(cx, &f.path))
 }

@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ a wildcard arm, so a new variant is only additive.",
     example_after: "pub enum Format { Json, Toml, Yaml }",
     fix: "mark the enum `#[non_exhaustive]` (in a major release) before adding variants",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -68,4 +70,9 @@ fn all_variants<'a>(
         .filter_map(|id| api.item(*id))
         .filter_map(|v| Some((v.name.as_deref()?, v)))
         .collect()
+}
+
+/// The witness: match the enum exhaustively, one arm per old variant, no wildcard.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exhaustive_match(cx, f.path.rsplit_once("::")?.0)
 }

@@ -1,7 +1,8 @@
 //! enum-variant-field-added: a field added to an exhaustive enum variant.
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -19,6 +20,7 @@ match it exhaustively. A new field breaks both, unless the variant is `#[non_exh
     example_after: "pub enum Shape { Circle { r: f64, center: Point } }",
     fix: "add a new variant, or mark the variant `#[non_exhaustive]` in a major release first",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -42,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: match the variant with a pattern naming every old field, without `..`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exact_pattern(cx, &f.path).or_else(|| t::exact_pattern(cx, f.path.rsplit_once("::")?.0))
 }

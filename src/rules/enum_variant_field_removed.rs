@@ -1,9 +1,10 @@
 //! enum-variant-field-removed: a field of an enum variant was removed.
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-field-removed",
@@ -16,6 +17,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub enum Msg { Move { x: i32 } }",
     fix: "keep the field",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -38,4 +40,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: match the variant with a pattern naming every old field, without `..`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exact_pattern(cx, &f.path).or_else(|| t::exact_pattern(cx, f.path.rsplit_once("::")?.0))
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{variant_pairs, Fields};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -21,6 +22,7 @@ old type; both break when the field's type changes.",
     example_after: "pub enum Error { Io(Box<dyn std::error::Error>) }",
     fix: "keep the field's type; add a variant for the new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -60,4 +62,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: build the variant from values of its old field types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path).or_else(|| t::construct(cx, f.path.rsplit_once("::")?.0))
 }

@@ -1,9 +1,10 @@
 //! enum-variant-kind-changed: a variant changed between unit, tuple and struct-like forms.
 
 use super::support::variant_pairs;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-kind-changed",
@@ -17,6 +18,7 @@ changing a variant's form breaks every use of it.",
     example_after: "pub enum Event { Key { code: char } }",
     fix: "keep the variant's form; add a new variant for the new shape",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +41,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: match the variant with a pattern of its old kind, without `..`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::exact_pattern(cx, &f.path)
 }

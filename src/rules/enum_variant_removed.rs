@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{hidden_variant, variants};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "enum-variant-removed",
@@ -18,6 +19,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub enum Level { Info, Warn }",
     fix: "keep the variant (it can be `#[deprecated]`)",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -40,4 +42,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: match the variant.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::variant_exists(cx, &f.path)
 }

@@ -2,9 +2,10 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "extern-static-unsafe",
@@ -19,6 +20,7 @@ is declared unsafe again, every safe read stops compiling.",
     example_after: "unsafe extern \"C\" { pub static VERSION: u32; }",
     fix: "keep the static declared `safe`",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -37,4 +39,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static outside an `unsafe` block.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::safe_static(cx, &f.path)
 }

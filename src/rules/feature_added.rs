@@ -1,8 +1,8 @@
 //! feature-added: a new Cargo feature.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "feature-added",
@@ -17,6 +17,7 @@ older releases, so it needs a minor release.",
     example_after: "[features]\njson = []\nmetrics = []",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a Cargo.toml change, and an additive one"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

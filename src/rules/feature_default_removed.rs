@@ -1,8 +1,8 @@
 //! feature-default-removed: a feature is no longer enabled by default.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "feature-default-removed",
@@ -18,6 +18,7 @@ from the list while another default feature still enables it is not a change.",
     example_after: "[features]\ndefault = [\"std\"]",
     fix: "keep it in `default`; users who want less can use `default-features = false`",
     check,
+    witness: Template::Impossible("a Cargo.toml change: which features are on by default is seen by cargo, not by code"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

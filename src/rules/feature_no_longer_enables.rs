@@ -1,8 +1,8 @@
 //! feature-no-longer-enables: a feature stopped enabling another feature or dependency.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "feature-no-longer-enables",
@@ -20,6 +20,7 @@ enables another existing feature is additive: enabling it now brings that featur
     example_after: "[features]\nfull = [\"json\"]",
     fix: "keep enabling it",
     check,
+    witness: Template::Impossible("a Cargo.toml change: what a feature enables is seen by cargo, not by code"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

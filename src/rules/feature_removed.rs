@@ -1,8 +1,8 @@
 //! feature-removed: a Cargo feature (explicit, or implicit from an optional dependency) is gone.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "feature-removed",
@@ -18,6 +18,7 @@ entry hides it, so switching to `dep:` syntax removes that feature too.",
     example_after: "[features]\n# experimental removed",
     fix: "keep the feature, even as an empty one or as an alias (`experimental = [\"new-name\"]`)",
     check,
+    witness: Template::Impossible("a Cargo.toml change: the witness crate would have to request the feature, and no code can witness a manifest"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

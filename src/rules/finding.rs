@@ -54,6 +54,9 @@ pub struct Finding {
     /// with `--feature-sets`: the feature sets the finding appears in
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub feature_sets: Vec<String>,
+    /// with `check --prove`: the witness and what the compiler said about it
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<crate::rules::witness::Witness>,
 }
 
 /// A finding as a JSON report holds it, read back by `semgate merge`: the rule must be one this
@@ -74,6 +77,8 @@ struct Stored {
     accepted: Option<String>,
     #[serde(default)]
     feature_sets: Vec<String>,
+    #[serde(default)]
+    witness: Option<crate::rules::witness::Witness>,
 }
 
 impl<'de> Deserialize<'de> for Finding {
@@ -103,6 +108,7 @@ impl TryFrom<Stored> for Finding {
             current_signature: s.current_signature,
             accepted: s.accepted,
             feature_sets: s.feature_sets,
+            witness: s.witness,
         })
     }
 }
@@ -120,7 +126,14 @@ impl Finding {
             current_signature: None,
             accepted: None,
             feature_sets: Vec::new(),
+            witness: None,
         }
+    }
+
+    /// Whether the finding counts toward the required bump: not accepted by configuration,
+    /// not disproven by its witness (`check --prove`).
+    pub fn counts(&self) -> bool {
+        self.accepted.is_none() && !self.witness.as_ref().is_some_and(|w| w.discounted)
     }
 
     pub fn class(mut self, class: Class) -> Finding {

@@ -1,6 +1,7 @@
 //! fn-abi-changed: a function's `extern "ABI"` or unwind-ness changed.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::signature::abi_text;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -18,6 +19,7 @@ unwinding may cross it.",
     example_after: "pub extern \"C-unwind\" fn callback(x: i32)",
     fix: "keep the ABI; add a new function with the other one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -45,4 +47,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: coerce the function to a function pointer of its old ABI and types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::fn_pointer(cx, &f.path)
 }

@@ -4,7 +4,8 @@ use rustdoc_types::{
     GenericArg, GenericArgs, GenericBound, Generics, ItemEnum, TraitBoundModifier, Type,
 };
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::{bounds_by_param, instantiate_bound, render_bound, TypeCx};
 use crate::diff::{CallableKind, DiffCx};
 use crate::rules::Finding;
@@ -25,6 +26,7 @@ from the old ones through a blanket impl of its trait (`Q: Equivalent<K>` for ev
     example_after: "pub fn spawn<F: FnOnce() + Send + 'static>(f: F)",
     fix: "keep the old bounds; add a new function with the stricter ones",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -215,4 +217,9 @@ fn type_args(args: Option<&GenericArgs>) -> Vec<&Type> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The witness: call the function from a generic function with the old bounds.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::generic_call(cx, &f.path)
 }

@@ -1,8 +1,9 @@
 //! fn-const-removed: a `const fn` is no longer `const`.
 
-use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::{CallableKind, DiffCx};
 
 pub static RULE: Rule = Rule {
     id: "fn-const-removed",
@@ -17,6 +18,7 @@ function `const` is additive.)",
     example_after: "pub fn new() -> Self",
     fix: "keep the function const; add a non-const variant if the body needs it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -33,4 +35,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function in a const context.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::const_call(cx, &f.path)
 }

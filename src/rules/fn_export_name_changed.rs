@@ -4,7 +4,7 @@ use rustc_hash::FxHashMap;
 use rustdoc_types::{Item, ItemEnum};
 
 use super::fn_target_feature_added::features;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::model::{exported_symbol, Export, Namespace, Target};
 use crate::api::signature;
 use crate::diff::DiffCx;
@@ -27,6 +27,7 @@ private items when a crate's sources mention `no_mangle` or `export_name` to see
     example_after: "#[export_name = \"mylib_init_v2\"]\npub extern \"C\" fn mylib_init()",
     fix: "keep the old symbol, adding a second exported function for the new name",
     check,
+    witness: Template::Impossible("a symbol name is seen by the linker and foreign code, not by Rust callers"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

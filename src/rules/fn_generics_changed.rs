@@ -1,9 +1,10 @@
 //! fn-generics-changed: a function's or inherent method's generic parameters changed.
 
 use super::support::compare_params;
-use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::{CallableKind, DiffCx};
 
 pub static RULE: Rule = Rule {
     id: "fn-generics-changed",
@@ -20,6 +21,7 @@ additive (callers never wrote a turbofish), though the Cargo Book calls it possi
     example_after: "pub fn parse<T: FromStr, E>(s: &str) -> Result<T, E>",
     fix: "keep the parameter list; add a new function for the new shape",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -43,4 +45,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, c.old_item, cx.new, c.new_item),
         );
     }
+}
+
+/// The witness: call the function with its old generic arguments, from a generic function with the old generics.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::generic_call(cx, &f.path)
 }

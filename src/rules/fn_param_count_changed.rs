@@ -1,9 +1,10 @@
 //! fn-param-count-changed: a function or inherent method gained or lost parameters.
 
 use super::support::params;
-use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::{CallableKind, DiffCx};
 
 pub static RULE: Rule = Rule {
     id: "fn-param-count-changed",
@@ -18,6 +19,7 @@ change there also breaks implementors.)",
     example_after: "pub fn connect(addr: &str, timeout: Duration) -> Conn",
     fix: "add a new function (`connect_timeout`) and keep the old one, or take an options struct",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -42,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function with arguments of its old parameter types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

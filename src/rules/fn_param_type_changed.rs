@@ -3,7 +3,8 @@
 use rustdoc_types::{GenericArg, GenericArgs, GenericBound, TraitBoundModifier, Type};
 
 use super::support::{impls_of, params, trait_name};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::{bounds_by_param, render_pair, render_type, TypeCx};
 use crate::diff::{CallableKind, DiffCx};
 use crate::rules::Finding;
@@ -25,6 +26,7 @@ reports a break.",
     example_after: "pub fn load(path: PathBuf) -> Config",
     fix: "accept every old argument, e.g. `pub fn load(path: impl AsRef<Path>) -> Config`",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -314,4 +316,9 @@ fn local_type_implements(cx: &DiffCx<'_>, old: &Type, trait_name_wanted: &str) -
     impls_of(cx.new, pair.new)
         .iter()
         .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(trait_name_wanted))
+}
+
+/// The witness: call the function with arguments of its old parameter types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

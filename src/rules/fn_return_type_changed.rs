@@ -1,6 +1,7 @@
 //! fn-return-type-changed: a function or inherent method returns a different type.
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::{CallableKind, DiffCx};
 use crate::rules::Finding;
@@ -18,6 +19,7 @@ which changes what `let x = f();` means) breaks them.",
     example_after: "pub fn len(&self) -> usize",
     fix: "add a new method with the new return type and deprecate the old one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -50,4 +52,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function and keep the result as the old return type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call_returning(cx, &f.path)
 }

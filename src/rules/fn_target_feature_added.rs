@@ -1,10 +1,11 @@
 //! fn-target-feature-added: a safe function now requires more `#[target_feature]`s.
 
-use rustdoc_types::{Attribute, Item};
+use rustdoc_types::{Attribute, Item, ItemEnum};
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "fn-target-feature-added",
@@ -22,6 +23,7 @@ callers do not check: undefined behaviour instead of a compile error.",
     example_after: "#[target_feature(enable = \"avx2\")]\npub fn sum(xs: &[f32]) -> f32",
     fix: "detect the feature at run time inside the function instead",
     check,
+    witness: Template::Code(witness),
 };
 
 pub(super) fn features(item: &Item) -> Vec<&str> {
@@ -67,4 +69,25 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function from safe code that enables only the old features. An
+/// unsafe function's new feature is a safety precondition, which no compilation sees.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    let item = cx
+        .item(&f.path, Some(crate::api::model::Namespace::Value))
+        .or_else(|| cx.member(&f.path).map(|(_, member)| member))?;
+    let ItemEnum::Function(func) = &item.inner else {
+        return None;
+    };
+    if func.header.is_unsafe {
+        return cx.skip("the function was already unsafe: the new feature is a safety precondition its callers must meet, and their code compiles either way");
+    }
+    let mut code = t::call(cx, &f.path)?;
+    let old = features(item);
+    if !old.is_empty() {
+        code.attributes
+            .push(format!("#[target_feature(enable = \"{}\")]", old.join(",")));
+    }
+    Some(code)
 }

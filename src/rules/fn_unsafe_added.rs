@@ -1,8 +1,9 @@
 //! fn-unsafe-added: a safe function or inherent method became `unsafe`.
 
-use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::{CallableKind, DiffCx};
 
 pub static RULE: Rule = Rule {
     id: "fn-unsafe-added",
@@ -18,6 +19,7 @@ method either direction breaks implementors (trait-method-signature-changed).",
     example_after: "pub unsafe fn from_raw(p: *mut u8) -> Buf",
     fix: "add a new `unsafe fn from_raw_unchecked` and keep the safe one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -50,4 +52,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the function outside an unsafe block.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

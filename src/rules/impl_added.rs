@@ -2,7 +2,7 @@
 
 
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::types::render_type;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -22,6 +22,7 @@ not reported. A new `Copy` impl is reported by copy-impl-added.",
     example_after: "#[derive(Debug)]\npub struct Token { pub text: String }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("an addition (the breakage it can cause, inference ambiguity, depends on downstream code semgate cannot see)"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_type;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -21,6 +22,7 @@ breaks all of those. Auto traits are reported by auto-trait-lost.",
     example_after: "#[derive(Debug)]\npub struct Token(String);",
     fix: "keep the impl",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -102,4 +104,11 @@ fn first_type_arg(args: Option<&rustdoc_types::GenericArgs>) -> Option<&rustdoc_
         }),
         _ => None,
     }
+}
+
+/// The witness: require the trait of the type (`fn is<T: Display>()`).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    let ty = cx.item(&f.path, None)?;
+    let trait_path = cx.implemented_trait(ty, t::quoted(&f.message).get(1)?)?;
+    t::implements(cx, &f.path, &trait_path)
 }

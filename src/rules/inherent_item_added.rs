@@ -1,9 +1,9 @@
 //! inherent-item-added: a new inherent method or associated item on a public type.
 
 use super::support::member_noun;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "inherent-item-added",
@@ -18,6 +18,7 @@ Book calls it possibly-breaking; semgate counts it as additive unless configurat
     example_after: "impl Config { pub fn load() -> Self { .. } pub fn validate(&self) -> bool { .. } }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::NotYet("call a trait method of the same name through method syntax"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,7 +1,7 @@
 //! item-added: a new public path.
 
 use super::support::noun;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::Target;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -19,6 +19,7 @@ clash with a glob import downstream; the Cargo Book still counts it as minor.)",
     example_after: "pub fn parse_str(s: &str) -> Config { .. }",
     fix: "release it in a minor version (for 0.y.z crates, a patch version)",
     check,
+    witness: Template::Impossible("an addition: nothing that compiled stops compiling"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

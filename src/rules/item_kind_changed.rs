@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::noun;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "item-kind-changed",
@@ -20,6 +21,7 @@ the same path names an item of another kind.",
     example_after: "pub enum Mode { Fast, Slow }",
     fix: "keep the old item under its name and introduce the new one under a new name",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -55,4 +57,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 fn article(noun: &str) -> String {
     let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+/// The witness: use the item the way its old kind allows (destructure a struct, match an enum, call a function, bound by a trait).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::as_old_kind(cx, &f.path)
 }

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 use rustdoc_types::ItemEnum;
 
 use super::support::{hidden_member, member_noun, noun};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ per item inside it.",
     example_after: "// parse was deleted, or moved to `mod parser` without a re-export",
     fix: "keep the item, or re-export it at the old path: `pub use crate::parser::parse;`",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -76,4 +78,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: name the path (`use ::k::path as _;`), or call the inherent method with its old argument types.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

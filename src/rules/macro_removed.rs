@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ Removing the macro, or dropping `#[macro_export]`, breaks every invocation.",
     example_after: "macro_rules! ensure { .. } // no longer exported",
     fix: "keep the macro exported; hide it with #[doc(hidden)] only in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -37,4 +39,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: import the macro by its path.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

@@ -1,9 +1,10 @@
 //! method-receiver-changed: an inherent method takes `self` differently.
 
 use super::support::receiver;
-use super::{Class, Rule};
-use crate::diff::{CallableKind, DiffCx};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::{CallableKind, DiffCx};
 
 pub static RULE: Rule = Rule {
     id: "method-receiver-changed",
@@ -18,6 +19,7 @@ cannot be called with method syntax at all. Changing it breaks call sites that r
     example_after: "pub fn finish(self) -> Report",
     fix: "keep the old receiver; add a consuming `into_report(self)` next to it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -43,4 +45,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: call the method with the old receiver type (`Type::method(&x, ..)`).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::call(cx, &f.path)
 }

@@ -5,11 +5,13 @@
 //! [`Finding`]s are what the gate and the reports read.
 
 mod finding;
-mod support;
+pub(crate) mod support;
+pub mod witness;
 
 use serde::{Deserialize, Serialize};
 
 use crate::diff::DiffCx;
+pub use crate::rules::witness::Template;
 pub use finding::{Finding, Location};
 
 /// How a change affects the version: the classes of the change catalogue.
@@ -64,6 +66,8 @@ pub struct Rule {
     pub example_after: &'static str,
     pub fix: &'static str,
     pub check: fn(&DiffCx<'_>, &mut Vec<Finding>),
+    /// how `check --prove` witnesses the rule's breaking findings
+    pub witness: Template,
 }
 
 macro_rules! registry {
@@ -156,6 +160,7 @@ registry![
     defaulted_param_added,
     static_became_const,
     const_became_static,
+    variance_changed,
 ];
 
 /// A check of `semgate check --release` (see `workspace::release_blockers`): it blocks a release
@@ -301,6 +306,34 @@ mod tests {
                 _ => {}
             }
         }
+    }
+
+    /// `check --prove` judges breaking findings by their witness: a rule that can report a
+    /// breaking finding has a template, or says why no code can witness it, or what its
+    /// template would do. The rules without a template may only become fewer.
+    #[test]
+    fn every_breaking_rule_has_a_witness_template_or_a_reason() {
+        const MAX_NOT_YET: usize = 7;
+        let mut not_yet = Vec::new();
+        for rule in RULES {
+            match rule.witness {
+                Template::Code(_) => {}
+                Template::Impossible(why) | Template::NotYet(why) => assert!(
+                    why.len() > 10,
+                    "{} has no written reason for having no witness template",
+                    rule.id
+                ),
+            }
+            if let Template::NotYet(_) = rule.witness {
+                not_yet.push(rule.id);
+            }
+        }
+        assert!(
+            not_yet.len() <= MAX_NOT_YET,
+            "{} rules have no template yet (at most {MAX_NOT_YET}): {}",
+            not_yet.len(),
+            not_yet.join(", ")
+        );
     }
 
     /// Every file of src/rules/ but the registry's own plumbing is a registered rule.

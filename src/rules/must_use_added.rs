@@ -2,9 +2,9 @@
 
 use rustdoc_types::{Attribute, Item};
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "must-use-added",
@@ -19,6 +19,7 @@ it belongs in a minor release.",
     example_after: "#[must_use]\npub fn try_send(&self, msg: Msg) -> Result<(), Full>",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::Impossible("a lint: unused results still compile"),
 };
 
 fn must_use(item: &Item) -> bool {

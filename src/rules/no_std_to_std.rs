@@ -2,9 +2,9 @@
 
 use rustdoc_types::Attribute;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "no-std-to-std",
@@ -19,6 +19,7 @@ longer build the crate once it requires `std`.",
     example_after: "// #![no_std] removed; the crate now uses std",
     fix: "keep the crate no_std by default and put std behind a `std` feature",
     check,
+    witness: Template::NotYet("a no_std witness crate"),
 };
 
 fn is_no_std(api: &crate::api::Api) -> bool {

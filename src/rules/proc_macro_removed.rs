@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::noun;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::Target;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -21,6 +22,7 @@ Removing one breaks every use.",
     example_after: "// derive removed",
     fix: "keep the macro",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -39,4 +41,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: import the macro by its path.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::name(cx, &f.path)
 }

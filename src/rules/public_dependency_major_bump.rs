@@ -3,7 +3,7 @@
 
 use semver::{Version, VersionReq};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
 use crate::api::uses::exposed_crates;
 use crate::manifest::{DepInfo, DepKind};
 use crate::diff::DiffCx;
@@ -24,6 +24,7 @@ mentions, and compares the resolved versions (or the requirements) of both sides
     example_after: "[dependencies]\nhttp = \"1\"",
     fix: "release it as a breaking change, or stop exposing the dependency's types (wrap them)",
     check,
+    witness: Template::Impossible("a Cargo.toml change: seeing it takes a downstream crate that also depends on the old major version of the dependency, which semgate does not have"),
 };
 
 /// The version a dependency is at: the lockfile's if known, else the requirement's lower bound.

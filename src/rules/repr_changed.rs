@@ -3,9 +3,9 @@
 use rustdoc_types::{AttributeRepr, ReprKind};
 
 use super::support::{repr, struct_fields};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "repr-changed",
@@ -23,6 +23,7 @@ breaks too, and reordering the public fields of a `repr(C)` struct changes its l
     example_after: "pub struct Header { pub len: u32, pub kind: u16 }",
     fix: "keep the repr",
     check,
+    witness: Template::NotYet("compile-time assertions on size_of and align_of"),
 };
 
 fn describe(r: Option<&AttributeRepr>) -> String {

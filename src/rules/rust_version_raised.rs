@@ -1,8 +1,8 @@
 //! rust-version-raised: the minimum supported Rust version went up.
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "rust-version-raised",
@@ -19,6 +19,7 @@ configuration says otherwise: `rules = { rust-version-raised = \"breaking\" }` (
     example_after: "rust-version = \"1.80\"",
     fix: "nothing to fix if intended: release it at least as a minor version and say so in the changelog",
     check,
+    witness: Template::Impossible("a toolchain requirement: the witness is compiled with one toolchain, the one the sides were built with"),
 };
 
 fn parse(v: &str) -> Option<semver::Version> {

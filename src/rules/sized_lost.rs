@@ -3,7 +3,8 @@
 use rustdoc_types::Item;
 
 use super::support::{impls_of, trait_name};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::Api;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ rule reads.",
     example_after: "pub struct Packet { len: u16, data: [u8] }",
     fix: "keep the field sized (`Box<[u8]>`, `Vec<u8>`), or add a new unsized type next to the old one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -49,4 +51,9 @@ fn is_unsized(api: &Api, item: &Item) -> bool {
     impls_of(api, item)
         .iter()
         .any(|(_, imp)| imp.is_synthetic && imp.is_negative && trait_name(imp) == Some("Sized"))
+}
+
+/// The witness: instantiate a generic that requires `Sized` with the type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::sized(cx, &f.path)
 }

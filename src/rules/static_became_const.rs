@@ -2,7 +2,8 @@
 
 use rustdoc_types::{Item, ItemEnum, Type};
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_type;
 use crate::api::Api;
 use crate::diff::DiffCx;
@@ -24,6 +25,7 @@ by default.",
     example_after: "pub const LIMIT: usize = 64;",
     fix: "keep the static if users may take its address or share its state",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -167,4 +169,9 @@ fn fields_of<'a>(api: &'a Api, item: &'a Item) -> Vec<&'a Type> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The witness: take the static's address.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::static_address(cx, &f.path)
 }

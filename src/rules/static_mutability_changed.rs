@@ -2,9 +2,10 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "static-mutability-changed",
@@ -18,6 +19,7 @@ mutable stop compiling; code that wrote to a `static mut` stops compiling when i
     example_after: "pub static mut LEVEL: u8 = 3;",
     fix: "keep the mutability; use an atomic or a lock for interior mutability",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -38,4 +40,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static the way its old mutability allows.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::static_access(cx, &f.path)
 }

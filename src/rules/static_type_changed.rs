@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -18,6 +19,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub static COUNTER: AtomicU64 = AtomicU64::new(0);",
     fix: "keep the type; add a new static",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -40,4 +42,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the static as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::value_as_old_type(cx, &f.path)
 }

@@ -1,8 +1,8 @@
 //! struct-field-added: a field was added to a struct users could not build by literal anyway.
 
 
+use super::{Class, Rule, Template};
 use super::support::{Container, FieldSet, field_sets, shifted_tuple_fields};
-use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -22,6 +22,7 @@ one moves it to another index, and `.1` or a tuple pattern now means a different
     example_after: "pub struct Handle { pub id: u32, pub generation: u32, inner: u64 }",
     fix: "in a tuple struct, append new fields after the existing ones",
     check,
+    witness: Template::Impossible("an addition to a struct users cannot build by literal: nothing that compiled stops compiling"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,8 +1,9 @@
 //! struct-field-added-exhaustive: a public field added to a struct users could build by literal.
 
 
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use super::support::{Container, FieldSet, field_sets};
-use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ Adding a field to a struct that already has a private field, or is `#[non_exhaus
     example_after: "pub struct Point { pub x: i32, pub y: i32, pub z: i32 }",
     fix: "mark the struct `#[non_exhaustive]` in a major release before adding fields, or give it a private field",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -44,4 +46,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: build the struct with a literal of its old fields.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, f.path.rsplit_once("::")?.0)
 }

@@ -2,8 +2,9 @@
 
 use rustdoc_types::ItemEnum;
 
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use super::support::{Container, FieldSet, Fields, field_sets, shifted_tuple_fields};
-use super::{Class, Rule};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -21,6 +22,7 @@ structurally, so a path to the same item through another re-export is not a chan
     example_after: "pub struct Limits { pub max: u64 }",
     fix: "keep the old field type; add a new field or accessor for the wider type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -59,4 +61,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: borrow the field as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, true)
 }

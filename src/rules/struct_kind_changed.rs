@@ -1,10 +1,11 @@
 //! struct-kind-changed: a struct changed between unit, tuple and struct-like forms.
 
 
-use super::support::{Container, FieldSet, field_sets};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
+use super::support::{Container, FieldSet, field_sets};
 
 pub static RULE: Rule = Rule {
     id: "struct-kind-changed",
@@ -19,6 +20,7 @@ in which case users could do neither and the change is only additive.",
     example_after: "pub struct Id { pub value: u64 }",
     fix: "keep the struct's form",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -65,4 +67,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: build the struct the old way (a literal, a tuple constructor or the unit value).
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::struct_fields;
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ literal and destructure it without `..`.",
     example_after: "#[non_exhaustive]\npub struct Options { pub color: bool }",
     fix: "add `#[non_exhaustive]` only in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -56,4 +58,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: build the struct with a literal of its old fields.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path)
 }

@@ -1,8 +1,9 @@
 //! struct-private-field-added: a private field added to a struct whose fields were all public.
 
 
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use super::support::{Container, FieldSet, field_sets};
-use super::{Class, Rule};
 use crate::api::model::is_non_exhaustive;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ without `..`. One private field makes both impossible outside the crate.",
     example_after: "pub struct Span { pub start: usize, pub end: usize, file: FileId }",
     fix: "add the field in a major release, and consider `#[non_exhaustive]` at the same time",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -46,4 +48,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: build the struct with a literal of its old fields.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::construct(cx, &f.path)
 }

@@ -1,10 +1,11 @@
 //! struct-pub-field-removed: a public field was removed, renamed or made private.
 
 
-use super::support::{Container, FieldSet, field_sets, shifted_tuple_fields};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
+use super::support::{Container, FieldSet, field_sets, shifted_tuple_fields};
 
 pub static RULE: Rule = Rule {
     id: "struct-pub-field-removed",
@@ -19,6 +20,7 @@ stops compiling when the field is gone or no longer public.",
     example_after: "pub struct Config { pub verbose: bool, jobs: u32 }",
     fix: "keep the field public, or add an accessor in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -49,4 +51,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// The witness: read the field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, false)
 }

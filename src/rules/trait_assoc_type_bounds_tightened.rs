@@ -3,9 +3,9 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{bound_changes, is_sealed};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-assoc-type-bounds-tightened",
@@ -20,6 +20,7 @@ downstream impls, so the change is not reported there.",
     example_after: "pub trait Source { type Item: Clone; }",
     fix: "keep the old bounds; require the extra bound only where it is needed (`where S::Item: Clone`)",
     check,
+    witness: Template::NotYet("implement the trait with an associated type meeting only the old bounds"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

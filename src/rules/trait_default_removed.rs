@@ -1,7 +1,8 @@
 //! trait-default-removed: a trait item lost its default body, value or type.
 
 use super::support::{has_default, is_sealed, member_noun};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::signature::signature;
 use crate::api::Api;
 use crate::diff::DiffCx;
@@ -21,6 +22,7 @@ reported there.",
     example_after: "pub trait Named { fn name(&self) -> String; }",
     fix: "keep a default, even one that panics or returns a placeholder",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -67,4 +69,9 @@ fn with_default(api: &Api, item: &rustdoc_types::Item) -> String {
         }
         _ => sig,
     }
+}
+
+/// The witness: implement the trait for a local type with its old required items only.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path).or_else(|| t::implement(cx, f.path.rsplit_once("::")?.0))
 }

@@ -1,9 +1,9 @@
 //! trait-defaulted-item-added: an item with a default was added to a trait.
 
 use super::support::{has_default, member_noun};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-defaulted-item-added",
@@ -19,6 +19,7 @@ unless configuration says otherwise.",
     example_after: "pub trait Render { fn render(&self) -> String; fn width(&self) -> usize { 80 } }",
     fix: "nothing to fix: release it in a minor version",
     check,
+    witness: Template::NotYet("call a method of the same name from another trait in scope"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

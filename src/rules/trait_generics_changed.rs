@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{compare_params, reordered_params};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-generics-changed",
@@ -22,6 +23,7 @@ pick the default. Renaming a parameter is not a change.",
     example_after: "pub trait Convert<T, E> { fn convert(&self) -> T; }",
     fix: "give the new parameter a default (`E = ()`), or add a new trait",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -48,4 +50,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: bound a type by the trait with its old generic arguments.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::trait_with_old_arguments(cx, &f.path)
 }

@@ -1,9 +1,10 @@
 //! trait-item-added: a required item (no default) was added to a trait downstream can implement.
 
 use super::support::{has_default, is_sealed, member_noun};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-item-added",
@@ -18,6 +19,7 @@ crates cannot name) has no downstream impls, so there the new item is only addit
     example_after: "pub trait Store { fn get(&self, k: &str) -> Option<Vec<u8>>; fn len(&self) -> usize; }",
     fix: "give the new item a default (`fn len(&self) -> usize { 0 }`), or seal the trait in a major release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -56,4 +58,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .new_span(new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type with its old required items.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path).or_else(|| t::implement(cx, f.path.rsplit_once("::")?.0))
 }

@@ -1,9 +1,10 @@
 //! trait-item-removed: a method, associated type or const was removed from a trait.
 
 use super::support::{hidden_member, member_noun};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-item-removed",
@@ -18,6 +19,7 @@ pub static RULE: Rule = Rule {
     example_after: "pub trait Codec { fn encode(&self) -> Vec<u8>; }",
     fix: "keep the item, with a default if implementors should no longer need it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -44,4 +46,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .new_span(parent.new),
         );
     }
+}
+
+/// The witness: name the item through a type bounded by the trait.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::trait_item(cx, &f.path)
 }

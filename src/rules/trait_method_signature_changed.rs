@@ -2,7 +2,8 @@
 
 use super::async_changed::async_change;
 use super::support::{compare_bounds, params, receiver, reordered_params};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::bounds_by_param;
 use crate::diff::{CallableKind, DiffCx};
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ whose method no longer matches the trait.",
     example_after: "pub trait Visitor { fn visit(&mut self, node: &Node, depth: usize); }",
     fix: "add a new defaulted method instead of changing the existing one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -107,4 +109,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: implement the trait for a local type, writing the method with its old signature.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement_method(cx, &f.path)
 }

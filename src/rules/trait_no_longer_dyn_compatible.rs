@@ -3,7 +3,8 @@
 use rustdoc_types::{GenericArg, GenericArgs, GenericBound, Item, ItemEnum, Type, WherePredicate};
 
 use super::support::{receiver, Receiver};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::Api;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -23,6 +24,7 @@ the compiler's verdict and only names the likely cause.",
     example_after: "pub trait Visitor { fn visit(&self, node: u32); fn visit_all<I: IntoIterator<Item = u32>>(&self, nodes: I) {} }",
     fix: "add `where Self: Sized` to the new method, or move it to an extension trait",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -145,4 +147,9 @@ fn mentions_self(ty: &Type) -> bool {
         Type::Tuple(ts) => ts.iter().any(mentions_self),
         _ => false,
     }
+}
+
+/// The witness: take a `&dyn Trait`.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::dyn_trait(cx, &f.path)
 }

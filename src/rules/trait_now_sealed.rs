@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{is_sealed, seal_reason};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-now-sealed",
@@ -24,6 +25,7 @@ additive: downstream crates gain the right to implement it.",
     example_after: "pub trait Plugin: private::Sealed { fn run(&self); }",
     fix: "leave the trait open; seal new traits from their first release",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -65,4 +67,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path)
 }

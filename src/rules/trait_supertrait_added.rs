@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::{is_sealed, supertrait_changes};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-supertrait-added",
@@ -23,6 +24,7 @@ trait-now-sealed instead.",
     example_after: "pub trait Shape: Debug { fn area(&self) -> f64; }",
     fix: "leave the supertrait off; add the requirement to the functions that need it (`T: Shape + Debug`)",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -54,4 +56,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type, which has none of the new supertrait.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path)
 }

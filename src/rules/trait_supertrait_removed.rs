@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::supertrait_changes;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-supertrait-removed",
@@ -24,6 +25,7 @@ that downstream crates could never name is not reported.",
     example_after: "pub trait Entity: Debug { fn id(&self) -> u64; }",
     fix: "keep the supertrait",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -53,4 +55,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: rely on `T: Trait` implying each old supertrait.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::supertraits_implied(cx, &f.path)
 }

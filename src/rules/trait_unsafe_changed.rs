@@ -3,9 +3,10 @@
 use rustdoc_types::ItemEnum;
 
 use super::support::is_sealed;
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "trait-unsafe-changed",
@@ -21,6 +22,7 @@ downstream impls, so the change is not reported there.",
     example_after: "pub unsafe trait Zeroable {}",
     fix: "keep the trait's safety; add a new trait with the other one",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -42,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: implement the trait for a local type, with the old `unsafe` or without it.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::implement(cx, &f.path)
 }

@@ -2,7 +2,8 @@
 
 use rustdoc_types::ItemEnum;
 
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -20,6 +21,7 @@ on `Alias` is really using the target type, and breaks when the alias points els
     example_after: "pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;",
     fix: "keep the alias; add a new alias for the new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -44,4 +46,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: use a value of the alias as its old target type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::alias_target(cx, &f.path)
 }

@@ -2,9 +2,10 @@
 
 
 use super::support::{compare_bounds, noun, type_generics};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
 
 pub static RULE: Rule = Rule {
     id: "type-bounds-tightened",
@@ -20,6 +21,7 @@ bound between the two forms is not a change. Dropping a bound, or relaxing one w
     example_after: "pub struct Set<T: Ord> { items: Vec<T> }",
     fix: "keep the type's bounds; require the extra bound on the methods that need it",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -62,4 +64,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                 .signatures(cx.old, pair.old, cx.new, pair.new),
         );
     }
+}
+
+/// The witness: name the type from a generic struct with the old bounds.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::generic_holder(cx, &f.path)
 }

@@ -3,7 +3,8 @@
 use rustdoc_types::{Item, ItemEnum};
 
 use super::support::{compare_params, noun, reordered_params, type_generics, ParamChanges};
-use super::{Class, Rule};
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::api::model::{Namespace, Target};
 use crate::diff::{DiffCx, Pair};
 use crate::rules::Finding;
@@ -22,6 +23,7 @@ old uses pick the default. Renaming a parameter is not a change.",
     example_after: "pub struct Wrapper<T, M> { value: T, meta: PhantomData<M> }",
     fix: "give the new parameter a default (`M = ()`), or add a new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -100,4 +102,9 @@ fn named_item<'a>(cx: &DiffCx<'a>, pair: &Pair<'a>) -> &'a Item {
         }
     }
     pair.new
+}
+
+/// The witness: name the type with its old generic arguments in a struct field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::type_with_old_arguments(cx, &f.path)
 }

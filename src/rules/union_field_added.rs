@@ -1,10 +1,10 @@
 //! union-field-added: a public field was added to a union.
 
 
-use super::support::{Container, FieldSet, field_sets};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
+use super::support::{Container, FieldSet, field_sets};
 
 pub static RULE: Rule = Rule {
     id: "union-field-added",
@@ -22,6 +22,7 @@ and is not reported.",
     example_after: "pub union Bits { pub i: u32, pub f: f32, pub wide: u64 }",
     fix: "add a new union type, or release the new field in a major version",
     check,
+    witness: Template::NotYet("a compile-time assertion on the union size"),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {

@@ -1,10 +1,11 @@
 //! union-field-removed: a public field of a union was removed, renamed or made private.
 
 
-use super::support::{Container, FieldSet, field_sets};
-use super::{Class, Rule};
-use crate::diff::DiffCx;
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
+use crate::diff::DiffCx;
+use super::support::{Container, FieldSet, field_sets};
 
 pub static RULE: Rule = Rule {
     id: "union-field-removed",
@@ -19,6 +20,7 @@ compiling. Private fields are not part of the API, so removing one is not report
     example_after: "pub union Bits { pub i: u32 }",
     fix: "keep the field public",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -42,4 +44,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: read the field.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, false)
 }

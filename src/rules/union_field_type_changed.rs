@@ -2,8 +2,9 @@
 
 use rustdoc_types::ItemEnum;
 
+use super::{Class, Rule, Template};
+use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use super::support::{Container, FieldSet, Fields, field_sets};
-use super::{Class, Rule};
 use crate::api::types::render_pair;
 use crate::diff::DiffCx;
 use crate::rules::Finding;
@@ -22,6 +23,7 @@ compared structurally, so naming the same item through another re-export is not 
     example_after: "pub union Bits { pub i: i32, pub f: f32 }",
     fix: "keep the old field type; add a new field for the new type",
     check,
+    witness: Template::Code(witness),
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
@@ -55,4 +57,9 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             );
         }
     }
+}
+
+/// The witness: borrow the field as its old type.
+fn witness(cx: &WitnessCx<'_>, f: &Finding) -> Option<Code> {
+    t::read_field(cx, &f.path, true)
 }

@@ -14,6 +14,7 @@
 mod batch;
 mod cache;
 mod context;
+mod export;
 mod invoke;
 pub mod manifest;
 pub mod registry;
@@ -193,6 +194,7 @@ fn absolute(file: &Path) -> PathBuf {
 }
 
 pub use context::*;
+pub use export::*;
 pub use side::*;
 
 fn bool_str(b: bool) -> &'static str {

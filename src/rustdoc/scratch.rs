@@ -20,6 +20,7 @@ const FAMILY: &[&str] = &[
     "semgate-registry-",
     "semgate-lock-",
     "semgate-published-",
+    "semgate-prove-",
 ];
 
 /// A new temporary directory `<dir>/<prefix>XXXXXX` (created with `dir`), owned by this
