@@ -1178,24 +1178,7 @@ pub fn auto_trait_path(name: &str) -> Option<&'static str> {
 /// A witness that coerces the function at `path` to a function pointer of its old ABI,
 /// safety and types (so a changed ABI, like a changed signature, no longer coerces).
 pub fn fn_pointer(cx: &WitnessCx<'_>, path: &str) -> Option<Code> {
-    let (item, self_ty) = match cx.item(path, Some(Namespace::Value)) {
-        Some(
-            item @ Item {
-                inner: ItemEnum::Function(_),
-                ..
-            },
-        ) => (item, None),
-        _ => {
-            let (parent, member) = cx.member(path)?;
-            if matches!(parent.inner, ItemEnum::Trait(_)) || !cx.plain_type(parent) {
-                return None;
-            }
-            (member, Some(cx.path_of(parent.id)?))
-        }
-    };
-    let ItemEnum::Function(f) = &item.inner else {
-        return None;
-    };
+    let (f, self_ty) = function_at(cx, path)?;
     if !only_lifetimes(&f.generics) || f.header.is_async {
         return None;
     }
