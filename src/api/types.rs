@@ -854,6 +854,10 @@ enum Subst<'a> {
 
 /// A copy of `ty` with generic parameters replaced.
 fn substitute(ty: &Type, map: &[(&str, Subst<'_>)]) -> Type {
+    // bounded like every walk over types: damaged JSON can nest deeper than any signature
+    let Some(_depth) = DepthGuard::enter() else {
+        return Type::Infer;
+    };
     let lifetime = |l: &String| match map.iter().find(|(n, _)| *n == l.as_str()) {
         Some((_, Subst::Lifetime(to))) => to.to_string(),
         _ => l.clone(),

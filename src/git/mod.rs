@@ -12,7 +12,7 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 
 use crate::interrupt;
 
@@ -170,20 +170,32 @@ pub(crate) fn packages_at(root: &Path, commit: &str) -> Result<BTreeMap<String, 
         );
     }
     // `<oid> blob <size>\n<content>\n`, once per requested object, in order
+    // every manifest gets an answer: a short or garbled reply would make a package look absent
+    // at the commit, which reads as a first release, so it is an error instead
+    let garbled = || {
+        anyhow!(
+            "`git cat-file` gave an incomplete answer for the manifests of commit {}",
+            short(commit)
+        )
+    };
     let mut texts = Vec::new();
     let mut rest: &[u8] = &out.stdout;
     for path in &manifests {
-        let Some(eol) = rest.iter().position(|b| *b == b'\n') else {
-            break;
-        };
+        let eol = rest.iter().position(|b| *b == b'\n').ok_or_else(garbled)?;
         let header = String::from_utf8_lossy(&rest[..eol]).into_owned();
         rest = &rest[eol + 1..];
-        let size: usize = match header.split(' ').collect::<Vec<_>>().as_slice() {
-            [_, "blob", size] => size.parse().unwrap_or(0),
-            _ => continue, // `missing` (a submodule or a symlink target)
+        let (kind, size): (&str, usize) = match header.split(' ').collect::<Vec<_>>().as_slice() {
+            [_, "missing"] => continue, // a submodule or a symlink target
+            [_, kind, size] => (kind, size.parse().map_err(|_| garbled())?),
+            _ => return Err(garbled()),
         };
-        let body = &rest[..size.min(rest.len())];
-        texts.push((path.to_string(), String::from_utf8_lossy(body).into_owned()));
+        if rest.len() < size {
+            return Err(garbled());
+        }
+        if kind == "blob" {
+            let body = &rest[..size];
+            texts.push((path.to_string(), String::from_utf8_lossy(body).into_owned()));
+        }
         rest = &rest[(size + 1).min(rest.len())..];
     }
     Ok(tags::package_names(

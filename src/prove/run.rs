@@ -153,9 +153,9 @@ fn compile(side: &SideDep, generated: &Generated, place: &Place<'_>) -> Result<C
         .with_context(|| format!("failed to write in {}", dir.display()))?;
     std::fs::write(dir.join("src/lib.rs"), &generated.source)
         .with_context(|| format!("failed to write in {}", dir.display()))?;
-    if let Some(lock) = side.lockfile.as_deref().filter(|l| l.is_file()) {
+    if let Some(lock) = side.lockfile.as_deref() {
         // a seed only: cargo adds the witness crate and drops what it does not need
-        let _ = std::fs::copy(lock, dir.join("Cargo.lock"));
+        crate::rustdoc::seed_lockfile(lock, &dir.join("Cargo.lock"))?;
     }
     let mut cmd = (place.cargo)();
     cmd.arg("check")

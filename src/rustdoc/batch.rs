@@ -177,10 +177,8 @@ fn at_commit(
     let lock_path = workspace_root.join("Cargo.lock");
     if !lock_path.exists() {
         let user_lock = first.ctx.workspace_root.join("Cargo.lock");
-        if user_lock.is_file() {
-            // not committed then: start from today's versions, as a single build does
-            let _ = std::fs::copy(&user_lock, &lock_path);
-        }
+        // not committed then: start from today's versions, as a single build does
+        super::seed_lockfile(&user_lock, &lock_path)?;
     }
     let packages: Vec<(String, String)> = found
         .iter()

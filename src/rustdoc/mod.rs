@@ -211,3 +211,15 @@ fn role_str(role: Role) -> &'static str {
         Role::Current => "current",
     }
 }
+
+/// Seeds a build's private lockfile with the user's (`from`, when there is one): cargo starts
+/// from those versions and adjusts what does not fit, so the two sides share dependency builds.
+/// A copy that fails is an error: a half-written lockfile, or a silently different resolution,
+/// would change what is compared.
+pub(crate) fn seed_lockfile(from: &Path, to: &Path) -> Result<()> {
+    if from.is_file() {
+        std::fs::copy(from, to)
+            .with_context(|| format!("failed to copy {} to {}", from.display(), to.display()))?;
+    }
+    Ok(())
+}

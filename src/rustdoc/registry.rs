@@ -118,12 +118,12 @@ pub(super) fn build(b: &SideBuild<'_>, version: &semver::Version) -> Result<Side
             b.progress.note(format_args!(
                 "{package} {version}: dependencies resolved as of today ({why})"
             ));
-            let user_lock = b.ctx.workspace_root.join("Cargo.lock");
-            if user_lock.is_file() {
-                // start from the user's versions so the current side's dependency builds are
-                // reused; cargo adjusts whatever does not fit
-                let _ = std::fs::copy(&user_lock, dir.join("Cargo.lock"));
-            }
+            // start from the user's versions so the current side's dependency builds are
+            // reused; cargo adjusts whatever does not fit
+            super::seed_lockfile(
+                &b.ctx.workspace_root.join("Cargo.lock"),
+                &dir.join("Cargo.lock"),
+            )?;
             format!("{description}, dependencies as of today")
         }
     };

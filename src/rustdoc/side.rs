@@ -442,12 +442,9 @@ impl SideBuild<'_> {
         let workspace_root = metadata.workspace_root.clone().into_std_path_buf();
         let lock_path = workspace_root.join("Cargo.lock");
         if !lock_path.exists() {
-            let user_lock = self.ctx.workspace_root.join("Cargo.lock");
-            if user_lock.is_file() {
-                // Not committed at that revision: start from today's versions (cargo adjusts
-                // whatever no longer fits), so the two sides share most dependency builds.
-                let _ = std::fs::copy(&user_lock, &lock_path);
-            }
+            // Not committed at that revision: start from today's versions (cargo adjusts
+            // whatever no longer fits), so the two sides share most dependency builds.
+            seed_lockfile(&self.ctx.workspace_root.join("Cargo.lock"), &lock_path)?;
         }
         let pre = manifest::manifest_info(pkg, None);
         let lib_name = self.lib_name(&pre, &description)?.to_string();
