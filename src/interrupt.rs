@@ -386,14 +386,33 @@ fn signal_group(pgid: u32, signal: &str) {
 #[cfg(not(unix))]
 fn signal_group(_pgid: u32, _signal: &str) {}
 
-/// Polls the child until it exits or an interrupt arrives. On interrupt the child's process
+/// Waits for the child to exit or an interrupt to arrive. On interrupt the child's process
 /// group gets SIGINT (what a terminal's Ctrl-C would have sent: cargo stops its jobs cleanly),
 /// then [`GRACE`] to exit, then SIGKILL; `Err(Interrupted)` is returned either way.
+///
+/// The exit is seen the moment it happens: a helper thread blocks in `waitid(WNOWAIT)` (which
+/// waits without reaping, so the `Child` still collects its own status) and wakes this one,
+/// which only polls for the interrupt flag in between. Polling the child instead cost every
+/// run up to one polling interval per process (about 40 ms on a warm run's critical path).
 fn wait_interruptibly(child: &mut Child) -> anyhow::Result<ExitStatus> {
-    let mut delay = Duration::from_millis(5);
+    let exited = exit_signal(child);
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(status);
+        match exited.recv_timeout(INTERRUPT_POLL) {
+            Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => {
+                if let Some(status) = child.try_wait()? {
+                    return Ok(status);
+                }
+                // the helper could not wait (or is unavailable here): fall back to polling
+                if !is_interrupted() {
+                    thread::sleep(Duration::from_millis(5));
+                    continue;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if let Some(status) = child.try_wait()? {
+                    return Ok(status);
+                }
+            }
         }
         if is_interrupted() {
             signal_group(child.id(), "INT");
@@ -411,11 +430,40 @@ fn wait_interruptibly(child: &mut Child) -> anyhow::Result<ExitStatus> {
             let _ = child.wait();
             return Err(Interrupted.into());
         }
-        thread::sleep(delay);
-        // Short processes (git plumbing) finish in a few ms; long ones (cargo) are polled at
-        // 50ms, which is imperceptible for Ctrl-C and costs nothing.
-        delay = (delay * 2).min(Duration::from_millis(50));
     }
+}
+
+/// How often a wait checks the interrupt flag: imperceptible for Ctrl-C.
+const INTERRUPT_POLL: Duration = Duration::from_millis(50);
+
+/// A channel that receives a message (or disconnects) once `child` has exited, without
+/// reaping it.
+#[cfg(unix)]
+fn exit_signal(child: &Child) -> mpsc::Receiver<()> {
+    let (tx, rx) = mpsc::channel();
+    let pid = libc::id_t::from(child.id());
+    let spawned = thread::Builder::new()
+        .name("semgate-wait".into())
+        .spawn(move || loop {
+            // SAFETY: zeroed siginfo_t is a valid out-parameter for waitid
+            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+            // SAFETY: waitid on our own child's pid; WNOWAIT leaves it to be reaped by `Child`
+            let rc =
+                unsafe { libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT) };
+            if rc == 0 || io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                let _ = tx.send(());
+                return;
+            }
+        });
+    drop(spawned);
+    rx
+}
+
+#[cfg(not(unix))]
+fn exit_signal(_child: &Child) -> mpsc::Receiver<()> {
+    let (tx, rx) = mpsc::channel();
+    let _keep_waiting = std::mem::ManuallyDrop::new(tx);
+    rx
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-//! Reading a rustdoc JSON file of any supported format into the model (`rustdoc_types::Crate`).
+//! Reading a rustdoc JSON file of any supported format into the model (`krate::Crate`).
 //!
 //! The format version is read first (from the file's tail, where rustdoc writes it), so that
 //! the file is deserialised with the types of its own format (see `format`) and a file from an
@@ -6,35 +6,37 @@
 //! the tree. This is the one place that decides whether a format is readable: the build stage
 //! asks [`check_format`] too.
 //!
-//! The index is deserialised item by item and slimmed on the way in, because the largest
-//! crates are dominated by what no rule reads: in aws-sdk-ec2, 282k of 538k items are blanket
-//! impls (`impl<T> From<T> for T` and friends, repeated for every type) and the JSON of those
-//! alone is 60% of the file. Dropped: blanket impls and the items only they contain, the
-//! unstable `Freeze`/`UnsafeUnpin` auto-trait impls, doc strings and intra-doc link maps. Ids
-//! that point at dropped items resolve to nothing, which every lookup already handles.
+//! The index is read entry by entry (`format::stream`) and slimmed on the way in, because the
+//! largest crates are dominated by what no rule reads: in aws-sdk-ec2, 282k of 538k items are
+//! blanket impls (`impl<T> From<T> for T` and friends, repeated for every type) and the JSON
+//! of those alone is 55% of the file. Dropped: blanket impls (read only for their member
+//! lists) and the items only they contain, the unstable `Freeze`/`UnsafeUnpin` auto-trait
+//! impls, doc strings and intra-doc link maps. Ids that point at dropped items resolve to
+//! nothing, which every lookup already handles.
 //!
-//! rustdoc JSON nests one level per type constructor, and serde_json refuses documents nested
-//! deeper than 128 levels by default, which real crates with deep generic types reach. Such a
-//! document is parsed again without the limit, on a stack that grows on the heap
-//! (serde_stacker), so depth costs memory, never a stack overflow; the second pass is only
-//! paid by the rare deep document (the growable stack slows every parse by several percent). Every
-//! loaded crate is then checked by `validate` before any rule sees it.
+//! rustdoc JSON nests one level per type constructor, and serde_json refuses values nested
+//! deeper than 128 levels by default, which real crates with deep generic types reach. Such an
+//! entry is parsed again without the limit, on a stack that grows on the heap
+//! (serde_stacker), so depth costs memory, never a stack overflow; only the rare deep entry
+//! pays for the growable stack. Every loaded crate is then checked by `validate` before any
+//! rule sees it.
 
 use std::fmt;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
+use super::krate::Crate;
 use anyhow::{anyhow, bail, Context, Result};
-use rustdoc_types::Crate;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 
-use super::format::{self, Loaded};
+use super::format::{self, DocError, Loaded};
 use super::validate;
 
 /// Loads, converts and validates one rustdoc JSON file.
 ///
-/// The file is streamed rather than read whole: for the largest crates the raw bytes of both
-/// sides would otherwise be held alongside the parsed models (2 x 440 MB for aws-sdk-ec2).
+/// The file is read through a window (see `format::stream`) rather than whole: for the
+/// largest crates the raw bytes of both sides would otherwise be held alongside the parsed
+/// models (2 x 440 MB for aws-sdk-ec2).
 pub fn load_crate(path: &Path) -> Result<Crate> {
     let context = || format!("cannot read rustdoc JSON file `{}`", path.display());
     let mut file = std::fs::File::open(path).with_context(context)?;
@@ -46,16 +48,8 @@ pub fn load_crate(path: &Path) -> Result<Crate> {
     let loaded = match version_in_tail(&tail) {
         Some(version) => {
             check_version(version)?;
-            drop(file);
-            read_document(version, |unlimited| {
-                let file = std::fs::File::open(path).map_err(serde_json::Error::io)?;
-                let reader = std::io::BufReader::with_capacity(1 << 20, file);
-                parse_with(
-                    version,
-                    &mut serde_json::Deserializer::from_reader(reader),
-                    unlimited,
-                )
-            })
+            file.seek(SeekFrom::Start(0)).with_context(context)?;
+            read_document(version, file)
         }
         // unusual layout (or not rustdoc JSON at all): read it whole for the careful path
         None => std::fs::read(path)
@@ -75,13 +69,7 @@ pub fn parse_crate(bytes: &[u8]) -> Result<Crate> {
 fn parse_bytes(bytes: &[u8]) -> Result<Loaded> {
     let version = format_version(bytes)?;
     check_version(version)?;
-    read_document(version, |unlimited| {
-        parse_with(
-            version,
-            &mut serde_json::Deserializer::from_slice(bytes),
-            unlimited,
-        )
-    })
+    read_document(version, bytes)
 }
 
 /// Checks that `bytes` are rustdoc JSON of a format this semgate reads, without building the
@@ -113,51 +101,23 @@ fn check_version(version: u32) -> Result<()> {
     );
 }
 
-/// Parses with serde_json's recursion limit first (the fast path), and again without it (on
-/// a stack that grows on the heap) only when the document is nested deeper than that limit.
-fn read_document(
-    version: u32,
-    mut parse: impl FnMut(bool) -> Result<Loaded, serde_json::Error>,
-) -> Result<Loaded> {
-    match parse(false) {
-        Err(e) if e.to_string().starts_with("recursion limit exceeded") => {
-            parse(true).map_err(|e| describe(&e, version))
-        }
-        other => other.map_err(|e| describe(&e, version)),
+fn read_document(version: u32, reader: impl Read) -> Result<Loaded> {
+    match format::read(version, reader) {
+        None => bail!("format {version} has no reader"),
+        Some(read) => read.map_err(|e| describe(e, version)),
     }
 }
 
-fn parse_with<'de, R: serde_json::de::Read<'de>>(
-    version: u32,
-    de: &mut serde_json::Deserializer<R>,
-    unlimited: bool,
-) -> Result<Loaded, serde_json::Error> {
-    let read = if unlimited {
-        de.disable_recursion_limit();
-        format::read(version, serde_stacker::Deserializer::new(&mut *de))
-    } else {
-        format::read(version, &mut *de)
-    };
-    let loaded = read.unwrap_or_else(|| {
-        Err(serde::de::Error::custom(format!(
-            "format {version} has no reader"
-        )))
-    })?;
-    de.end()?;
-    Ok(loaded)
-}
-
-/// Says which kind of defect a parse error is: the file ends early, it is not JSON, or it is
+/// Says which kind of defect a document has: the file ends early, it is not JSON, or it is
 /// JSON of a shape that format `version` does not have.
-fn describe(e: &serde_json::Error, version: u32) -> anyhow::Error {
-    use serde_json::error::Category;
-    match e.classify() {
-        Category::Eof => anyhow!("the file ends in the middle of the document (truncated or corrupt?): {e}"),
-        Category::Syntax => anyhow!("the file is not valid JSON (truncated or corrupt?): {e}"),
-        Category::Data => anyhow!(
+fn describe(e: DocError, version: u32) -> anyhow::Error {
+    match e {
+        DocError::Eof(e) => anyhow!("the file ends in the middle of the document (truncated or corrupt?): {e}"),
+        DocError::Syntax(e) => anyhow!("the file is not valid JSON (truncated or corrupt?): {e}"),
+        DocError::Shape(e) => anyhow!(
             "the JSON does not have the shape of rustdoc JSON format {version}: {e}\nhelp: regenerate it with `cargo rustdoc -- -Z unstable-options --output-format json`"
         ),
-        Category::Io => anyhow!("reading the file failed: {e}"),
+        DocError::Io(e) => anyhow!("reading the file failed: {e}"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! comparing and rendering types. Pure: no IO except [`load::load_crate`].
 
 pub mod format;
+pub mod krate;
 pub mod load;
 pub mod model;
 pub mod signature;

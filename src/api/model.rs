@@ -22,7 +22,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use rustdoc_types::{Attribute, Crate, Id, Item, ItemEnum, ItemKind, Visibility};
+use rustdoc_types::{Attribute, Id, Item, ItemEnum, ItemKind, Visibility};
+
+use super::krate::Crate;
 
 /// Paths deeper than this are not followed: they only arise from re-export cycles.
 const MAX_PATH_DEPTH: usize = 24;

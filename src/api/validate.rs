@@ -12,7 +12,9 @@
 use std::fmt::Write;
 
 use anyhow::{bail, Result};
-use rustdoc_types::{Crate, Id, Item, ItemEnum, StructKind, VariantKind};
+use rustdoc_types::{Id, Item, ItemEnum, StructKind, VariantKind};
+
+use super::krate::Crate;
 
 use super::format::{Dropped, Loaded};
 

@@ -31,6 +31,17 @@ private items when a crate's sources mention `no_mangle` or `export_name` to see
 };
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
+    // every finding starts from a symbol the baseline exported; most crates export none, and
+    // indexing every function by definition is costly in the largest ones
+    if !cx
+        .old
+        .krate
+        .index
+        .values()
+        .any(|item| exported_symbol(item).is_some())
+    {
+        return;
+    }
     let (old_exports, _) = cx.old.functions_by_definition();
     let (new_exports, new_keys) = cx.new.functions_by_definition();
     let by_symbol: FxHashMap<&str, &Export<'_>> =

@@ -8,14 +8,19 @@
 //!
 //! Adding a format, dropping one: see "rustdoc JSON formats" in ARCHITECTURE.md.
 
-use std::fmt;
-use std::marker::PhantomData;
+use std::io::Read;
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use rustdoc_types::{Crate, ExternalCrate, Id, Item, ItemEnum, ItemSummary, Target};
-use serde::de::{DeserializeOwned, Deserializer, MapAccess, Visitor};
+use rustdoc_types::{ExternalCrate, Id, Item, ItemEnum, ItemSummary};
+
+use super::krate::{Crate, ItemIndex};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+pub use stream::DocError;
+use stream::Entry;
+
+mod stream;
 mod v37;
 mod v57;
 mod v58;
@@ -63,7 +68,7 @@ pub fn supported_list() -> String {
 /// that what is dropped is never converted.
 pub(super) trait Format {
     /// An entry of `index` as this format writes it.
-    type Item: DeserializeOwned;
+    type Item: DeserializeOwned + Send;
     /// An entry of `paths`.
     type Summary: DeserializeOwned;
     /// An entry of `external_crates`.
@@ -108,97 +113,40 @@ pub struct Dropped {
     pub members: FxHashSet<Id>,
 }
 
-/// Reads a document of format `version` from `de`. `None`: the format is not supported.
-pub(super) fn read<'de, D: Deserializer<'de>>(
-    version: u32,
-    de: D,
-) -> Option<Result<Loaded, D::Error>> {
+/// Reads a document of format `version` from `reader`. `None`: the format is not supported.
+pub(super) fn read<R: Read>(version: u32, reader: R) -> Option<Result<Loaded, DocError>> {
     Some(match version {
-        37 => read_as::<v37::Format37, D>(de),
-        57 => read_as::<v57::Format57, D>(de),
-        58 => read_as::<v58::Format58, D>(de),
-        59 => read_as::<v59::Format59, D>(de),
-        60 => read_as::<v60::Format60, D>(de),
-        61 => read_as::<v61::Format61, D>(de),
+        37 => read_as::<v37::Format37, R>(reader),
+        57 => read_as::<v57::Format57, R>(reader),
+        58 => read_as::<v58::Format58, R>(reader),
+        59 => read_as::<v59::Format59, R>(reader),
+        60 => read_as::<v60::Format60, R>(reader),
+        61 => read_as::<v61::Format61, R>(reader),
         _ => return None,
     })
 }
 
-fn read_as<'de, F: Format, D: Deserializer<'de>>(de: D) -> Result<Loaded, D::Error> {
-    let doc = Document::<F>::deserialize(de)?;
-    let Index { items, dropped, .. } = doc.index;
-    let mut krate = Crate {
-        root: doc.root,
-        crate_version: doc.crate_version,
-        includes_private: doc.includes_private,
-        index: items,
-        paths: F::summaries(doc.paths),
-        external_crates: F::externals(doc.external_crates),
-        target: Target {
-            triple: doc.target.map(|t| t.triple).unwrap_or_default(),
-            target_features: Vec::new(),
-        },
-        format_version: NEWEST,
-    };
-    F::finish(&mut krate);
-    Ok(Loaded { krate, dropped })
-}
-
-/// The top level of every supported format. `target` arrived in format 44; the long list of
-/// target features in it is not needed.
-#[derive(Deserialize)]
-#[serde(bound = "", expecting = "a rustdoc JSON document (a JSON object)")]
-struct Document<F: Format> {
-    root: Id,
-    crate_version: Option<String>,
-    includes_private: bool,
-    index: Index<F>,
-    paths: FxHashMap<Id, F::Summary>,
-    external_crates: FxHashMap<u32, F::External>,
-    #[serde(default)]
-    target: Option<TargetTriple>,
-}
-
-#[derive(Deserialize)]
-struct TargetTriple {
-    triple: String,
-}
-
-/// The index, slimmed and converted while it streams in.
-struct Index<F> {
-    items: FxHashMap<Id, Item>,
-    dropped: Dropped,
-    format: PhantomData<F>,
-}
-
-impl<'de, F: Format> Deserialize<'de> for Index<F> {
-    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
-        de.deserialize_map(IndexVisitor::<F>(PhantomData))
-    }
-}
-
-struct IndexVisitor<F>(PhantomData<F>);
-
-impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
-    type Value = Index<F>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the rustdoc index: a map from item id to item")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut items =
-            FxHashMap::with_capacity_and_hasher(map.size_hint().unwrap_or(0), Default::default());
-        let mut dropped = Dropped::default();
-        let mut blanket_members = Vec::new();
-        while let Some(id) = map.next_key::<Id>()? {
-            let item: F::Item = map.next_value()?;
+fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
+    let mut items: Vec<(Id, Item)> = Vec::new();
+    let mut dropped = Dropped::default();
+    let mut blanket_members = Vec::new();
+    let rest = stream::walk::<R, F::Item>(reader, |batch| {
+        items.reserve(batch.len());
+        for (id, entry) in batch {
+            let item = match entry {
+                Entry::Item(item) => item,
+                Entry::Blanket(members) => {
+                    dropped.impls.insert(id);
+                    blanket_members.extend(members);
+                    continue;
+                }
+            };
             match F::slim(&item) {
                 Slim::Keep => {
                     let mut item = F::item(item);
                     item.docs = None;
                     item.links = Default::default();
-                    items.insert(id, item);
+                    items.push((id, item));
                 }
                 Slim::Drop => {
                     dropped.impls.insert(id);
@@ -209,30 +157,53 @@ impl<'de, F: Format> Visitor<'de> for IndexVisitor<F> {
                 }
             }
         }
-        // rustdoc's per-type copies of a blanket impl list the generic impl's own members: a
-        // member the generic impl (kept) lists stays
-        let kept_members: FxHashSet<Id> = items
-            .values()
-            .filter_map(|item| match &item.inner {
-                ItemEnum::Impl(imp) => Some(imp.items.iter().copied()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        for id in blanket_members {
-            if kept_members.contains(&id) {
-                continue;
-            }
-            items.remove(&id);
-            dropped.members.insert(id);
-        }
-        items.shrink_to_fit();
-        Ok(Index {
-            items,
-            dropped,
-            format: PhantomData,
+    })?;
+    // rustdoc's per-type copies of a blanket impl list the generic impl's own members: a
+    // member the generic impl (kept) lists stays
+    let kept_members: FxHashSet<Id> = items
+        .iter()
+        .filter_map(|(_, item)| match &item.inner {
+            ItemEnum::Impl(imp) => Some(imp.items.iter().copied()),
+            _ => None,
         })
+        .flatten()
+        .collect();
+    dropped.members = blanket_members
+        .into_iter()
+        .filter(|id| !kept_members.contains(id))
+        .collect();
+    if !dropped.members.is_empty() {
+        items.retain(|(id, _)| !dropped.members.contains(id));
     }
+    let doc: Document<F> =
+        stream::parse_value(&rest.as_object()).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => {
+                DocError::Shape(format!("at the top level of the document: {e}"))
+            }
+            _ => DocError::Syntax(format!("at the top level of the document: {e}")),
+        })?;
+    let mut krate = Crate {
+        root: doc.root,
+        crate_version: doc.crate_version,
+        includes_private: doc.includes_private,
+        index: ItemIndex::new(items),
+        paths: F::summaries(doc.paths),
+        external_crates: F::externals(doc.external_crates),
+    };
+    F::finish(&mut krate);
+    Ok(Loaded { krate, dropped })
+}
+
+/// The top level of every supported format, but the index (which [`stream`] reads). The
+/// rest (`target`, `format_version`) is not needed.
+#[derive(Deserialize)]
+#[serde(bound = "", expecting = "a rustdoc JSON document (a JSON object)")]
+struct Document<F: Format> {
+    root: Id,
+    crate_version: Option<String>,
+    includes_private: bool,
+    paths: FxHashMap<Id, F::Summary>,
+    external_crates: FxHashMap<u32, F::External>,
 }
 
 /// Slimming for every format whose items are read as the newest `Item`'s inner kinds.

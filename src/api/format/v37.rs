@@ -34,6 +34,7 @@ use rustdoc_types as new;
 use rustdoc_types_v37 as old;
 
 use super::{Slim, Supported};
+use crate::api::krate::Crate;
 
 pub(super) const SUPPORTED: Supported = Supported {
     version: 37,
@@ -112,14 +113,14 @@ impl super::Format for Format37 {
             .collect()
     }
 
-    fn finish(krate: &mut new::Crate) {
+    fn finish(krate: &mut Crate) {
         add_missing_paths(krate);
     }
 }
 
 /// See the module docs: a definition path for every local type `paths` lacks, and for the
 /// variants of such enums.
-fn add_missing_paths(krate: &mut new::Crate) {
+fn add_missing_paths(krate: &mut Crate) {
     use new::{ItemEnum as E, ItemKind as K};
     let Some(crate_name) = krate.index.get(&krate.root).and_then(|r| r.name.clone()) else {
         return;
