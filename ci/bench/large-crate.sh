@@ -4,7 +4,9 @@
 # memory, plus the same crate compared with itself (must give zero findings).
 #
 # usage: ci/bench/large-crate.sh [crate old new]   (default: aws-sdk-ec2 1.273.0 1.274.0)
-# Figures are measured in one run on the same machine; compare them as ratios.
+# Figures are measured in one run on the same machine; compare them as ratios. With
+# SEMGATE_BEFORE=path/to/another/semgate, that binary runs on the same files in the same run
+# (interleaved, best of RUNS, default 3) and the ratios are printed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 crate=${1:-aws-sdk-ec2}
@@ -48,6 +50,22 @@ build_side() { # version -> prints the JSON path
 a=$(build_side "$old")
 b=$(build_side "$new")
 ls -l "$a" "$b" >&2
+
+if [ -n "${SEMGATE_BEFORE:-}" ]; then
+  best() { sort -g | head -1; }
+  now_w=() now_p=() before_w=() before_p=()
+  for _ in $(seq "${RUNS:-3}"); do
+    read -r w p _ < <(measure "$SEMGATE_BEFORE" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
+    before_w+=("$w") before_p+=("$p")
+    read -r w p _ < <(measure "$semgate" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
+    now_w+=("$w") now_p+=("$p")
+  done
+  bw=$(printf '%s\n' "${before_w[@]}" | best) nw=$(printf '%s\n' "${now_w[@]}" | best)
+  bp=$(printf '%s\n' "${before_p[@]}" | best) np=$(printf '%s\n' "${now_p[@]}" | best)
+  echo "before: load+diff ${bw}s, peak ${bp} KiB ($SEMGATE_BEFORE)"
+  echo "now:    load+diff ${nw}s, peak ${np} KiB"
+  python3 -c "import sys; b,n,bp,np=map(float,sys.argv[1:]); print(f'now / before: time {n/b:.2f}, peak memory {np/bp:.2f}')" "$bw" "$nw" "$bp" "$np"
+fi
 
 read -r wall peak code < <(measure "$semgate" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
 echo "semgate load+diff $old..$new: ${wall}s, peak ${peak} KiB, exit $code"

@@ -67,6 +67,7 @@ pub(crate) fn compare(
         {
             Workspace::published(name, current, args.target_dir.as_deref())?
         }
+        _ if args.toolchain.is_none() => Workspace::load_for_build(args.manifest_path.as_deref())?,
         _ => Workspace::load(args.manifest_path.as_deref())?,
     };
     let selection = workspace::select(&ws, args)?;

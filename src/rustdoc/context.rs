@@ -79,6 +79,16 @@ impl Workspace {
     /// Loads the workspace of `manifest_path` (default: the nearest `Cargo.toml` from the
     /// current directory up).
     pub fn load(manifest_path: Option<&Path>) -> Result<Workspace> {
+        Workspace::load_with(manifest_path, false)
+    }
+
+    /// [`Workspace::load`], for a run that builds rustdoc with the project's toolchain: its
+    /// `rustc --print sysroot` starts at once, beside `cargo metadata`, instead of after it.
+    pub fn load_for_build(manifest_path: Option<&Path>) -> Result<Workspace> {
+        Workspace::load_with(manifest_path, true)
+    }
+
+    fn load_with(manifest_path: Option<&Path>, prefetch: bool) -> Result<Workspace> {
         let cwd = std::env::current_dir().context("failed to read the current directory")?;
         let manifest = match manifest_path {
             Some(p) => {
@@ -96,6 +106,9 @@ impl Workspace {
                 )
             })?,
         };
+        if let (true, Some(dir)) = (prefetch, manifest.parent()) {
+            super::toolchain::prefetch_sysroot(dir);
+        }
         let metadata =
             manifest::cargo_metadata(plain_cargo(), &manifest, true).with_context(|| {
                 format!(

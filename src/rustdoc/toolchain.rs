@@ -87,6 +87,117 @@ fn installed(dir: &Path) -> Vec<ToolchainFormat> {
     list
 }
 
+/// `rustc -vV` and `rustdoc -V` answers remembered by the identity of the two executables (path,
+/// size, modification time), as cargo remembers `rustc -vV` in `.rustc_info.json`: asking costs
+/// two process spawns on every run, and an updated toolchain (rustup replaces the files) has
+/// another identity. Only real files are remembered: a bare `rustdoc` found on `PATH` is asked.
+struct VersionMemo {
+    file: PathBuf,
+}
+
+impl VersionMemo {
+    fn new(rustc: &std::ffi::OsStr, rustdoc: Option<&std::ffi::OsStr>) -> Option<VersionMemo> {
+        use sha2::{Digest, Sha256};
+        use std::fmt::Write;
+        let mut key = String::from("versions v1\n");
+        for exe in [Some(rustc), rustdoc] {
+            let path = Path::new(exe?);
+            if !path.is_absolute() {
+                return None;
+            }
+            let meta = std::fs::metadata(path).ok()?;
+            let modified = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?;
+            let _ = writeln!(
+                key,
+                "{}\0{}\0{}",
+                path.display(),
+                meta.len(),
+                modified.as_nanos()
+            );
+        }
+        let digest: String = Sha256::digest(key.as_bytes())
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Some(VersionMemo {
+            file: memo_dir().join(format!("versions-{digest}")),
+        })
+    }
+
+    fn read(&self) -> Option<(String, String)> {
+        let text = std::fs::read_to_string(&self.file).ok()?;
+        let (rustc_vv, rustdoc_v) = text.split_once('\0')?;
+        (rustc_vv.contains("host: ") && !rustdoc_v.trim().is_empty())
+            .then(|| (rustc_vv.to_string(), rustdoc_v.to_string()))
+    }
+
+    /// Best effort: a memo that cannot be written only costs the next run the two spawns.
+    fn write(&self, rustc_vv: &str, rustdoc_v: &str) {
+        let Some(dir) = self.file.parent() else {
+            return;
+        };
+        let tmp = dir.join(format!(".tmp-versions-{}", std::process::id()));
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(&tmp, format!("{rustc_vv}\0{rustdoc_v}")))
+            .and_then(|()| std::fs::rename(&tmp, &self.file));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+/// `rustc --print sysroot` in `dir` (with `+toolchain` when one is named), through the user's
+/// `RUSTC` when it is set and no toolchain is named, as cargo would.
+fn sysroot_command(dir: &Path, explicit: Option<&str>) -> Command {
+    let user_rustc = std::env::var_os("RUSTC").filter(|v| !v.is_empty() && explicit.is_none());
+    let mut cmd = Command::new(user_rustc.unwrap_or_else(|| OsString::from("rustc")));
+    if let Some(tc) = explicit {
+        cmd.arg(format!("+{tc}"));
+    }
+    cmd.args(["--print", "sysroot"]).current_dir(dir);
+    cmd
+}
+
+type Prefetch = (
+    PathBuf,
+    std::thread::JoinHandle<Result<std::process::Output>>,
+);
+
+/// The project toolchain's sysroot query, started early by [`prefetch_sysroot`].
+static PREFETCH: std::sync::Mutex<Option<Prefetch>> = std::sync::Mutex::new(None);
+
+/// Starts `rustc --print sysroot` in `dir` on a thread: the first thing resolving the project's
+/// toolchain needs, and a rustup proxy hop long (tens of ms), so a run overlaps it with
+/// `cargo metadata`. Only this query is started early: it has no side effect, and a run that
+/// ends first simply never reads it.
+pub(crate) fn prefetch_sysroot(dir: &Path) {
+    let owned = dir.to_path_buf();
+    let cmd_dir = owned.clone();
+    let handle = std::thread::spawn(move || interrupt::run(&mut sysroot_command(&cmd_dir, None)));
+    *PREFETCH.lock().unwrap_or_else(|p| p.into_inner()) = Some((owned, handle));
+}
+
+/// The prefetched answer for `dir`, if one was started there (taken: it is used once).
+fn prefetched(dir: &Path) -> Option<Result<std::process::Output>> {
+    let mut slot = PREFETCH.lock().unwrap_or_else(|p| p.into_inner());
+    match slot.take() {
+        Some((at, handle)) if at == dir => {
+            Some(handle.join().unwrap_or_else(|_| {
+                Err(anyhow::anyhow!("`rustc --print sysroot` could not be run"))
+            }))
+        }
+        other => {
+            *slot = other;
+            None
+        }
+    }
+}
+
 /// `rustc 1.95.0 (...)` from `rustc -vV` output.
 fn release(rustc_vv: &str) -> String {
     rustc_vv
@@ -296,13 +407,11 @@ impl Toolchain {
             .clone()
             .unwrap_or_else(|| OsString::from("rustc"));
 
-        let mut sysroot_cmd = Command::new(&rustc_program);
-        if let Some(tc) = explicit {
-            sysroot_cmd.arg(format!("+{tc}"));
+        let out = match explicit.is_none().then(|| prefetched(dir)).flatten() {
+            Some(out) => out,
+            None => interrupt::run(&mut sysroot_command(dir, explicit)),
         }
-        sysroot_cmd.args(["--print", "sysroot"]).current_dir(dir);
-        let out =
-            interrupt::run(&mut sysroot_cmd).context("failed to locate the rust toolchain")?;
+        .context("failed to locate the rust toolchain")?;
         if !out.status.success() {
             let stderr = first_error(&String::from_utf8_lossy(&out.stderr));
             if let Some(tc) = explicit {
@@ -360,15 +469,6 @@ impl Toolchain {
             env.push(("RUSTUP_TOOLCHAIN".to_string(), OsString::from(tc)));
         }
 
-        let rustc_vv = capture(
-            Command::new(&rustc).arg("-vV").current_dir(dir),
-            "rustc -vV",
-        )?;
-        let host = rustc_vv
-            .lines()
-            .find_map(|l| l.strip_prefix("host: "))
-            .map(|h| h.trim().to_string())
-            .unwrap_or_default();
         let rustdoc_cmd = || match &rustdoc {
             Some(rd) => Command::new(rd),
             None => {
@@ -379,7 +479,34 @@ impl Toolchain {
                 cmd
             }
         };
-        let rustdoc_v = capture(rustdoc_cmd().arg("-V").current_dir(dir), "rustdoc -V")?;
+        let memo = VersionMemo::new(&rustc, rustdoc.as_deref());
+        let remembered = memo.as_ref().and_then(VersionMemo::read);
+        let asked = remembered.is_none();
+        // the two version queries are independent: run them at once
+        let (rustc_vv, rustdoc_v) = match remembered {
+            Some(versions) => (Ok(versions.0), Ok(versions.1)),
+            None => std::thread::scope(|scope| {
+                let rustdoc_v =
+                    scope.spawn(|| capture(rustdoc_cmd().arg("-V").current_dir(dir), "rustdoc -V"));
+                let rustc_vv = capture(
+                    Command::new(&rustc).arg("-vV").current_dir(dir),
+                    "rustc -vV",
+                );
+                let rustdoc_v = rustdoc_v
+                    .join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("`rustdoc -V` could not be run")));
+                (rustc_vv, rustdoc_v)
+            }),
+        };
+        let (rustc_vv, rustdoc_v) = (rustc_vv?, rustdoc_v?);
+        if let (Some(memo), true) = (&memo, asked) {
+            memo.write(&rustc_vv, &rustdoc_v);
+        }
+        let host = rustc_vv
+            .lines()
+            .find_map(|l| l.strip_prefix("host: "))
+            .map(|h| h.trim().to_string())
+            .unwrap_or_default();
         let which = match (&rustdoc, explicit) {
             (Some(path), _) => path.to_string_lossy().into_owned(),
             (None, Some(tc)) => format!("+{tc}"),

@@ -693,7 +693,7 @@ fn masks(block: &[u8], wanted: [u8; 4]) -> [u64; 4] {
     let mut out = [0u64; 4];
     // SAFETY: SSE2 is part of x86_64; each load reads 16 bytes inside `block` (checked above)
     unsafe {
-        let targets = wanted.map(|b| _mm_set1_epi8(b as i8));
+        let targets = wanted.map(|b| _mm_set1_epi8(i8::from_ne_bytes([b])));
         for chunk in 0..BLOCK / 16 {
             let v = _mm_loadu_si128(block.as_ptr().add(chunk * 16).cast::<__m128i>());
             for (mask, target) in out.iter_mut().zip(&targets) {
