@@ -705,10 +705,16 @@ fn diff_sides(
         );
     }
     let diffing = std::time::Instant::now();
-    let mut findings = run(
-        Input::new(&old, baseline.manifest.as_ref()),
-        Input::new(&new, current.manifest.as_ref()),
-        RULES,
+    // which dependencies the current API exposes is independent of the diff: found beside it
+    let (mut findings, exposed) = rayon::join(
+        || {
+            run(
+                Input::new(&old, baseline.manifest.as_ref()),
+                Input::new(&new, current.manifest.as_ref()),
+                RULES,
+            )
+        },
+        || crate::api::uses::exposed_crates(&new),
     );
     if let Some(prove) = prove {
         prove.run(&old, &new, &mut findings)?;
@@ -737,7 +743,7 @@ fn diff_sides(
     let diffed = Diffed {
         name: name.map(str::to_string).unwrap_or_else(|| new.name.clone()),
         findings,
-        exposed: crate::api::uses::exposed_crates(&new),
+        exposed,
         baseline: side_report(baseline, Some(baseline_version)),
         current: side_report(current, side_version(current, &new)),
     };

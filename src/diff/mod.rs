@@ -228,37 +228,52 @@ impl<'a> DiffCx<'a> {
         let now_hidden = outermost(now_hidden);
         let added = outermost(added);
 
+        // members of each pair are matched independently: in parallel, gathered in pair order
+        use rayon::prelude::*;
+        let matched: Vec<(Vec<Member<'a>>, Vec<Member<'a>>)> = pairs
+            .par_iter()
+            .enumerate()
+            .map(|(index, pair)| {
+                let mut members = Vec::new();
+                let mut trait_members = Vec::new();
+                if let (Some(o), Some(n)) = (
+                    inherent_members(old, pair.old),
+                    inherent_members(new, pair.new),
+                ) {
+                    members = match_inherent(&types, pair.path, index, &o, &n);
+                }
+                if let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) =
+                    (&pair.old.inner, &pair.new.inner)
+                {
+                    let named = |api: &'a Api, ids: &'a [Id], g: &'a Generics| {
+                        ids.iter()
+                            .filter_map(|id| api.item(*id))
+                            .filter(|i| !api.is_hidden(i))
+                            .filter_map(|i| {
+                                Some(NamedMember {
+                                    name: i.name.as_deref()?,
+                                    item: i,
+                                    generics: g,
+                                    self_type: None,
+                                })
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    trait_members = match_trait_items(
+                        pair.path,
+                        index,
+                        &named(old, &ot.items, &ot.generics),
+                        &named(new, &nt.items, &nt.generics),
+                    );
+                }
+                (members, trait_members)
+            })
+            .collect();
         let mut members = Vec::new();
         let mut trait_members = Vec::new();
-        for (index, pair) in pairs.iter().enumerate() {
-            if let (Some(o), Some(n)) = (
-                inherent_members(old, pair.old),
-                inherent_members(new, pair.new),
-            ) {
-                members.extend(match_inherent(&types, pair.path, index, &o, &n));
-            }
-            if let (ItemEnum::Trait(ot), ItemEnum::Trait(nt)) = (&pair.old.inner, &pair.new.inner) {
-                let named = |api: &'a Api, ids: &'a [Id], g: &'a Generics| {
-                    ids.iter()
-                        .filter_map(|id| api.item(*id))
-                        .filter(|i| !api.is_hidden(i))
-                        .filter_map(|i| {
-                            Some(NamedMember {
-                                name: i.name.as_deref()?,
-                                item: i,
-                                generics: g,
-                                self_type: None,
-                            })
-                        })
-                        .collect::<Vec<_>>()
-                };
-                trait_members.extend(match_trait_items(
-                    pair.path,
-                    index,
-                    &named(old, &ot.items, &ot.generics),
-                    &named(new, &nt.items, &nt.generics),
-                ));
-            }
+        for (m, t) in matched {
+            members.extend(m);
+            trait_members.extend(t);
         }
 
         DiffCx {

@@ -130,30 +130,30 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
     let mut items: Vec<(Id, Item)> = Vec::new();
     let mut dropped = Dropped::default();
     let mut blanket_members = Vec::new();
-    let rest = stream::walk::<R, F::Item>(reader, |batch| {
+    // slimming and conversion run on the parallel side, entry by entry
+    let convert = |entry: Entry<F::Item>| match entry {
+        Entry::Blanket(members) => (None, Slim::DropWithMembers(members)),
+        Entry::Item(item) => match F::slim(&item) {
+            Slim::Keep => {
+                let mut item = F::item(item);
+                item.docs = None;
+                item.links = Default::default();
+                (Some(item), Slim::Keep)
+            }
+            other => (None, other),
+        },
+    };
+    let rest = stream::walk::<R, F::Item, _>(reader, convert, |batch| {
         items.reserve(batch.len());
-        for (id, entry) in batch {
-            let item = match entry {
-                Entry::Item(item) => item,
-                Entry::Blanket(members) => {
+        for (id, (item, slim)) in batch {
+            match (item, slim) {
+                (Some(item), _) => items.push((id, item)),
+                (None, Slim::DropWithMembers(members)) => {
                     dropped.impls.insert(id);
                     blanket_members.extend(members);
-                    continue;
                 }
-            };
-            match F::slim(&item) {
-                Slim::Keep => {
-                    let mut item = F::item(item);
-                    item.docs = None;
-                    item.links = Default::default();
-                    items.push((id, item));
-                }
-                Slim::Drop => {
+                (None, _) => {
                     dropped.impls.insert(id);
-                }
-                Slim::DropWithMembers(members) => {
-                    dropped.impls.insert(id);
-                    blanket_members.extend(members);
                 }
             }
         }
@@ -204,6 +204,65 @@ struct Document<F: Format> {
     includes_private: bool,
     paths: FxHashMap<Id, F::Summary>,
     external_crates: FxHashMap<u32, F::External>,
+}
+
+/// An index entry of every format read with the newest types (57, 61): the newest `Item`
+/// without what the loader drops anyway, the doc string and the intra-doc link map, which are
+/// skipped while parsing instead of being allocated and freed. Absent stability fields (format
+/// 57 has none) read as `None`, which is what they mean.
+#[derive(Deserialize)]
+pub(super) struct ItemNewest {
+    id: Id,
+    crate_id: u32,
+    name: Option<String>,
+    span: Option<rustdoc_types::Span>,
+    visibility: rustdoc_types::Visibility,
+    #[serde(default, rename = "docs")]
+    _docs: serde::de::IgnoredAny,
+    #[serde(default, rename = "links")]
+    _links: serde::de::IgnoredAny,
+    attrs: Vec<rustdoc_types::Attribute>,
+    deprecation: Option<rustdoc_types::Deprecation>,
+    stability: Option<Box<rustdoc_types::Stability>>,
+    const_stability: Option<Box<rustdoc_types::Stability>>,
+    inner: ItemEnum,
+}
+
+impl ItemNewest {
+    pub(super) fn slim(&self) -> Slim {
+        slim_newest(&self.inner)
+    }
+
+    pub(super) fn into_item(self) -> Item {
+        let ItemNewest {
+            id,
+            crate_id,
+            name,
+            span,
+            visibility,
+            _docs,
+            _links,
+            attrs,
+            deprecation,
+            stability,
+            const_stability,
+            inner,
+        } = self;
+        Item {
+            id,
+            crate_id,
+            name,
+            span,
+            visibility,
+            docs: None,
+            links: Default::default(),
+            attrs,
+            deprecation,
+            stability,
+            const_stability,
+            inner,
+        }
+    }
 }
 
 /// Slimming for every format whose items are read as the newest `Item`'s inner kinds.

@@ -109,10 +109,12 @@ pub(super) enum Entry<T> {
 }
 
 /// Walks the document from `reader`, handing each batch of index entries (in file order) to
-/// `sink`, and returns the other top-level fields.
-pub(super) fn walk<R: Read, T: DeserializeOwned + Send>(
+/// `sink`, each entry first passed through `convert` (on the parallel side), and returns the
+/// other top-level fields.
+pub(super) fn walk<R: Read, T: DeserializeOwned + Send, U: Send>(
     reader: R,
-    mut sink: impl FnMut(Vec<(Id, Entry<T>)>),
+    convert: impl Fn(Entry<T>) -> U + Sync,
+    mut sink: impl FnMut(Vec<(Id, U)>),
 ) -> Result<Rest, DocError> {
     let mut w = Window::new(reader);
     let mut fields = Vec::new();
@@ -137,7 +139,7 @@ pub(super) fn walk<R: Read, T: DeserializeOwned + Send>(
                     return Err(DocError::Shape("duplicate field `index`".into()));
                 }
                 seen_index = true;
-                w.index(&mut sink)?;
+                w.index(&convert, &mut sink)?;
             } else {
                 let len = w.value_len()?;
                 fields.push((key, w.buf[w.pos..w.pos + len].to_vec()));
@@ -317,9 +319,10 @@ impl<R: Read> Window<R> {
 
     /// Walks the index: every entry complete in the window is one batch, deserialised in
     /// parallel and handed to `sink` before the window moves on.
-    fn index<T: DeserializeOwned + Send>(
+    fn index<T: DeserializeOwned + Send, U: Send>(
         &mut self,
-        sink: &mut impl FnMut(Vec<(Id, Entry<T>)>),
+        convert: &(impl Fn(Entry<T>) -> U + Sync),
+        sink: &mut impl FnMut(Vec<(Id, U)>),
     ) -> Result<(), DocError> {
         match self.next_byte()? {
             Some(b'{') => self.pos += 1,
@@ -357,9 +360,9 @@ impl<R: Read> Window<R> {
             if !batch.is_empty() {
                 let offset = self.offset;
                 let buf = &self.buf;
-                let parsed: Vec<(Id, usize, Result<Entry<T>, serde_json::Error>)> = batch
+                let parsed: Vec<(Id, usize, Result<U, serde_json::Error>)> = batch
                     .into_par_iter()
-                    .map(|(id, range)| (id, range.start, read_entry(&buf[range])))
+                    .map(|(id, range)| (id, range.start, read_entry(&buf[range]).map(convert)))
                     .collect();
                 // the first damaged entry in file order is the one reported, on every run
                 let mut entries = Vec::with_capacity(parsed.len());
@@ -621,7 +624,7 @@ impl Scan {
         while brackets != 0 {
             let bit = brackets.trailing_zeros();
             if opens >> bit & 1 == 1 {
-                self.depth += 1;
+                self.depth = self.depth.saturating_add(1);
             } else {
                 self.depth -= 1;
                 if self.depth == 0 {
@@ -666,7 +669,7 @@ impl Scan {
             self.at += i;
             match bytes[self.at] {
                 b'"' => self.in_string = true,
-                b if b == open => self.depth += 1,
+                b if b == open => self.depth = self.depth.saturating_add(1),
                 _ => {
                     self.depth -= 1;
                     if self.depth == 0 {
@@ -883,12 +886,14 @@ mod tests {
         }
         let doc = br#" { "root" : 1 , "index" : { "1" : {"x": "a\\\"}"} , "22":[1, 2] } , "z" : {"q": null} } "#;
         let mut seen = Vec::new();
-        let rest = walk::<_, serde_json::Value>(Trickle(doc), |batch| {
-            seen.extend(batch.into_iter().map(|(id, e)| match e {
-                Entry::Item(v) => (id.0, v.to_string()),
-                Entry::Blanket(_) => (id.0, "blanket".into()),
-            }));
-        })
+        let rest = walk::<_, serde_json::Value, _>(
+            Trickle(doc),
+            |e| match e {
+                Entry::Item(v) => v.to_string(),
+                Entry::Blanket(_) => "blanket".into(),
+            },
+            |batch| seen.extend(batch.into_iter().map(|(id, text)| (id.0, text))),
+        )
         .unwrap();
         assert_eq!(
             seen,

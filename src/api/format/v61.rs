@@ -16,16 +16,16 @@ pub(super) const SUPPORTED: Supported = Supported {
 pub(super) struct Format61;
 
 impl super::Format for Format61 {
-    type Item = Item;
+    type Item = super::ItemNewest;
     type Summary = ItemSummary;
     type External = ExternalCrate;
 
-    fn slim(item: &Item) -> Slim {
-        super::slim_newest(&item.inner)
+    fn slim(item: &super::ItemNewest) -> Slim {
+        item.slim()
     }
 
-    fn item(item: Item) -> Item {
-        item
+    fn item(item: super::ItemNewest) -> Item {
+        item.into_item()
     }
 
     fn summaries(paths: FxHashMap<Id, ItemSummary>) -> FxHashMap<Id, ItemSummary> {

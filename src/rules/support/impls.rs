@@ -62,7 +62,10 @@ pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> 
 
 /// The trait impls of one type, indexed so that finding "the same impl" on the other side is
 /// cheap: types in large crates carry dozens of impls of one trait (`From<A>`, `From<B>`...),
-/// and comparing every pair structurally is quadratic.
+/// and comparing every pair structurally is quadratic. Only impls written in the source are
+/// held: the ones rustdoc synthesises are auto-trait impls, which have their own rule and are
+/// never asked for (indexing them renders a type per auto trait per type: most of the work in
+/// a crate with thousands of types).
 pub struct TraitImpls<'a> {
     by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>>,
     by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>>,
@@ -74,7 +77,7 @@ impl<'a> TraitImpls<'a> {
             Default::default();
         let mut by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>> = Default::default();
         for (_, imp) in impls {
-            if imp.trait_.is_none() || imp.is_negative {
+            if imp.trait_.is_none() || imp.is_negative || imp.is_synthetic {
                 continue;
             }
             by_text.entry(impl_text(imp)).or_default().push(imp);
@@ -89,6 +92,7 @@ impl<'a> TraitImpls<'a> {
     /// Whether an impl on this side matches `other` (from the other side). Impls whose text
     /// is identical are tried first; the rest of the same trait only when none of those match.
     pub fn contains(&self, cx: &crate::diff::DiffCx<'_>, other: &Impl, other_is_old: bool) -> bool {
+        debug_assert!(!other.is_synthetic, "synthesised impls are not indexed");
         let matches = |candidate: &&Impl| {
             if other_is_old {
                 same_trait_impl(cx, other, candidate)
