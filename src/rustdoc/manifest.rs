@@ -156,10 +156,14 @@ pub(crate) fn cargo_metadata(
 
 /// Workspace members of `metadata`.
 pub(crate) fn members(metadata: &Metadata) -> Vec<&Package> {
+    // a set: `workspace_members.contains` per package is quadratic, and a 200-member
+    // workspace asks this for every member and every path dependency
+    let ids: rustc_hash::FxHashSet<&cargo_metadata::PackageId> =
+        metadata.workspace_members.iter().collect();
     metadata
         .packages
         .iter()
-        .filter(|p| metadata.workspace_members.contains(&p.id))
+        .filter(|p| ids.contains(&p.id))
         .collect()
 }
 
@@ -192,7 +196,10 @@ pub(crate) fn publishable(pkg: &Package) -> bool {
 
 /// The workspace member named `name`.
 pub(crate) fn find_member<'m>(metadata: &'m Metadata, name: &str) -> Option<&'m Package> {
-    members(metadata).into_iter().find(|p| p.name == name)
+    metadata
+        .packages
+        .iter()
+        .find(|p| p.name == name && metadata.workspace_members.contains(&p.id))
 }
 
 /// Directories of `pkg`'s path dependencies (normal and build, transitively through workspace

@@ -21,8 +21,11 @@ use rustdoc_types::Id;
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::Deserialize;
 
-/// Bytes read at a time; the window grows only for an entry larger than this.
+/// The window's size once the input is large; it grows beyond only for an entry larger than
+/// this.
 const WINDOW: usize = 8 << 20;
+/// The window's first size.
+const FIRST_WINDOW: usize = 64 << 10;
 
 /// What is wrong with a document, in the classes `load` words for users.
 #[derive(Debug)]
@@ -214,8 +217,11 @@ impl<R: Read> Window<R> {
             self.end -= self.pos;
             self.pos = 0;
         }
-        if self.end == self.buf.len() {
-            let len = (self.buf.len() * 2).max(WINDOW);
+        // the window starts small (most crates' JSON is a few hundred KB, and a workspace
+        // loads hundreds) and doubles up to WINDOW while the input lasts, or beyond when one
+        // entry fills it
+        if self.buf.len() < WINDOW || self.end == self.buf.len() {
+            let len = (self.buf.len() * 2).max(FIRST_WINDOW);
             self.buf.resize(len, 0);
         }
         loop {
