@@ -149,7 +149,20 @@ fn compile(side: &SideDep, generated: &Generated, place: &Place<'_>) -> Result<C
     let dir = scratch.path();
     std::fs::create_dir_all(dir.join("src"))
         .with_context(|| format!("failed to write in {}", dir.display()))?;
-    std::fs::write(dir.join("Cargo.toml"), manifest(side))
+    // a version of its own per scratch crate: cargo names a workspace root's artifacts by its
+    // path relative to itself, so every scratch crate would otherwise share one artifact in
+    // the shared target directory, and a concurrent run's build (another `--prove` in the same
+    // project, another test) could be taken as fresh for this one, diagnostics and all
+    let unique: String = dir
+        .file_name()
+        .map(|n| {
+            n.to_string_lossy()
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .unwrap_or_default();
+    std::fs::write(dir.join("Cargo.toml"), manifest(side, &unique))
         .with_context(|| format!("failed to write in {}", dir.display()))?;
     std::fs::write(dir.join("src/lib.rs"), &generated.source)
         .with_context(|| format!("failed to write in {}", dir.display()))?;
@@ -191,7 +204,7 @@ fn compile(side: &SideDep, generated: &Generated, place: &Place<'_>) -> Result<C
 }
 
 /// The generated crate's manifest, depending on the side.
-fn manifest(side: &SideDep) -> String {
+fn manifest(side: &SideDep, unique: &str) -> String {
     let mut dep = format!("package = {}", toml_str(&side.package));
     match &side.source {
         DepSource::Path(dir) => {
@@ -212,7 +225,7 @@ fn manifest(side: &SideDep) -> String {
         let _ = write!(dep, ", features = [{}]", list.join(", "));
     }
     format!(
-        "[package]\nname = \"{CRATE}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+        "[package]\nname = \"{CRATE}\"\nversion = \"0.0.0-w{unique}\"\nedition = \"2021\"\npublish = false\n\n\
          [lib]\npath = \"src/lib.rs\"\n\n[dependencies]\n{} = {{ {dep} }}\n\n[workspace]\n",
         side.lib
     )
@@ -448,7 +461,7 @@ mod tests {
             lockfile: None,
             role: "baseline",
         };
-        let m = manifest(&side);
+        let m = manifest(&side, "abc");
         assert!(m.contains(
             "my_crate = { package = \"my-crate\", path = \"/w/my \\\"crate\\\"\", default-features = false, features = [\"serde\"] }"
         ), "{m}");
