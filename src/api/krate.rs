@@ -33,9 +33,9 @@ pub struct ItemIndex {
     /// the same id stays here but is never reached
     entries: Vec<(Id, Item)>,
     /// positions in `entries` of the live entries, in id order
-    order: Vec<u32>,
+    order: Vec<usize>,
     /// `slots[id]` is the position + 1 of item `id`, 0 for none; empty when ids are sparse
-    slots: Vec<u32>,
+    slots: Vec<usize>,
 }
 
 /// The direct table is used while it costs at most this many slots per item.
@@ -46,16 +46,14 @@ impl ItemIndex {
     /// later is the one found (as a JSON object with a repeated key reads).
     pub fn new(mut entries: Vec<(Id, Item)>) -> ItemIndex {
         entries.shrink_to_fit();
-        let mut order: Vec<u32> = (0..entries.len())
-            .map(|at| u32::try_from(at).unwrap_or(u32::MAX))
-            .collect();
-        let id_at = |at: &u32| entries[*at as usize].0 .0;
+        let mut order: Vec<usize> = (0..entries.len()).collect();
+        let id_at = |at: &usize| entries[*at].0 .0;
         // by id, the later entry of a repeated id first, then keep the first of each run
         order.sort_unstable_by(|a, b| id_at(a).cmp(&id_at(b)).then(b.cmp(a)));
         order.dedup_by_key(|at| id_at(at));
         let max = order.last().map_or(0, |at| id_at(at) as usize);
         let slots = if max < order.len().saturating_mul(DENSE_SLOTS_PER_ITEM).max(1024) {
-            let mut slots = vec![0u32; max + 1];
+            let mut slots = vec![0; max + 1];
             for &at in &order {
                 slots[id_at(&at) as usize] = at + 1;
             }
@@ -74,12 +72,12 @@ impl ItemIndex {
         if self.slots.is_empty() {
             return self
                 .order
-                .binary_search_by_key(&id.0, |at| self.entries[*at as usize].0 .0)
+                .binary_search_by_key(&id.0, |at| self.entries[*at].0 .0)
                 .ok()
-                .map(|i| self.order[i] as usize);
+                .map(|i| self.order[i]);
         }
         match self.slots.get(id.0 as usize) {
-            Some(&slot) if slot > 0 => Some(slot as usize - 1),
+            Some(&slot) if slot > 0 => Some(slot - 1),
             _ => None,
         }
     }
@@ -122,14 +120,14 @@ impl ItemIndex {
 /// See [`ItemIndex::iter`].
 pub struct Iter<'a> {
     index: &'a ItemIndex,
-    order: std::slice::Iter<'a, u32>,
+    order: std::slice::Iter<'a, usize>,
 }
 
 impl<'a> Iterator for Iter<'a> {
     type Item = (&'a Id, &'a Item);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let (id, item) = &self.index.entries[*self.order.next()? as usize];
+        let (id, item) = &self.index.entries[*self.order.next()?];
         Some((id, item))
     }
 

@@ -161,7 +161,13 @@ fn compile(side: &SideDep, generated: &Generated, place: &Place<'_>) -> Result<C
                 .filter(char::is_ascii_alphanumeric)
                 .collect()
         })
-        .unwrap_or_default();
+        .filter(|u: &String| !u.is_empty())
+        .with_context(|| {
+            format!(
+                "scratch directory {} has no name to version the witness crate by",
+                dir.display()
+            )
+        })?;
     std::fs::write(dir.join("Cargo.toml"), manifest(side, &unique))
         .with_context(|| format!("failed to write in {}", dir.display()))?;
     std::fs::write(dir.join("src/lib.rs"), &generated.source)

@@ -76,9 +76,10 @@ pub(super) fn parse_value<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_
     }
 }
 
-/// What the walker hands back: each top-level field other than `index`, as bytes.
+/// What the walker hands back: each top-level field other than `index`, key and value as
+/// the document wrote them.
 pub(super) struct Rest {
-    pub fields: Vec<(String, Vec<u8>)>,
+    pub fields: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 impl Rest {
@@ -90,11 +91,7 @@ impl Rest {
             if i > 0 {
                 out.push(b',');
             }
-            out.extend_from_slice(
-                serde_json::to_string(key)
-                    .unwrap_or_else(|_| "\"\"".into())
-                    .as_bytes(),
-            );
+            out.extend_from_slice(key);
             out.push(b':');
             out.extend_from_slice(value);
         }
@@ -135,7 +132,7 @@ pub(super) fn walk<R: Read, T: DeserializeOwned + Send, U: Send>(
         w.pos += 1;
     } else {
         loop {
-            let key = w.key()?;
+            let (key, raw_key) = w.key()?;
             w.colon()?;
             if key == "index" {
                 if seen_index {
@@ -145,7 +142,7 @@ pub(super) fn walk<R: Read, T: DeserializeOwned + Send, U: Send>(
                 w.index(&convert, &mut sink)?;
             } else {
                 let len = w.value_len()?;
-                fields.push((key, w.buf[w.pos..w.pos + len].to_vec()));
+                fields.push((raw_key, w.buf[w.pos..w.pos + len].to_vec()));
                 w.pos += len;
             }
             match w.next_byte()? {
@@ -297,8 +294,8 @@ impl<R: Read> Window<R> {
         }
     }
 
-    /// A top-level key.
-    fn key(&mut self) -> Result<String, DocError> {
+    /// A top-level key, decoded and as written.
+    fn key(&mut self) -> Result<(String, Vec<u8>), DocError> {
         if self.next_byte()? != Some(b'"') {
             return match self.next_byte()? {
                 Some(b) => Err(self.syntax(&format!("expected a key, found {}", shown(b)))),
@@ -306,10 +303,11 @@ impl<R: Read> Window<R> {
             };
         }
         let len = self.value_len()?;
-        let key = serde_json::from_slice::<String>(&self.buf[self.pos..self.pos + len])
+        let raw = self.buf[self.pos..self.pos + len].to_vec();
+        let key = serde_json::from_slice::<String>(&raw)
             .map_err(|e| DocError::json(&e, "a key", self.at()))?;
         self.pos += len;
-        Ok(key)
+        Ok((key, raw))
     }
 
     fn colon(&mut self) -> Result<(), DocError> {
@@ -644,12 +642,12 @@ impl Scan {
         None
     }
 
-    /// Byte by byte (between structural bytes, a word at a time) up to `limit`: `Some` when
+    /// Structural byte by structural byte (`memchr` between them) up to `limit`: `Some` when
     /// the value ends before it (or the window ends inside an escape).
     fn bytewise(&mut self, bytes: &[u8], limit: usize, open: u8, close: u8) -> Option<Scanned> {
         while self.at < limit {
             if self.in_string {
-                let Some(i) = find2(&bytes[self.at..limit], b'"', b'\\') else {
+                let Some(i) = memchr::memchr2(b'"', b'\\', &bytes[self.at..limit]) else {
                     self.at = limit;
                     return None;
                 };
@@ -668,7 +666,7 @@ impl Scan {
                 }
                 continue;
             }
-            let Some(i) = find3(&bytes[self.at..limit], b'"', open, close) else {
+            let Some(i) = memchr::memchr3(b'"', open, close, &bytes[self.at..limit]) else {
                 self.at = limit;
                 return None;
             };
@@ -734,65 +732,6 @@ fn prefix_xor(mut x: u64) -> u64 {
     x
 }
 
-/// Eight bytes at a time: JSON's structural bytes are a few bytes apart, too close for
-/// `memchr`'s vector loops to pay for their setup, too far for a byte loop to be quick.
-const LANES: usize = 8;
-const ONES: u64 = u64::from_ne_bytes([0x01; LANES]);
-const HIGHS: u64 = u64::from_ne_bytes([0x80; LANES]);
-
-/// The lanes of `word` equal to `byte`, as their high bits (exact: no false positives).
-#[inline(always)]
-fn lanes_equal(word: u64, byte: u8) -> u64 {
-    let x = word ^ (ONES * u64::from(byte));
-    // high bit of each lane set iff the lane is zero
-    !(((x & !HIGHS) + !HIGHS) | x) & HIGHS
-}
-
-#[inline(always)]
-fn first_lane(mask: u64) -> usize {
-    if cfg!(target_endian = "little") {
-        mask.trailing_zeros() as usize / 8
-    } else {
-        mask.leading_zeros() as usize / 8
-    }
-}
-
-fn find2(bytes: &[u8], a: u8, b: u8) -> Option<usize> {
-    let mut at = 0;
-    while at + LANES <= bytes.len() {
-        let mut word = [0u8; LANES];
-        word.copy_from_slice(&bytes[at..at + LANES]);
-        let word = u64::from_ne_bytes(word);
-        let mask = lanes_equal(word, a) | lanes_equal(word, b);
-        if mask != 0 {
-            return Some(at + first_lane(mask));
-        }
-        at += LANES;
-    }
-    bytes[at..]
-        .iter()
-        .position(|&x| x == a || x == b)
-        .map(|i| at + i)
-}
-
-fn find3(bytes: &[u8], a: u8, b: u8, c: u8) -> Option<usize> {
-    let mut at = 0;
-    while at + LANES <= bytes.len() {
-        let mut word = [0u8; LANES];
-        word.copy_from_slice(&bytes[at..at + LANES]);
-        let word = u64::from_ne_bytes(word);
-        let mask = lanes_equal(word, a) | lanes_equal(word, b) | lanes_equal(word, c);
-        if mask != 0 {
-            return Some(at + first_lane(mask));
-        }
-        at += LANES;
-    }
-    bytes[at..]
-        .iter()
-        .position(|&x| x == a || x == b || x == c)
-        .map(|i| at + i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -812,52 +751,6 @@ mod tests {
         assert_eq!(scan_all("null}"), Some(4));
         assert_eq!(scan_all("[[]"), None);
         assert_eq!(scan_all("}"), None);
-    }
-
-    #[test]
-    fn the_word_search_finds_the_first_match_in_every_lane() {
-        for len in 0..20 {
-            for hit in 0..len {
-                let mut bytes = vec![b'a'; len];
-                bytes[hit] = b'"';
-                if hit + 1 < len {
-                    bytes[hit + 1] = b'{';
-                }
-                assert_eq!(find2(&bytes, b'"', b'\\'), Some(hit));
-                assert_eq!(find3(&bytes, b'}', b'{', b'"'), Some(hit));
-            }
-            // bytes with the high bit set and neighbours of the targets are no match
-            let bytes: Vec<u8> = (0..len).map(|i| [0xa2, 0x21, 0x23, 0xff][i % 4]).collect();
-            assert_eq!(find2(&bytes, b'"', b'\\'), None);
-        }
-    }
-
-    #[test]
-    fn blocks_and_bytes_agree_on_long_values() {
-        // strings with escapes and brackets straddling 64-byte blocks at every offset
-        for pad in 0..70 {
-            let text = format!(
-                r#"{{"{}":"a\"}}{{\\","b":[{{"c":"{}"}}],"d":"]\\\\"}}"#,
-                "x".repeat(pad),
-                "}".repeat(pad % 7)
-            );
-            let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-            assert!(value.is_object());
-            let with_tail = format!("{text} , {{}}");
-            assert_eq!(scan_all(&with_tail), Some(text.len()), "pad {pad}: {text}");
-            for cut in [1, 63, 64, 65, text.len() - 1] {
-                let mut scan = Scan::default();
-                let cut = cut.min(text.len() - 1);
-                assert!(matches!(
-                    scan.run(&text.as_bytes()[..cut], false),
-                    Scanned::More
-                ));
-                assert!(
-                    matches!(scan.run(with_tail.as_bytes(), false), Scanned::Done(n) if n == text.len()),
-                    "pad {pad} cut {cut}"
-                );
-            }
-        }
     }
 
     #[test]
