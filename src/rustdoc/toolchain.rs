@@ -97,7 +97,6 @@ struct VersionMemo {
 
 impl VersionMemo {
     fn new(rustc: &std::ffi::OsStr, rustdoc: Option<&std::ffi::OsStr>) -> Option<VersionMemo> {
-        use sha2::{Digest, Sha256};
         use std::fmt::Write;
         let mut key = String::from("versions v1\n");
         for exe in [Some(rustc), rustdoc] {
@@ -119,13 +118,8 @@ impl VersionMemo {
                 modified.as_nanos()
             );
         }
-        let digest: String = Sha256::digest(key.as_bytes())
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect();
         Some(VersionMemo {
-            file: memo_dir().join(format!("versions-{digest}")),
+            file: memo_file("versions-", &key),
         })
     }
 
@@ -136,18 +130,8 @@ impl VersionMemo {
             .then(|| (rustc_vv.to_string(), rustdoc_v.to_string()))
     }
 
-    /// Best effort: a memo that cannot be written only costs the next run the two spawns.
     fn write(&self, rustc_vv: &str, rustdoc_v: &str) {
-        let Some(dir) = self.file.parent() else {
-            return;
-        };
-        let tmp = dir.join(format!(".tmp-versions-{}", std::process::id()));
-        let written = std::fs::create_dir_all(dir)
-            .and_then(|()| std::fs::write(&tmp, format!("{rustc_vv}\0{rustdoc_v}")))
-            .and_then(|()| std::fs::rename(&tmp, &self.file));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
+        write_memo(&self.file, &format!("{rustc_vv}\0{rustdoc_v}"));
     }
 }
 
@@ -231,8 +215,37 @@ fn memo_dir() -> PathBuf {
         .join("rustdoc-formats")
 }
 
-fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32> {
+/// The memo file for `key` in [`memo_dir`]: `prefix` and a digest of the key.
+fn memo_file(prefix: &str, key: &str) -> PathBuf {
     use sha2::{Digest, Sha256};
+    let digest: String = Sha256::digest(key.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    memo_dir().join(format!("{prefix}{digest}"))
+}
+
+/// Writes a memo whole (temporary file, then rename). Best effort: a memo that cannot be
+/// written only costs the next run the question it answers.
+fn write_memo(file: &Path, text: &str) {
+    let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
+        return;
+    };
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&tmp, text))
+        .and_then(|()| std::fs::rename(&tmp, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+}
+
+fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32> {
     use std::collections::HashMap;
     use std::sync::Mutex;
     static MEMO: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
@@ -244,13 +257,7 @@ fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32>
     if let Some(f) = remembered(&mut MEMO.lock().unwrap_or_else(|p| p.into_inner())) {
         return Ok(f);
     }
-    let digest: String = Sha256::digest(key.as_bytes())
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let dir = memo_dir();
-    let file = dir.join(&digest);
+    let file = memo_file("", &key);
     let on_disk = std::fs::read_to_string(&file)
         .ok()
         .and_then(|text| text.trim().parse::<u32>().ok());
@@ -258,14 +265,7 @@ fn emitted_format(rustdoc: Command, which: &str, rustdoc_v: &str) -> Result<u32>
         Some(f) => f,
         None => {
             let f = ask_format(rustdoc)?;
-            // best effort: a memo that cannot be written only costs the next run a probe
-            let tmp = dir.join(format!(".tmp-{digest}-{}", std::process::id()));
-            let written = std::fs::create_dir_all(&dir)
-                .and_then(|()| std::fs::write(&tmp, f.to_string()))
-                .and_then(|()| std::fs::rename(&tmp, &file));
-            if written.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
+            write_memo(&file, &f.to_string());
             f
         }
     };
