@@ -44,18 +44,30 @@ const DENSE_SLOTS_PER_ITEM: usize = 8;
 impl ItemIndex {
     /// Indexes entries in any order, without moving them; of two entries with one id, the
     /// later is the one found (as a JSON object with a repeated key reads).
-    pub fn new(mut entries: Vec<(Id, Item)>) -> ItemIndex {
+    pub fn new(entries: Vec<(Id, Item)>) -> ItemIndex {
+        ItemIndex::without(entries, |_| false)
+    }
+
+    /// [`ItemIndex::new`], leaving out the ids `left_out` says: their entries stay where they
+    /// are (unreachable, like a shadowed entry) instead of every later entry moving down.
+    pub fn without(mut entries: Vec<(Id, Item)>, left_out: impl Fn(&Id) -> bool) -> ItemIndex {
         entries.shrink_to_fit();
-        let mut order: Vec<usize> = (0..entries.len()).collect();
-        let id_at = |at: &usize| entries[*at].0 .0;
+        // sorted as (id, position) pairs: sorting positions by looking each id up in the
+        // entries would touch a 568-byte item per comparison
+        let mut keyed: Vec<(u32, usize)> = entries
+            .iter()
+            .enumerate()
+            .filter(|(_, (id, _))| !left_out(id))
+            .map(|(at, (id, _))| (id.0, at))
+            .collect();
         // by id, the later entry of a repeated id first, then keep the first of each run
-        order.sort_unstable_by(|a, b| id_at(a).cmp(&id_at(b)).then(b.cmp(a)));
-        order.dedup_by_key(|at| id_at(at));
-        let max = order.last().map_or(0, |at| id_at(at) as usize);
-        let slots = if max < order.len().saturating_mul(DENSE_SLOTS_PER_ITEM).max(1024) {
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        keyed.dedup_by_key(|k| k.0);
+        let max = keyed.last().map_or(0, |k| k.0 as usize);
+        let slots = if max < keyed.len().saturating_mul(DENSE_SLOTS_PER_ITEM).max(1024) {
             let mut slots = vec![0; max + 1];
-            for &at in &order {
-                slots[id_at(&at) as usize] = at + 1;
+            for &(id, at) in &keyed {
+                slots[id as usize] = at + 1;
             }
             slots
         } else {
@@ -63,7 +75,7 @@ impl ItemIndex {
         };
         ItemIndex {
             entries,
-            order,
+            order: keyed.into_iter().map(|(_, at)| at).collect(),
             slots,
         }
     }
@@ -201,5 +213,20 @@ mod tests {
         let index = ItemIndex::new(vec![item(3, "first"), item(1, "one"), item(3, "second")]);
         assert_eq!(index.len(), 2);
         assert_eq!(index[&Id(3)].name.as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn left_out_ids_are_not_found_and_the_rest_are() {
+        let entries = vec![
+            item(3, "three"),
+            item(1, "one"),
+            item(3, "again"),
+            item(2, "two"),
+        ];
+        let index = ItemIndex::without(entries, |id| id.0 == 3);
+        assert_eq!(index.len(), 2);
+        assert!(!index.contains_key(&Id(3)));
+        assert_eq!(index.keys().map(|id| id.0).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(index[&Id(2)].name.as_deref(), Some("two"));
     }
 }

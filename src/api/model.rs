@@ -536,7 +536,8 @@ pub fn path_order(a: &str, b: &str) -> std::cmp::Ordering {
 
 pub fn is_doc_hidden(item: &Item) -> bool {
     item.attrs.iter().any(|attr| match attr {
-        Attribute::Other(text) => {
+        // most attributes do not mention `hidden` at all: only those are compacted
+        Attribute::Other(text) if text.as_bytes().windows(6).any(|w| w == b"hidden") => {
             let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             compact.contains("doc(hidden)")
         }

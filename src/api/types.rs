@@ -1122,6 +1122,21 @@ fn qualified(api: &Api, ty: &Type) -> Type {
     }
 }
 
+/// The last segment of a path as written (`Send` for `core::marker::Send`). A byte search,
+/// because this runs for every impl of every type in some rules.
+pub fn last_segment(path: &str) -> &str {
+    let bytes = path.as_bytes();
+    // paths are short: a plain backward scan beats setting up a vector search
+    let mut end = bytes.len();
+    while end >= 2 {
+        if bytes[end - 1] == b':' && bytes[end - 2] == b':' {
+            return &path[end..];
+        }
+        end -= 1;
+    }
+    path
+}
+
 pub fn render_type(ty: &Type) -> String {
     let mut s = String::new();
     write_type(&mut s, ty);
@@ -1265,7 +1280,7 @@ pub fn render_args_short(args: &GenericArgs) -> String {
     fn shorten(ty: &Type) -> Type {
         match ty {
             Type::ResolvedPath(p) => Type::ResolvedPath(Path {
-                path: p.path.rsplit("::").next().unwrap_or(&p.path).to_string(),
+                path: last_segment(&p.path).to_string(),
                 id: p.id,
                 args: p.args.as_ref().map(|a| Box::new(shorten_args(a))),
             }),
@@ -1485,5 +1500,31 @@ pub fn render_where(generics: &Generics) -> String {
         String::new()
     } else {
         format!(" where {}", preds.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_segment;
+
+    #[test]
+    fn last_segment_is_what_follows_the_last_double_colon() {
+        for path in [
+            "core::marker::Send",
+            "Send",
+            "",
+            "::",
+            "a::",
+            "::b",
+            "a:::b",
+            "a:b",
+            "x::y:z",
+        ] {
+            assert_eq!(
+                last_segment(path),
+                path.rsplit("::").next().unwrap_or(path),
+                "{path}"
+            );
+        }
     }
 }

@@ -291,51 +291,55 @@ impl<'a> DiffCx<'a> {
         }
     }
 
-    /// Free functions, inherent methods and trait methods present on both sides.
-    pub fn callables(&self) -> Vec<Callable<'_>> {
-        let mut out = Vec::new();
-        for pair in &self.pairs {
-            if let (ItemEnum::Function(o), ItemEnum::Function(n)) =
-                (&pair.old.inner, &pair.new.inner)
-            {
-                out.push(Callable {
-                    kind: CallableKind::Function,
-                    path: pair.path,
-                    old_item: pair.old,
-                    new_item: pair.new,
-                    old: o,
-                    new: n,
-                    old_outer: None,
-                    new_outer: None,
-                    old_self: None,
-                    new_self: None,
-                });
-            }
-        }
-        for (list, kind) in [
+    /// Free functions, inherent methods and trait methods present on both sides, made as they
+    /// are walked (a dozen rules walk them, and large crates have a hundred thousand).
+    pub fn callables(&self) -> impl Iterator<Item = Callable<'_>> {
+        let functions = self.pairs.iter().filter_map(|pair| {
+            let (ItemEnum::Function(o), ItemEnum::Function(n)) = (&pair.old.inner, &pair.new.inner)
+            else {
+                return None;
+            };
+            Some(Callable {
+                kind: CallableKind::Function,
+                path: pair.path,
+                old_item: pair.old,
+                new_item: pair.new,
+                old: o,
+                new: n,
+                old_outer: None,
+                new_outer: None,
+                old_self: None,
+                new_self: None,
+            })
+        });
+        let members = [
             (&self.members, CallableKind::Method),
             (&self.trait_members, CallableKind::TraitMethod),
-        ] {
-            for m in list {
-                if let (Some(oi), Some(ni)) = (m.old, m.new) {
-                    if let (ItemEnum::Function(o), ItemEnum::Function(n)) = (&oi.inner, &ni.inner) {
-                        out.push(Callable {
-                            kind,
-                            path: &m.path,
-                            old_item: oi,
-                            new_item: ni,
-                            old: o,
-                            new: n,
-                            old_outer: m.old_outer,
-                            new_outer: m.new_outer,
-                            old_self: m.old_self,
-                            new_self: m.new_self,
-                        });
-                    }
-                }
-            }
-        }
-        out
+        ]
+        .into_iter()
+        .flat_map(|(list, kind)| {
+            list.iter().filter_map(move |m| {
+                let (Some(oi), Some(ni)) = (m.old, m.new) else {
+                    return None;
+                };
+                let (ItemEnum::Function(o), ItemEnum::Function(n)) = (&oi.inner, &ni.inner) else {
+                    return None;
+                };
+                Some(Callable {
+                    kind,
+                    path: &m.path,
+                    old_item: oi,
+                    new_item: ni,
+                    old: o,
+                    new: n,
+                    old_outer: m.old_outer,
+                    new_outer: m.new_outer,
+                    old_self: m.old_self,
+                    new_self: m.new_self,
+                })
+            })
+        });
+        functions.chain(members)
     }
 
     /// Pairs of structs, enums and unions: the types that carry fields, variants and impls.

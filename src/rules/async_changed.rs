@@ -1,6 +1,7 @@
 //! async-changed: `async fn` became a plain fn, or the reverse, with a non-equivalent future.
 
 use rustdoc_types::{AssocItemConstraintKind, Function, GenericArgs, GenericBound, Term, Type};
+use crate::api::types::last_segment;
 
 use super::support::AUTO_TRAITS;
 use super::{Class, Rule, Template};
@@ -93,7 +94,7 @@ pub(super) fn async_change(
                 output = future_output(trait_.args.as_deref());
             }
             GenericBound::TraitBound { trait_, .. } => {
-                let name = trait_.path.rsplit("::").next().unwrap_or(&trait_.path);
+                let name = last_segment(&trait_.path);
                 if trait_method || !AUTO_TRAITS.contains(&name) {
                     extra.push(name.to_string());
                 }

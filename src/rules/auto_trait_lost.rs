@@ -27,13 +27,18 @@ may now send or share the type.",
 
 fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
     for pair in cx.type_pairs() {
-        let has = |api, item, name: &str| {
-            impls_of(api, item)
-                .iter()
-                .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
+        // which auto traits a side implements, positively: one walk over its impls
+        let held = |api, item| {
+            let impls = impls_of(api, item);
+            AUTO_TRAITS.map(|name| {
+                impls
+                    .iter()
+                    .any(|(_, imp)| !imp.is_negative && trait_name(imp) == Some(name))
+            })
         };
-        for name in AUTO_TRAITS {
-            if !has(cx.old, pair.old, name) && has(cx.new, pair.new, name) {
+        let (old_has, new_has) = (held(cx.old, pair.old), held(cx.new, pair.new));
+        for (i, name) in AUTO_TRAITS.iter().enumerate() {
+            if !old_has[i] && new_has[i] {
                 // users may now move or share it across threads: new abilities
                 out.push(
                     Finding::new(&RULE, pair.path, format!("`{}` is now `{name}`", pair.path))
@@ -41,7 +46,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                         .spans(pair.old, pair.new),
                 );
             }
-            if has(cx.old, pair.old, name) && !has(cx.new, pair.new, name) {
+            if old_has[i] && !new_has[i] {
                 out.push(
                     Finding::new(
                         &RULE,

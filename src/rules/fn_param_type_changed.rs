@@ -1,6 +1,7 @@
 //! fn-param-type-changed: a parameter of a function or inherent method changed type.
 
 use rustdoc_types::{GenericArg, GenericArgs, GenericBound, TraitBoundModifier, Type};
+use crate::api::types::last_segment;
 
 use super::support::{impls_of, params, trait_name};
 use super::{Class, Rule, Template};
@@ -39,7 +40,8 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         let types = c.types(cx);
-        let bounds = bounds_by_param(&c.new.generics);
+        // the new side's bounds by parameter, once a parameter's type differs
+        let mut bounds = None;
         let mut breaking = Vec::new();
         let mut generalised = Vec::new();
         for ((name, a), (_, b)) in before.iter().zip(after) {
@@ -52,6 +54,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             let text = format!("`{name}`: `{x}` -> `{y}`");
             let new_bounds: Option<Vec<&GenericBound>> = match b {
                 Type::Generic(g) => bounds
+                    .get_or_insert_with(|| bounds_by_param(&c.new.generics))
                     .iter()
                     .find(|(n, _)| n == g)
                     .map(|(_, list)| list.clone()),
@@ -92,7 +95,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
 /// The last path segment of a type, with `&` kept: `&str`, `String`, `Vec`, `u8`.
 fn short(ty: &Type) -> String {
     match ty {
-        Type::ResolvedPath(p) => p.path.rsplit("::").next().unwrap_or(&p.path).to_string(),
+        Type::ResolvedPath(p) => last_segment(&p.path).to_string(),
         Type::Primitive(p) => p.clone(),
         Type::BorrowedRef { type_, .. } => format!("&{}", short(type_)),
         Type::Slice(t) => format!("[{}]", short(t)),
@@ -224,7 +227,7 @@ fn satisfies(cx: &DiffCx<'_>, types: &TypeCx<'_>, old: &Type, bound: &GenericBou
     if *modifier == TraitBoundModifier::Maybe {
         return true; // `?Sized` only loosens
     }
-    let name = trait_.path.rsplit("::").next().unwrap_or(&trait_.path);
+    let name = last_segment(&trait_.path);
     let target = first_arg(trait_.args.as_deref());
     let old_short = short(old);
     match name {
@@ -276,7 +279,7 @@ fn short_with_args(ty: &Type) -> String {
 fn is_std_value(ty: &Type) -> bool {
     match ty {
         Type::Primitive(p) => p != "str",
-        Type::ResolvedPath(p) => p.path.rsplit("::").next() == Some("String"),
+        Type::ResolvedPath(p) => last_segment(&p.path) == "String",
         Type::BorrowedRef {
             type_,
             is_mutable: false,

@@ -2,6 +2,7 @@
 
 
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
+use crate::api::types::last_segment;
 use super::{Class, Rule, Template};
 use crate::api::types::render_type;
 use crate::diff::DiffCx;
@@ -37,7 +38,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let last = trait_.path.rsplit("::").next().unwrap_or("");
+            let last = last_segment(&trait_.path);
             // auto traits come and go with fields (auto-trait-lost); StructuralPartialEq is an
             // unstable marker of `derive(PartialEq)`; Copy has its own rule
             if AUTO_TRAITS.contains(&last) || last == "StructuralPartialEq" || last == "Copy" {

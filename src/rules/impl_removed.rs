@@ -1,6 +1,7 @@
 //! impl-removed: a type no longer implements a trait it implemented (explicitly or by derive).
 
 use rustdoc_types::ItemEnum;
+use crate::api::types::last_segment;
 
 use super::support::{impl_subject, listed_elsewhere, impls_of, TraitImpls, AUTO_TRAITS};
 use super::{Class, Rule, Template};
@@ -37,7 +38,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let last = trait_.path.rsplit("::").next().unwrap_or("");
+            let last = last_segment(&trait_.path);
             // auto traits have their own rule; StructuralPartialEq is an unstable compiler
             // marker that comes and goes with `derive(PartialEq)`, which is reported instead
             if AUTO_TRAITS.contains(&last) || last == "StructuralPartialEq" {
@@ -87,7 +88,7 @@ fn into_kept_by_from(cx: &DiffCx<'_>, old: &rustdoc_types::Impl) -> bool {
     cx.new.krate.index.values().any(|item| {
         let ItemEnum::Impl(imp) = &item.inner else { return false };
         let Some(t) = &imp.trait_ else { return false };
-        if imp.is_negative || t.path.rsplit("::").next() != Some("From") {
+        if imp.is_negative || last_segment(&t.path) != "From" {
             return false;
         }
         let Some(source) = first_type_arg(t.args.as_deref()) else { return false };

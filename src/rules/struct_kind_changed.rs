@@ -2,6 +2,7 @@
 
 
 use super::{Class, Rule, Template};
+use crate::api::types::last_segment;
 use crate::rules::witness::template::{self as t, Code, WitnessCx};
 use crate::rules::Finding;
 use crate::diff::DiffCx;
@@ -35,7 +36,7 @@ fn check(cx: &DiffCx<'_>, out: &mut Vec<Finding>) {
                         "`{}` is now a type alias, so its {} struct constructor `{}` can no longer be used",
                         pair.path,
                         old.shape.noun(),
-                        pair.path.rsplit("::").next().unwrap_or(pair.path)
+                        last_segment(pair.path)
                     ),
                 )
                 .spans(pair.old, pair.new),

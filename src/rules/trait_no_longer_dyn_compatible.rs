@@ -1,6 +1,7 @@
 //! trait-no-longer-dyn-compatible: a trait that could be used as `dyn Trait` no longer can.
 
 use rustdoc_types::{GenericArg, GenericArgs, GenericBound, Item, ItemEnum, Type, WherePredicate};
+use crate::api::types::last_segment;
 
 use super::support::{receiver, Receiver};
 use super::{Class, Rule, Template};
@@ -123,7 +124,7 @@ fn cause(api: &Api, item: &Item) -> Option<String> {
 
 fn is_sized(b: &GenericBound) -> bool {
     matches!(b, GenericBound::TraitBound { trait_, modifier: rustdoc_types::TraitBoundModifier::None, .. }
-        if trait_.path.rsplit("::").next() == Some("Sized"))
+        if last_segment(&trait_.path) == "Sized")
 }
 
 /// Whether a type names `Self` itself (a projection such as `Self::Item` is allowed).

@@ -10,6 +10,7 @@
 
 use std::io::Read;
 
+use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use rustdoc_types::{ExternalCrate, Id, Item, ItemEnum, ItemSummary};
 
@@ -144,7 +145,6 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
         },
     };
     let rest = stream::walk::<R, F::Item, _>(reader, convert, |batch| {
-        items.reserve(batch.len());
         for (id, (item, slim)) in batch {
             match (item, slim) {
                 (Some(item), _) => items.push((id, item)),
@@ -172,8 +172,13 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
         .into_iter()
         .filter(|id| !kept_members.contains(id))
         .collect();
-    if !dropped.members.is_empty() {
-        items.retain(|(id, _)| !dropped.members.contains(id));
+    // the dropped impls leave the lists of the types and traits they were listed on: they
+    // would resolve to nothing there, and every walk over a type's impls would look each up
+    // (in aws-sdk-ec2, two in three ids of a type's impl list are blanket impls)
+    if !dropped.impls.is_empty() {
+        items
+            .par_iter_mut()
+            .for_each(|(_, item)| forget_dropped(item, &dropped.impls));
     }
     let doc: Document<F> =
         stream::parse_value(&rest.as_object()).map_err(|e| match e.classify() {
@@ -186,12 +191,26 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
         root: doc.root,
         crate_version: doc.crate_version,
         includes_private: doc.includes_private,
-        index: ItemIndex::new(items),
+        // the dropped members are left out of the index, not moved out of the vector
+        index: ItemIndex::without(items, |id| dropped.members.contains(id)),
         paths: F::summaries(doc.paths),
         external_crates: F::externals(doc.external_crates),
     };
     F::finish(&mut krate);
     Ok(Loaded { krate, dropped })
+}
+
+/// Removes the ids of dropped impls from the impl lists of `item`.
+fn forget_dropped(item: &mut Item, impls: &FxHashSet<Id>) {
+    let list = match &mut item.inner {
+        ItemEnum::Struct(s) => &mut s.impls,
+        ItemEnum::Enum(e) => &mut e.impls,
+        ItemEnum::Union(u) => &mut u.impls,
+        ItemEnum::Trait(t) => &mut t.implementations,
+        ItemEnum::Primitive(p) => &mut p.impls,
+        _ => return,
+    };
+    list.retain(|id| !impls.contains(id));
 }
 
 /// The top level of every supported format, but the index (which [`stream`] reads). The

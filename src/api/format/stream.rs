@@ -114,7 +114,7 @@ pub(super) enum Entry<T> {
 pub(super) fn walk<R: Read, T: DeserializeOwned + Send, U: Send>(
     reader: R,
     convert: impl Fn(Entry<T>) -> U + Sync,
-    mut sink: impl FnMut(Vec<(Id, U)>),
+    mut sink: impl FnMut(&mut dyn Iterator<Item = (Id, U)>),
 ) -> Result<Rest, DocError> {
     let mut w = Window::new(reader);
     let mut fields = Vec::new();
@@ -326,7 +326,7 @@ impl<R: Read> Window<R> {
     fn index<T: DeserializeOwned + Send, U: Send>(
         &mut self,
         convert: &(impl Fn(Entry<T>) -> U + Sync),
-        sink: &mut impl FnMut(Vec<(Id, U)>),
+        sink: &mut impl FnMut(&mut dyn Iterator<Item = (Id, U)>),
     ) -> Result<(), DocError> {
         match self.next_byte()? {
             Some(b'{') => self.pos += 1,
@@ -369,14 +369,19 @@ impl<R: Read> Window<R> {
                     .map(|(id, range)| (id, range.start, read_entry(&buf[range]).map(convert)))
                     .collect();
                 // the first damaged entry in file order is the one reported, on every run
-                let mut entries = Vec::with_capacity(parsed.len());
-                for (id, start, entry) in parsed {
-                    let entry = entry.map_err(|e| {
-                        DocError::json(&e, &format!("index entry {}", id.0), offset + start as u64)
-                    })?;
-                    entries.push((id, entry));
+                if let Some((id, start, Err(e))) = parsed.iter().find(|(_, _, r)| r.is_err()) {
+                    return Err(DocError::json(
+                        e,
+                        &format!("index entry {}", id.0),
+                        offset + *start as u64,
+                    ));
                 }
-                sink(entries);
+                // (every entry read: handed over without another copy of the batch)
+                sink(
+                    &mut parsed
+                        .into_iter()
+                        .filter_map(|(id, _, r)| Some((id, r.ok()?))),
+                );
             }
             self.pos = at;
             if last {
@@ -791,7 +796,7 @@ mod tests {
                 Entry::Item(v) => v.to_string(),
                 Entry::Blanket(_) => "blanket".into(),
             },
-            |batch| seen.extend(batch.into_iter().map(|(id, text)| (id.0, text))),
+            |batch| seen.extend(batch.map(|(id, text)| (id.0, text))),
         )
         .unwrap();
         assert_eq!(

@@ -1,6 +1,7 @@
 //! Impl blocks: a type's impls, trait impl identity across versions, how reports name them.
 
 use super::*;
+use crate::api::types::last_segment;
 
 /// Impl blocks listed on a struct, enum or union.
 pub fn impls_of<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a Item, &'a Impl)> {
@@ -21,13 +22,11 @@ pub fn impls_of<'a>(api: &'a Api, item: &'a Item) -> Vec<(&'a Item, &'a Impl)> {
 
 /// The auto traits rustdoc synthesises impls for. `Freeze` and `UnsafeUnpin` are unstable
 /// and not part of any stable contract, so they are left out.
-pub const AUTO_TRAITS: &[&str] = &["Send", "Sync", "Unpin", "UnwindSafe", "RefUnwindSafe"];
+pub const AUTO_TRAITS: [&str; 5] = ["Send", "Sync", "Unpin", "UnwindSafe", "RefUnwindSafe"];
 
 /// The last segment of a trait path as written (`Send` for `core::marker::Send`).
 pub fn trait_name(imp: &Impl) -> Option<&str> {
-    imp.trait_
-        .as_ref()
-        .map(|p| p.path.rsplit("::").next().unwrap_or(&p.path))
+    imp.trait_.as_ref().map(|p| last_segment(&p.path))
 }
 
 /// Whether the type has a `#[derive]`d (automatically derived) impl of the named trait.
@@ -67,56 +66,65 @@ pub fn same_trait_impl(cx: &crate::diff::DiffCx<'_>, old: &Impl, new: &Impl) -> 
 /// never asked for (indexing them renders a type per auto trait per type: most of the work in
 /// a crate with thousands of types).
 pub struct TraitImpls<'a> {
-    by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>>,
-    by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>>,
+    /// by trait name, each with its text when the trait has more than [`FEW`] impls here
+    by_name: rustc_hash::FxHashMap<&'a str, Vec<Indexed<'a>>>,
 }
+
+/// An impl, with its text when it has to be told from many others of the same trait.
+type Indexed<'a> = (&'a Impl, Option<(String, String)>);
+
+/// Up to this many impls of one trait are compared structurally one by one; beyond it, the
+/// one whose text is the same is tried first (rendering costs more than a few comparisons).
+const FEW: usize = 3;
 
 impl<'a> TraitImpls<'a> {
     pub fn new(impls: &[(&'a Item, &'a Impl)]) -> TraitImpls<'a> {
-        let mut by_text: rustc_hash::FxHashMap<(String, String), Vec<&'a Impl>> =
-            Default::default();
-        let mut by_name: rustc_hash::FxHashMap<String, Vec<&'a Impl>> = Default::default();
+        let mut by_name: rustc_hash::FxHashMap<&'a str, Vec<Indexed<'a>>> = Default::default();
         for (_, imp) in impls {
             if imp.trait_.is_none() || imp.is_negative || imp.is_synthetic {
                 continue;
             }
-            by_text.entry(impl_text(imp)).or_default().push(imp);
             by_name
-                .entry(trait_name(imp).unwrap_or_default().to_string())
+                .entry(trait_name(imp).unwrap_or_default())
                 .or_default()
-                .push(imp);
+                .push((imp, None));
         }
-        TraitImpls { by_text, by_name }
+        for list in by_name.values_mut().filter(|l| l.len() > FEW) {
+            for (imp, text) in list {
+                *text = Some(impl_text(imp));
+            }
+        }
+        TraitImpls { by_name }
     }
 
-    /// Whether an impl on this side matches `other` (from the other side). Impls whose text
-    /// is identical are tried first; the rest of the same trait only when none of those match.
+    /// Whether an impl on this side matches `other` (from the other side): any impl of the
+    /// same trait name that compares equal. With many candidates, the one whose text is
+    /// identical is tried first; the verdict is the same either way.
     pub fn contains(&self, cx: &crate::diff::DiffCx<'_>, other: &Impl, other_is_old: bool) -> bool {
         debug_assert!(!other.is_synthetic, "synthesised impls are not indexed");
-        let matches = |candidate: &&Impl| {
+        let matches = |candidate: &Impl| {
             if other_is_old {
                 same_trait_impl(cx, other, candidate)
             } else {
                 same_trait_impl(cx, candidate, other)
             }
         };
-        if self
-            .by_text
-            .get(&impl_text(other))
-            .is_some_and(|list| list.iter().any(matches))
-        {
-            return true;
+        let Some(list) = self.by_name.get(trait_name(other).unwrap_or_default()) else {
+            return false;
+        };
+        if list.len() <= FEW {
+            return list.iter().any(|(c, _)| matches(c));
         }
-        let name = trait_name(other).unwrap_or_default();
-        self.by_name
-            .get(name)
-            .is_some_and(|list| list.iter().any(matches))
+        let text = impl_text(other);
+        let same_text = |t: &Option<(String, String)>| t.as_ref() == Some(&text);
+        list.iter().any(|(c, t)| same_text(t) && matches(c))
+            || list.iter().any(|(c, t)| !same_text(t) && matches(c))
     }
 }
 
 /// `(trait name with arguments, implementing type)` as text: equal for the common case of an
 /// unchanged impl, and only a shortcut (never the verdict) otherwise.
-pub(super) fn impl_text(imp: &Impl) -> (String, String) {
+fn impl_text(imp: &Impl) -> (String, String) {
     let trait_text = imp
         .trait_
         .as_ref()

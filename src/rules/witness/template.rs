@@ -7,6 +7,7 @@
 //! type from a dependency the witness crate does not have): an honest "no template" beats a
 //! witness that fails for its own reasons.
 
+use crate::api::types::last_segment;
 use rustdoc_types::{
     Abi, Function, GenericArg, GenericArgs, GenericBound, GenericParamDefKind, Generics, Id, Item,
     ItemEnum, Path, Term, Type,
@@ -544,7 +545,7 @@ impl<'a> WitnessCx<'a> {
             .filter_map(|id| match &self.old.item(*id)?.inner {
                 ItemEnum::Impl(imp) if imp.generics.params.is_empty() => {
                     let t = imp.trait_.as_ref()?;
-                    (t.path.rsplit("::").next() == Some(short)).then_some(t)
+                    (last_segment(&t.path) == short).then_some(t)
                 }
                 _ => None,
             });
@@ -974,7 +975,7 @@ fn method_stub(cx: &WitnessCx<'_>, name: &str, f: &Function) -> Option<String> {
             w,
             rustdoc_types::WherePredicate::BoundPredicate { type_: Type::Generic(g), bounds, generic_params }
                 if g == "Self" && generic_params.is_empty() && bounds.len() == 1
-                    && matches!(&bounds[0], GenericBound::TraitBound { trait_, .. } if trait_.path.rsplit("::").next() == Some("Sized"))
+                    && matches!(&bounds[0], GenericBound::TraitBound { trait_, .. } if last_segment(&trait_.path) == "Sized")
         )
     };
     let lifetimes_only = f
