@@ -13,6 +13,8 @@
 # cargo-semver-checks is installed, its cold run on the same two directories is shown too.
 #
 # usage: ci/bench/floor.sh   (SEMGATE=path/to/semgate, RUNS=n)
+# With SEMGATE_BEFORE=path/to/another/semgate, that binary's cold and warm runs are interleaved
+# with these (same session, run by run), so the two are compared under the same load.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 semgate=${SEMGATE:-$root/target/release/semgate}
@@ -38,16 +40,25 @@ rustdoc_json() { # dir target
 }
 edit() { echo "// edit $RANDOM$RANDOM" >>"$work/new/src/lib.rs"; }
 
-rd_cold=() sg_cold=() rd_warm=() sg_warm=() csc=()
+before=${SEMGATE_BEFORE:-}
+check() { # binary target-dir
+  timed "$1" check --quiet --manifest-path "$work/new/Cargo.toml" --baseline-path "$work/old" --target-dir "$2"
+}
+rd_cold=() sg_cold=() rd_warm=() sg_warm=() csc=() b_cold=() b_warm=()
 for i in $(seq "$runs"); do
   rd_cold+=("$(timed rustdoc_json "$work/new" "$work/rd-$i")")
-  sg_cold+=("$(timed "$semgate" check --quiet --manifest-path "$work/new/Cargo.toml" --baseline-path "$work/old" --target-dir "$work/sg-$i")")
+  sg_cold+=("$(check "$semgate" "$work/sg-$i")")
+  [ -z "$before" ] || b_cold+=("$(check "$before" "$work/sgb-$i")")
 done
 for i in $(seq "$runs"); do
   edit
   rd_warm+=("$(timed rustdoc_json "$work/new" "$work/rd-1")")
   edit
-  sg_warm+=("$(timed "$semgate" check --quiet --manifest-path "$work/new/Cargo.toml" --baseline-path "$work/old" --target-dir "$work/sg-1")")
+  sg_warm+=("$(check "$semgate" "$work/sg-1")")
+  if [ -n "$before" ]; then
+    edit
+    b_warm+=("$(check "$before" "$work/sgb-1")")
+  fi
 done
 if cargo semver-checks --version >/dev/null 2>&1; then
   for i in $(seq "$runs"); do
@@ -61,6 +72,11 @@ printf 'one cargo rustdoc, cold     %.3f s\n' "$rc"
 printf 'semgate check, cold         %.3f s   %.2fx one cargo rustdoc (target <= 1.2x)\n' "$sc" "$(echo "$sc / $rc" | bc -l)"
 printf 'one cargo rustdoc, warm     %.3f s\n' "$rw"
 printf 'semgate check, warm         %.3f s   +%.0f ms over that cargo rustdoc (target <= 50 ms)\n' "$sw" "$(echo "($sw - $rw) * 1000" | bc -l)"
+if [ -n "$before" ]; then
+  bc_=$(median "${b_cold[@]}") bw=$(median "${b_warm[@]}")
+  printf 'before: cold %.3f s (%.2fx), warm %.3f s (+%.0f ms)   (%s)\n' "$bc_" "$(echo "$bc_ / $rc" | bc -l)" \
+    "$bw" "$(echo "($bw - $rw) * 1000" | bc -l)" "$before"
+fi
 if [ ${#csc[@]} -gt 0 ]; then
   cs=$(median "${csc[@]}")
   printf 'cargo semver-checks, cold   %.3f s   %.2fx one cargo rustdoc\n' "$cs" "$(echo "$cs / $rc" | bc -l)"
