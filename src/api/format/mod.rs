@@ -176,9 +176,16 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
     // would resolve to nothing there, and every walk over a type's impls would look each up
     // (in aws-sdk-ec2, two in three ids of a type's impl list are blanket impls)
     if !dropped.impls.is_empty() {
+        // (a damaged file can repeat an id: one that a kept entry also has still names it)
+        let kept: FxHashSet<Id> = items
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| dropped.impls.contains(id) && !dropped.members.contains(id))
+            .collect();
+        let forget = |id: &Id| dropped.impls.contains(id) && !kept.contains(id);
         items
             .par_iter_mut()
-            .for_each(|(_, item)| forget_dropped(item, &dropped.impls));
+            .for_each(|(_, item)| forget_dropped(item, &forget));
     }
     let doc: Document<F> =
         stream::parse_value(&rest.as_object()).map_err(|e| match e.classify() {
@@ -200,8 +207,8 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
     Ok(Loaded { krate, dropped })
 }
 
-/// Removes the ids of dropped impls from the impl lists of `item`.
-fn forget_dropped(item: &mut Item, impls: &FxHashSet<Id>) {
+/// Removes the ids `forget` says from the impl lists of `item`.
+fn forget_dropped(item: &mut Item, forget: &impl Fn(&Id) -> bool) {
     let list = match &mut item.inner {
         ItemEnum::Struct(s) => &mut s.impls,
         ItemEnum::Enum(e) => &mut e.impls,
@@ -210,7 +217,7 @@ fn forget_dropped(item: &mut Item, impls: &FxHashSet<Id>) {
         ItemEnum::Primitive(p) => &mut p.impls,
         _ => return,
     };
-    list.retain(|id| !impls.contains(id));
+    list.retain(|id| !forget(id));
 }
 
 /// The top level of every supported format, but the index (which [`stream`] reads). The
@@ -297,4 +304,58 @@ pub(super) fn slim_newest(inner: &ItemEnum) -> Slim {
         return Slim::Drop;
     }
     Slim::Keep
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: u32, inner: &str) -> String {
+        format!(
+            r#""{id}":{{"id":{id},"crate_id":0,"name":null,"span":null,"visibility":"default","docs":null,"links":{{}},"attrs":[],"deprecation":null,"inner":{inner}}}"#
+        )
+    }
+
+    fn imp(trait_id: u32, blanket: &str) -> String {
+        format!(
+            r#"{{"impl":{{"is_unsafe":false,"generics":{{"params":[],"where_predicates":[]}},"provided_trait_methods":[],"trait":{{"path":"Tr","id":{trait_id},"args":null}},"for":{{"generic":"T"}},"items":[],"is_negative":false,"is_synthetic":false,"blanket_impl":{blanket}}}}}"#
+        )
+    }
+
+    fn impls_of_enum(doc: &str) -> Vec<u32> {
+        let loaded = read(57, doc.as_bytes()).unwrap().unwrap();
+        match &loaded.krate.index[&Id(2)].inner {
+            ItemEnum::Enum(e) => e.impls.iter().map(|id| id.0).collect(),
+            _ => unreachable!("item 2 is the enum"),
+        }
+    }
+
+    #[test]
+    fn dropped_impls_leave_the_lists_unless_a_kept_entry_has_the_id() {
+        let enum_ = entry(
+            2,
+            r#"{"enum":{"generics":{"params":[],"where_predicates":[]},"has_stripped_variants":false,"variants":[],"impls":[5,6]}}"#,
+        );
+        let doc = |index: &str| {
+            format!(
+                r#"{{"root":2,"crate_version":null,"includes_private":false,"index":{{{index}}},"paths":{{}},"external_crates":{{}},"target":{{"triple":"x","target_features":[]}},"format_version":57}}"#
+            )
+        };
+        let blanket = r#"{"generic":"T"}"#;
+        // 5 a blanket impl (dropped), 6 a plain impl (kept)
+        let index = [
+            enum_.clone(),
+            entry(5, &imp(9, blanket)),
+            entry(6, &imp(9, "null")),
+        ];
+        assert_eq!(impls_of_enum(&doc(&index.join(","))), [6]);
+        // a damaged file repeats id 5, the later entry a plain impl: 5 names it and stays listed
+        let index = [
+            enum_,
+            entry(5, &imp(9, blanket)),
+            entry(5, &imp(9, "null")),
+            entry(6, &imp(9, "null")),
+        ];
+        assert_eq!(impls_of_enum(&doc(&index.join(","))), [5, 6]);
+    }
 }
