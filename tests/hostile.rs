@@ -228,6 +228,15 @@ fn a_report_that_cannot_be_written_is_an_error() {
     let null = std::fs::File::create("/dev/null").expect("/dev/null");
     let out = run(Stdio::from(null), &["check"]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&out));
+    // so is a read-write `/dev/null` (Python's `subprocess.DEVNULL`): before, taken for a closed
+    // stdout (exit 2)
+    let null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .expect("/dev/null");
+    let out = run(Stdio::from(null), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&out));
     // a reader that stops early (`semgate rules | head -0`): information, so a quiet exit
     let out = Command::new("sh")
         .arg("-c")

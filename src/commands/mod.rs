@@ -31,11 +31,54 @@ pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
         .context("failed to write to stdout")
 }
 
-/// Whether the process started with stdout closed (`semgate check >&-`). Rust's runtime reopens
-/// a closed standard descriptor on `/dev/null`, read-write, before `main`, and every write then
-/// "succeeds": a read-write `/dev/null` on fd 1 is that, where a shell's `> /dev/null` (which
-/// must keep working: the exit code is the answer) opens it write-only.
+/// Whether descriptor 1 was open when the process started: 0 not recorded, 1 open, 2 closed.
+static STDOUT_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Records whether stdout is open, for [`write_stdout`]. The binaries call it from an ELF
+/// constructor ([`record_stdout_before_main`](crate::record_stdout_before_main)), which runs
+/// before Rust's runtime replaces a closed standard descriptor with `/dev/null`. Only reads
+/// descriptor state: safe before the runtime is set up.
+pub fn record_stdout_at_start() {
+    #[cfg(unix)]
+    {
+        // SAFETY: F_GETFD only reads the state of descriptor 1
+        let open = unsafe { libc::fcntl(libc::STDOUT_FILENO, libc::F_GETFD) } != -1;
+        STDOUT_AT_START.store(
+            if open { 1 } else { 2 },
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+}
+
+/// Records, before `main` runs, whether the process started with stdout open (see
+/// [`record_stdout_at_start`](crate::commands::record_stdout_at_start)); for each binary.
+#[macro_export]
+macro_rules! record_stdout_before_main {
+    () => {
+        #[cfg(target_os = "linux")]
+        #[used]
+        #[link_section = ".init_array"]
+        static RECORD_STDOUT: extern "C" fn() = {
+            extern "C" fn record() {
+                $crate::commands::record_stdout_at_start();
+            }
+            record
+        };
+    };
+}
+
+/// Whether the process started with stdout closed (`semgate check >&-`): recorded before `main`
+/// where the binary could ([`record_stdout_at_start`]). Otherwise a guess: Rust's runtime
+/// reopens a closed standard descriptor on `/dev/null`, read-write, before `main`, and every
+/// write then "succeeds"; a read-write `/dev/null` on fd 1 is taken for that, where a shell's
+/// `> /dev/null` opens it write-only (but Python's `subprocess.DEVNULL` opens it read-write, so
+/// the guess is only the fallback).
 fn stdout_was_closed() -> bool {
+    match STDOUT_AT_START.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => return false,
+        2 => return true,
+        _ => {}
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
