@@ -6,7 +6,8 @@
 # usage: ci/bench/large-crate.sh [crate old new]   (default: aws-sdk-ec2 1.273.0 1.274.0)
 # Figures are measured in one run on the same machine; compare them as ratios. With
 # SEMGATE_BEFORE=path/to/another/semgate, that binary runs on the same files in the same run
-# (interleaved, best of RUNS, default 3) and the ratios are printed.
+# (interleaved, medians of RUNS runs, default 3, with the load/diff split) and the ratios are
+# printed.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 crate=${1:-aws-sdk-ec2}
@@ -52,19 +53,36 @@ b=$(build_side "$new")
 ls -l "$a" "$b" >&2
 
 if [ -n "${SEMGATE_BEFORE:-}" ]; then
-  best() { sort -g | head -1; }
-  now_w=() now_p=() before_w=() before_p=()
-  for _ in $(seq "${RUNS:-3}"); do
-    read -r w p _ < <(measure "$SEMGATE_BEFORE" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
-    before_w+=("$w") before_p+=("$p")
-    read -r w p _ < <(measure "$semgate" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
-    now_w+=("$w") now_p+=("$p")
-  done
-  bw=$(printf '%s\n' "${before_w[@]}" | best) nw=$(printf '%s\n' "${now_w[@]}" | best)
-  bp=$(printf '%s\n' "${before_p[@]}" | best) np=$(printf '%s\n' "${now_p[@]}" | best)
-  echo "before: load+diff ${bw}s, peak ${bp} KiB ($SEMGATE_BEFORE)"
-  echo "now:    load+diff ${nw}s, peak ${np} KiB"
-  python3 -c "import sys; b,n,bp,np=map(float,sys.argv[1:]); print(f'now / before: time {n/b:.2f}, peak memory {np/bp:.2f}')" "$bw" "$nw" "$bp" "$np"
+  # interleaved runs: medians of wall time and of the load and diff split `-v` prints
+  python3 - "$SEMGATE_BEFORE" "$semgate" "$a" "$b" "${RUNS:-3}" <<'PY'
+import re, statistics, subprocess, sys, time
+before, now, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
+def run(exe):
+    start = time.monotonic()
+    p = subprocess.Popen([exe, "check", "-v", "--format", "json", "--baseline-rustdoc", a,
+                          "--current-rustdoc", b], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, err = p.communicate()
+    status = p.returncode
+    wall = time.monotonic() - start
+    m = re.search(r"items in ([0-9.]+)s, diffed \d+ public paths in ([0-9.]+)s", err.decode())
+    if status not in (0, 1) or not m:
+        sys.exit(f"{exe} failed: {err.decode()[-500:]}")
+    return wall, float(m.group(1)), float(m.group(2))
+res = {"before": [], "now": []}
+for _ in range(runs):
+    res["before"].append(run(before))
+    res["now"].append(run(now))
+med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in res.items()}
+for k, exe in (("before", before), ("now", now)):
+    w, l, d = med[k]
+    print(f"{k + ':':8}load+diff {w:.2f}s (load {l:.2f}s, diff {d:.2f}s)" + (f"  ({exe})" if k == "before" else ""))
+(bw, bl, bd), (nw, nl, nd) = med["before"], med["now"]
+print(f"now / before: time {nw/bw:.2f} (load {nl/bl:.2f}, diff {nd/bd:.2f}); medians of {runs} interleaved runs")
+PY
+  # peak memory, one run each
+  read -r _ bp _ < <(measure "$SEMGATE_BEFORE" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
+  read -r _ np _ < <(measure "$semgate" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
+  python3 -c "import sys; bp,np=map(float,sys.argv[1:]); print(f'peak memory: before {bp:.0f} KiB, now {np:.0f} KiB, now / before {np/bp:.2f}')" "$bp" "$np"
 fi
 
 read -r wall peak code < <(measure "$semgate" check --quiet --format json --baseline-rustdoc "$a" --current-rustdoc "$b")
