@@ -1522,7 +1522,7 @@ mod tests {
         ] {
             assert_eq!(
                 last_segment(path),
-                path.rsplit("::").next().unwrap_or(path),
+                path.rsplit("::").next().expect("rsplit yields a piece"),
                 "{path}"
             );
         }

@@ -177,12 +177,12 @@ fn read_as<F: Format, R: Read>(reader: R) -> Result<Loaded, DocError> {
     // (in aws-sdk-ec2, two in three ids of a type's impl list are blanket impls)
     if !dropped.impls.is_empty() {
         // (a damaged file can repeat an id: one that a kept entry also has still names it)
-        let kept: FxHashSet<Id> = items
+        let still_named: FxHashSet<Id> = items
             .iter()
             .map(|(id, _)| *id)
             .filter(|id| dropped.impls.contains(id) && !dropped.members.contains(id))
             .collect();
-        let forget = |id: &Id| dropped.impls.contains(id) && !kept.contains(id);
+        let forget = |id: &Id| dropped.impls.contains(id) && !still_named.contains(id);
         items
             .par_iter_mut()
             .for_each(|(_, item)| forget_dropped(item, &forget));

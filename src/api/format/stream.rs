@@ -368,20 +368,28 @@ impl<R: Read> Window<R> {
                     .into_par_iter()
                     .map(|(id, range)| (id, range.start, read_entry(&buf[range]).map(convert)))
                     .collect();
-                // the first damaged entry in file order is the one reported, on every run
-                if let Some((id, start, Err(e))) = parsed.iter().find(|(_, _, r)| r.is_err()) {
-                    return Err(DocError::json(
-                        e,
-                        &format!("index entry {}", id.0),
-                        offset + *start as u64,
-                    ));
+                // handed over without another copy of the batch, up to the first damaged entry
+                // in file order, which is the one reported, on every run
+                let mut damaged = None;
+                let mut entries = parsed.into_iter().map_while(|(id, start, entry)| {
+                    entry
+                        .map_err(|e| {
+                            damaged = Some(DocError::json(
+                                &e,
+                                &format!("index entry {}", id.0),
+                                offset + start as u64,
+                            ));
+                        })
+                        .ok()
+                        .map(|entry| (id, entry))
+                });
+                sink(&mut entries);
+                // whatever the sink left unread is still looked at: a damaged entry is never
+                // passed over
+                entries.for_each(drop);
+                if let Some(e) = damaged {
+                    return Err(e);
                 }
-                // (every entry read: handed over without another copy of the batch)
-                sink(
-                    &mut parsed
-                        .into_iter()
-                        .filter_map(|(id, _, r)| Some((id, r.ok()?))),
-                );
             }
             self.pos = at;
             if last {
@@ -746,6 +754,16 @@ mod tests {
             Scanned::Done(n) => Some(n),
             _ => None,
         }
+    }
+
+    #[test]
+    fn the_first_damaged_entry_is_reported_whatever_the_sink_reads() {
+        // entries 2 and 4 are not numbers; the sink reads one entry and stops
+        let doc = br#"{"index":{"1":1,"2":"x","3":3,"4":[],"5":5}}"#;
+        let err = walk::<_, u32, _>(&doc[..], |e| e, |batch| drop(batch.next()))
+            .err()
+            .expect("damaged");
+        assert!(format!("{err:?}").contains("index entry 2"), "{err:?}");
     }
 
     #[test]

@@ -81,13 +81,13 @@ impl<'a> TraitImpls<'a> {
     pub fn new(impls: &[(&'a Item, &'a Impl)]) -> TraitImpls<'a> {
         let mut by_name: rustc_hash::FxHashMap<&'a str, Vec<Indexed<'a>>> = Default::default();
         for (_, imp) in impls {
-            if imp.trait_.is_none() || imp.is_negative || imp.is_synthetic {
+            let Some(name) = trait_name(imp) else {
+                continue;
+            };
+            if imp.is_negative || imp.is_synthetic {
                 continue;
             }
-            by_name
-                .entry(trait_name(imp).unwrap_or_default())
-                .or_default()
-                .push((imp, None));
+            by_name.entry(name).or_default().push((imp, None));
         }
         for list in by_name.values_mut().filter(|l| l.len() > FEW) {
             for (imp, text) in list {
@@ -109,8 +109,8 @@ impl<'a> TraitImpls<'a> {
                 same_trait_impl(cx, candidate, other)
             }
         };
-        let Some(list) = self.by_name.get(trait_name(other).unwrap_or_default()) else {
-            return false;
+        let Some(list) = trait_name(other).and_then(|name| self.by_name.get(name)) else {
+            return false; // no impl of that trait here (or `other` is no trait impl)
         };
         if list.len() <= FEW {
             return list.iter().any(|(c, _)| matches(c));

@@ -907,12 +907,14 @@ fn implement_with(cx: &WitnessCx<'_>, path: &str, also: Option<&str>) -> Option<
                 let std_trait = cx
                     .path_of(trait_.id)
                     .is_some_and(|p| p.starts_with("::std::"));
-                match trait_.path.rsplit("::").next() {
-                    Some("Sized" | "Send" | "Sync" | "Unpin") => {}
-                    Some(
-                        d @ ("Debug" | "Clone" | "Copy" | "Default" | "PartialEq" | "Eq" | "Hash"
-                        | "PartialOrd" | "Ord"),
-                    ) if std_trait && trait_.args.is_none() => derives.push(d),
+                match last_segment(&trait_.path) {
+                    "Sized" | "Send" | "Sync" | "Unpin" => {}
+                    d @ ("Debug" | "Clone" | "Copy" | "Default" | "PartialEq" | "Eq" | "Hash"
+                    | "PartialOrd" | "Ord")
+                        if std_trait && trait_.args.is_none() =>
+                    {
+                        derives.push(d)
+                    }
                     _ => return None,
                 }
             }
