@@ -111,7 +111,9 @@ fn main() {
         eprintln!("usage: json-floor FILE FILE [ROUNDS]");
         std::process::exit(2);
     };
-    let rounds: usize = rest.first().map_or(3, |r| r.parse().expect("ROUNDS: a number"));
+    let rounds: usize = rest
+        .first()
+        .map_or(3, |r| r.parse().expect("ROUNDS: a number"));
     let texts: Vec<String> = [a, b]
         .iter()
         .map(|path| {
@@ -145,8 +147,11 @@ fn main() {
                 .iter()
                 .map(|side| {
                     s.spawn(move || {
-                        let members: Vec<Vec<Id>> =
-                            side.blanket.iter().filter_map(|e| blanket_members(e)).collect();
+                        let members: Vec<Vec<Id>> = side
+                            .blanket
+                            .iter()
+                            .filter_map(|e| blanket_members(e))
+                            .collect();
                         let kept: Vec<Kept> = side
                             .kept
                             .iter()
