@@ -4,8 +4,8 @@
 # must at least do, against what semgate takes, in one session, runs interleaved.
 #
 #   validate  serde_json checks both whole files, one thread each, no value built
-#   model     both files' blanket impls read for their member ids and every other entry
-#             deserialised into a retained rustdoc-types value, one thread each
+#   model     every index entry of both files read as semgate's loader reads it (a blanket impl
+#             for its member ids, anything else into a retained item), one thread each
 #   semgate   `semgate check -v` on the same files: its load and diff split
 #
 # The JSON files are those ci/bench/large-crate.sh builds (run it first).
@@ -28,8 +28,9 @@ done
 (cd "$root/ci/bench/json-floor" && cargo build --release --locked --quiet --target-dir "$work/json-floor")
 floor=$work/json-floor/release/json-floor
 
-python3 - "$floor" "$semgate" "$a" "$b" "$runs" <<'PY'
+PYTHONPATH="$root/ci/bench" python3 - "$floor" "$semgate" "$a" "$b" "$runs" <<'PY'
 import re, statistics, subprocess, sys
+from semgate_split import run
 floor, semgate, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
 v, m, load, diff = [], [], [], []
 for i in range(runs):
@@ -38,12 +39,8 @@ for i in range(runs):
         print(out.split("round")[0].strip())
     r = re.search(r"validate ([0-9.]+) s, model ([0-9.]+) s", out)
     v.append(float(r.group(1))); m.append(float(r.group(2)))
-    p = subprocess.run([semgate, "check", "-v", "--format", "json", "--baseline-rustdoc", a,
-                        "--current-rustdoc", b], capture_output=True, text=True)
-    r = re.search(r"items in ([0-9.]+)s, diffed \d+ public paths in ([0-9.]+)s", p.stderr)
-    if p.returncode not in (0, 1) or not r:
-        sys.exit(f"semgate failed: {p.stderr[-500:]}")
-    load.append(float(r.group(1))); diff.append(float(r.group(2)))
+    _, l, d = run(semgate, a, b)
+    load.append(l); diff.append(d)
 med = statistics.median
 print(f"floor, validate only:      {med(v):.2f} s")
 print(f"floor, model:              {med(m):.2f} s")

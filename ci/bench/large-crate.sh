@@ -54,24 +54,14 @@ ls -l "$a" "$b" >&2
 
 if [ -n "${SEMGATE_BEFORE:-}" ]; then
   # interleaved runs: medians of wall time and of the load and diff split `-v` prints
-  python3 - "$SEMGATE_BEFORE" "$semgate" "$a" "$b" "${RUNS:-3}" <<'PY'
-import re, statistics, subprocess, sys, time
+  PYTHONPATH="$root/ci/bench" python3 - "$SEMGATE_BEFORE" "$semgate" "$a" "$b" "${RUNS:-3}" <<'PY'
+import statistics, sys
+from semgate_split import run
 before, now, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-def run(exe):
-    start = time.monotonic()
-    p = subprocess.Popen([exe, "check", "-v", "--format", "json", "--baseline-rustdoc", a,
-                          "--current-rustdoc", b], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, err = p.communicate()
-    status = p.returncode
-    wall = time.monotonic() - start
-    m = re.search(r"items in ([0-9.]+)s, diffed \d+ public paths in ([0-9.]+)s", err.decode())
-    if status not in (0, 1) or not m:
-        sys.exit(f"{exe} failed: {err.decode()[-500:]}")
-    return wall, float(m.group(1)), float(m.group(2))
 res = {"before": [], "now": []}
 for _ in range(runs):
-    res["before"].append(run(before))
-    res["now"].append(run(now))
+    res["before"].append(run(before, a, b))
+    res["now"].append(run(now, a, b))
 med = {k: [statistics.median(x[i] for x in v) for i in range(3)] for k, v in res.items()}
 for k, exe in (("before", before), ("now", now)):
     w, l, d = med[k]

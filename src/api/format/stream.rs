@@ -23,8 +23,8 @@ use serde::Deserialize;
 
 /// The window's size once the input is large; it grows beyond only for an entry larger than
 /// this. Small enough that a batch the scanner has just read is still in the core's caches
-/// when it is parsed (two sides load at once): on aws-sdk-ec2, 1 MB loaded in 0.91x-0.93x the
-/// time of 8 MB in two of three sets of interleaved runs (1.02x in the third).
+/// when it is parsed (two sides load at once): on aws-sdk-ec2, 1 MB loaded in 0.91x-0.94x the
+/// time of 8 MB in three of four sets of interleaved runs (1.02x in the fourth).
 const WINDOW: usize = 1 << 20;
 /// The window's first size.
 const FIRST_WINDOW: usize = 64 << 10;
@@ -103,7 +103,7 @@ impl Rest {
 }
 
 /// One index entry, as the walker classified it.
-pub(super) enum Entry<T> {
+pub enum Entry<T> {
     /// a full item of the format
     Item(T),
     /// a blanket impl, read only for its members (it is dropped with them)
@@ -407,7 +407,7 @@ impl<R: Read> Window<R> {
 /// Reads one entry: a blanket impl only for its members, anything else whole. The quick test
 /// (does `"blanket_impl":` hold anything but `null`) only picks the entries worth the cheap
 /// read; the typed read decides, and an entry it cannot decide is read whole, as any other.
-fn read_entry<T: DeserializeOwned>(bytes: &[u8]) -> Result<Entry<T>, serde_json::Error> {
+pub(super) fn read_entry<T: DeserializeOwned>(bytes: &[u8]) -> Result<Entry<T>, serde_json::Error> {
     if may_be_blanket(bytes) {
         if let Ok(Probe {
             inner:

@@ -1,24 +1,25 @@
 //! The floor under semgate's loader, for the ec2-sized benchmark (ci/bench/json-floor.sh).
 //!
 //! semgate reads rustdoc JSON with serde_json into rustdoc-types values (the project's chosen
-//! model). Whatever else a loader does, it must at least check every byte of each file and
-//! build the items it keeps as rustdoc-types values that live on. This program times only
-//! that, for two files at once, one thread per file, from memory:
+//! parser and model). Whatever else a loader does, it must at least check every byte of each
+//! file and build the items it keeps as values that live on. This program times only that, for
+//! two files at once, one thread per file, from memory:
 //!
 //! - `validate`: serde_json checks each whole file (`IgnoredAny`: no value built);
-//! - `model`: each blanket impl read for its member ids only (as semgate's probe does) and
-//!   every other index entry deserialised into a retained value with the fields semgate keeps.
+//! - `model`: every index entry read exactly as semgate's loader reads it
+//!   ([`read_newest_entry`]: a blanket impl for its member ids, anything else into a retained
+//!   item).
 //!
-//! The index is split into entries before the clock starts, and nothing semgate adds (the
-//! entry scanner, the id index, validation, the public-API model, the diff) is counted, so
-//! the figures are a lower bound for a loader of this kind, not a competitor.
+//! The index is split into entries before the clock starts, and nothing else the loader does
+//! (the entry scanner, the id index, validation, the public-API model, the diff) is counted, so
+//! the figures are a lower bound for a loader of this kind.
 //!
 //! usage: json-floor FILE FILE [ROUNDS]
 
 use std::collections::HashMap;
 use std::time::Instant;
 
-use rustdoc_types::Id;
+use semgate::api::format::{read_newest_entry, Entry};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -29,79 +30,11 @@ struct Document<'a> {
     index: HashMap<&'a str, &'a RawValue>,
 }
 
-#[derive(Deserialize)]
-struct Probe {
-    inner: ProbeInner,
-}
-
-#[derive(Deserialize)]
-struct ProbeInner {
-    #[serde(rename = "impl")]
-    imp: Option<ProbeImpl>,
-}
-
-#[derive(Deserialize)]
-struct ProbeImpl {
-    items: Vec<Id>,
-    blanket_impl: Option<IgnoredAny>,
-}
-
-/// An index entry with what semgate keeps of it (doc strings and link maps skipped).
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Kept {
-    id: Id,
-    crate_id: u32,
-    name: Option<String>,
-    span: Option<rustdoc_types::Span>,
-    visibility: rustdoc_types::Visibility,
-    #[serde(default)]
-    docs: IgnoredAny,
-    #[serde(default)]
-    links: IgnoredAny,
-    attrs: Vec<rustdoc_types::Attribute>,
-    deprecation: Option<rustdoc_types::Deprecation>,
-    inner: rustdoc_types::ItemEnum,
-}
-
-fn blanket_members(entry: &str) -> Option<Vec<Id>> {
-    match serde_json::from_str::<Probe>(entry) {
-        Ok(Probe {
-            inner:
-                ProbeInner {
-                    imp:
-                        Some(ProbeImpl {
-                            items,
-                            blanket_impl: Some(_),
-                        }),
-                },
-        }) => Some(items),
-        _ => None,
-    }
-}
-
-/// One file's entries, in file order: blanket impls and the rest.
-struct Entries<'a> {
-    blanket: Vec<&'a str>,
-    kept: Vec<&'a str>,
-}
-
-fn split(text: &str) -> Entries<'_> {
+/// One file's index entries, in file order.
+fn entries(text: &str) -> Vec<&str> {
     let doc: Document = serde_json::from_str(text).expect("a rustdoc JSON document");
-    let mut entries = Entries {
-        blanket: Vec::new(),
-        kept: Vec::new(),
-    };
-    for raw in doc.index.values() {
-        let entry = raw.get();
-        if blanket_members(entry).is_some() {
-            entries.blanket.push(entry);
-        } else {
-            entries.kept.push(entry);
-        }
-    }
-    entries.blanket.sort_by_key(|e| e.as_ptr() as usize);
-    entries.kept.sort_by_key(|e| e.as_ptr() as usize);
+    let mut entries: Vec<&str> = doc.index.values().map(|raw| raw.get()).collect();
+    entries.sort_by_key(|e| e.as_ptr() as usize);
     entries
 }
 
@@ -121,15 +54,21 @@ fn main() {
             String::from_utf8(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
         })
         .collect();
-    let sides: Vec<Entries> = texts.iter().map(|t| split(t)).collect();
+    let sides: Vec<Vec<&str>> = texts.iter().map(|t| entries(t)).collect();
     for (path, side) in [a, b].iter().zip(&sides) {
-        let bytes = |v: &[&str]| v.iter().map(|e| e.len()).sum::<usize>() as f64 / 1e6;
+        let (mut blanket, mut blanket_bytes, mut bytes) = (0, 0, 0);
+        for e in side {
+            bytes += e.len();
+            if matches!(read_newest_entry(e.as_bytes()), Ok(Entry::Blanket(_))) {
+                blanket += 1;
+                blanket_bytes += e.len();
+            }
+        }
         println!(
-            "{path}: {} blanket impls ({:.0} MB), {} other entries ({:.0} MB)",
-            side.blanket.len(),
-            bytes(&side.blanket),
-            side.kept.len(),
-            bytes(&side.kept)
+            "{path}: {} entries ({:.0} MB), of which {blanket} blanket impls ({:.0} MB)",
+            side.len(),
+            bytes as f64 / 1e6,
+            blanket_bytes as f64 / 1e6
         );
     }
     for round in 1..=rounds {
@@ -147,17 +86,9 @@ fn main() {
                 .iter()
                 .map(|side| {
                     s.spawn(move || {
-                        let members: Vec<Vec<Id>> = side
-                            .blanket
-                            .iter()
-                            .filter_map(|e| blanket_members(e))
-                            .collect();
-                        let kept: Vec<Kept> = side
-                            .kept
-                            .iter()
-                            .map(|e| serde_json::from_str(e).expect("an index entry"))
-                            .collect();
-                        (members, kept)
+                        side.iter()
+                            .map(|e| read_newest_entry(e.as_bytes()).expect("an index entry"))
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
