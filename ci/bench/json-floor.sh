@@ -28,7 +28,7 @@ done
 (cd "$root/ci/bench/json-floor" && cargo build --release --locked --quiet --target-dir "$work/json-floor")
 floor=$work/json-floor/release/json-floor
 
-PYTHONPATH="$root/ci/bench" python3 - "$floor" "$semgate" "$a" "$b" "$runs" <<'PY'
+PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$root/ci/bench" python3 - "$floor" "$semgate" "$a" "$b" "$runs" <<'PY'
 import re, statistics, subprocess, sys
 from semgate_split import run
 floor, semgate, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])

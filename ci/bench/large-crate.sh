@@ -54,7 +54,7 @@ ls -l "$a" "$b" >&2
 
 if [ -n "${SEMGATE_BEFORE:-}" ]; then
   # interleaved runs: medians of wall time and of the load and diff split `-v` prints
-  PYTHONPATH="$root/ci/bench" python3 - "$SEMGATE_BEFORE" "$semgate" "$a" "$b" "${RUNS:-3}" <<'PY'
+  PYTHONDONTWRITEBYTECODE=1 PYTHONPATH="$root/ci/bench" python3 - "$SEMGATE_BEFORE" "$semgate" "$a" "$b" "${RUNS:-3}" <<'PY'
 import statistics, sys
 from semgate_split import run
 before, now, a, b, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
